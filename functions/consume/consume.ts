@@ -1,0 +1,117 @@
+import {
+  BigCommerceEventBridgeEventSchema,
+  describeIssues,
+  storeHashOf,
+} from '../../shared/bigcommerce/envelope.js';
+import { type CatalogScope, catalog, resolveScope } from '../../shared/bigcommerce/scopes/index.js';
+import { messageOf, RecordRejectedError } from '../../shared/errors.js';
+import type { KeyedLogger, LogSink } from '../../shared/logger.js';
+import type { BigCommerceEvent, HandlerRegistry } from './handlers/types.js';
+import { createRouter } from './router.js';
+
+/** The part of an SQS record the consumer reads. */
+export interface QueueRecord {
+  messageId: string;
+  body: string;
+}
+
+/** What happened to a record that did not fail. */
+export type RecordOutcome =
+  | { status: 'handled'; scope: CatalogScope; pattern: string }
+  | { status: 'ignored'; reason: 'unknown-scope' | 'no-handler'; scope: string };
+
+export interface ConsumeDeps {
+  handlers: HandlerRegistry;
+  logger: KeyedLogger;
+}
+
+/**
+ * Builds the function that processes one SQS record: body -> EventBridge event -> BigCommerce payload ->
+ * the scope's schema -> its handler. It throws to fail the record (malformed, not a BigCommerce event,
+ * schema violation, handler error), each time after one error line saying why; it resolves to acknowledge
+ * it, with one warning when the scope is unknown or has no handler, so new BigCommerce scopes never jam
+ * the queue.
+ */
+export const createRecordProcessor = ({ handlers, logger }: ConsumeDeps) => {
+  const route = createRouter(handlers);
+
+  return async (record: QueueRecord): Promise<RecordOutcome> => {
+    let log: LogSink = logger;
+    let json: unknown;
+    try {
+      json = JSON.parse(record.body);
+    } catch (error) {
+      return reject(
+        logger,
+        record,
+        new RecordRejectedError('malformed-json', messageOf(error), { cause: error }),
+      );
+    }
+    const parsed = BigCommerceEventBridgeEventSchema.safeParse(json);
+    if (!parsed.success) {
+      return reject(
+        logger,
+        record,
+        new RecordRejectedError('not-a-bigcommerce-event', describeIssues(parsed.error)),
+      );
+    }
+
+    const { detail: payload, ...envelope } = parsed.data;
+    const storeHash = storeHashOf(payload);
+    const keys = {
+      scope: payload.scope,
+      storeHash,
+      hash: payload.hash,
+      eventBridgeId: envelope.id,
+      messageId: record.messageId,
+    };
+    let child: LogSink | undefined;
+    const recordLogger = (): LogSink => {
+      child ??= logger.child(keys);
+      return child;
+    };
+
+    const resolved = resolveScope(payload.scope);
+    if (!resolved) {
+      recordLogger().warn('acknowledged an event whose scope is not in the catalog');
+      return { status: 'ignored', reason: 'unknown-scope', scope: payload.scope };
+    }
+    const target = route(resolved.scope);
+    if (!target) {
+      recordLogger().warn('acknowledged an event whose scope has no handler');
+      return { status: 'ignored', reason: 'no-handler', scope: payload.scope };
+    }
+
+    log = recordLogger();
+    const data = catalog[resolved.scope].safeParse(payload.data);
+    if (!data.success) {
+      return reject(log, record, new RecordRejectedError('schema-violation', describeIssues(data.error)));
+    }
+
+    const event = { ...payload, data: data.data } as BigCommerceEvent<CatalogScope>;
+    try {
+      await target.handle(event, {
+        get logger() {
+          return recordLogger();
+        },
+        storeHash,
+        channelId: resolved.channelId,
+        messageId: record.messageId,
+        eventBridge: envelope,
+      });
+    } catch (error) {
+      log.error('handler failed; the record will be retried', { handler: target.pattern, error });
+      throw error;
+    }
+    return { status: 'handled', scope: resolved.scope, pattern: target.pattern };
+  };
+};
+
+const reject = (log: LogSink, record: QueueRecord, error: RecordRejectedError): never => {
+  log.error('record rejected; it will be retried, then moved to the dead-letter queue', {
+    messageId: record.messageId,
+    reason: error.reason,
+    detail: error.detail,
+  });
+  throw error;
+};

@@ -1,0 +1,61 @@
+import type {
+  CatalogScope,
+  PayloadScope,
+  ScopeData,
+  ScopePattern,
+  ScopesMatching,
+  ScopeWildcard,
+} from '../../../shared/bigcommerce/scopes/index.js';
+import type { LogSink } from '../../../shared/logger.js';
+
+/** A validated BigCommerce webhook event of catalog scope `S`, with `data` typed for that scope. */
+export interface BigCommerceEvent<S extends CatalogScope> {
+  scope: PayloadScope<S>;
+  store_id: string;
+  data: ScopeData<S>;
+  hash: string;
+  created_at?: number;
+  producer: string;
+}
+
+/** One event type per scope of a union (so a wildcard handler can narrow on `event.scope`). */
+export type EventOf<S extends CatalogScope> = S extends CatalogScope ? BigCommerceEvent<S> : never;
+
+/** The event a handler registered under `P` receives: its scope's event, or the union of its family's. */
+export type EventFor<P extends ScopePattern> = P extends ScopeWildcard
+  ? EventOf<ScopesMatching<P>>
+  : P extends CatalogScope
+    ? EventOf<P>
+    : never;
+
+/** What a handler gets beside the event: a logger carrying the record's keys and the envelope metadata. */
+export interface HandlerContext {
+  /** Every line carries scope, store hash, hash, EventBridge id and SQS message id. */
+  logger: LogSink;
+  storeHash: string;
+  /** The channel id of a `store/channel/{channel_id}/...` scope. */
+  channelId: number | undefined;
+  /** The SQS message that carried the event. */
+  messageId: string;
+  /** The EventBridge envelope around the payload. */
+  eventBridge: {
+    id: string;
+    source: string;
+    account: string;
+    region: string;
+    time: string;
+    resources: string[];
+  };
+}
+
+/**
+ * A handler module's function. Throw to fail the record: SQS retries it, then the redrive policy moves it
+ * to the dead-letter queue. Return to acknowledge it.
+ */
+export type ScopeHandler<P extends ScopePattern> = (
+  event: EventFor<P>,
+  context: HandlerContext,
+) => Promise<void> | void;
+
+/** The registry: at most one handler per scope or wildcard, each typed for what it is registered under. */
+export type HandlerRegistry = { [P in ScopePattern]?: ScopeHandler<P> };

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * The BigCommerce webhook payload, the same for every transport.
+ *
+ * @example
+ * {
+ *   "scope": "store/category/updated",
+ *   "store_id": "1025646",
+ *   "data": { "type": "category", "id": 42 },
+ *   "hash": "3f9ea420af83450d7ef9f78b08c8af25b2213637",
+ *   "created_at": 1561482670,
+ *   "producer": "stores/k7q2m9x4p1"
+ * }
+ * @see https://developer.bigcommerce.com/docs/integrations/webhooks/events#callback-structure
+ */
+export const BigCommercePayloadSchema = z.object({
+  scope: z.string().min(1),
+  store_id: z.string().min(1),
+  data: z.unknown(),
+  hash: z.string().regex(/^[0-9a-f]{40}$/i, 'expected a 40-character hex SHA-1'),
+  created_at: z.number().int().nonnegative().optional(),
+  producer: z.string().regex(/^stores\/[A-Za-z0-9]+$/, 'expected "stores/{store_hash}"'),
+});
+export type BigCommercePayload = z.infer<typeof BigCommercePayloadSchema>;
+
+export const PARTNER_SOURCE_PREFIX = 'aws.partner/bigcommerce.com/';
+export const DETAIL_TYPE = 'bigCommerceWebhook';
+
+/**
+ * The EventBridge event an SQS target receives as its message body, carrying a BigCommerce payload.
+ *
+ * No public capture of a BigCommerce EventBridge event exists, so `detail` is taken to be the payload
+ * itself (as Shopify and other partners do with their own shapes). This schema is the one place to
+ * correct once a real event is captured.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html
+ */
+export const BigCommerceEventBridgeEventSchema = z.object({
+  version: z.string(),
+  id: z.string().min(1),
+  'detail-type': z.literal(DETAIL_TYPE),
+  source: z
+    .string()
+    .startsWith(PARTNER_SOURCE_PREFIX, `expected a source starting with ${PARTNER_SOURCE_PREFIX}`),
+  account: z.string(),
+  time: z.string(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  detail: BigCommercePayloadSchema,
+});
+export type BigCommerceEventBridgeEvent = z.infer<typeof BigCommerceEventBridgeEventSchema>;
+
+/** The store hash a payload was produced by (`stores/{hash}`). */
+export const storeHashOf = (payload: BigCommercePayload): string => payload.producer.slice('stores/'.length);
+
+/** One line naming each failing path of a zod error, for logs and 400 bodies. */
+export const describeIssues = (error: z.ZodError): string =>
+  error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');

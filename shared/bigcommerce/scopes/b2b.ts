@@ -1,0 +1,13 @@
+import { family, Id, idOnly } from './data.js';
+
+const CompanyId = idOnly('company_id');
+
+/** B2B Edition scopes. @see https://developer.bigcommerce.com/docs/integrations/webhooks/events/b2b-edition */
+export const b2bScopes = {
+  ...family('store/company', ['created', 'updated', 'deleted', 'statusUpdated'], CompanyId),
+  'store/company/superadmin/assignmentUpdated': CompanyId,
+  ...family('store/company/user', ['created', 'updated', 'deleted'], CompanyId.extend({ user_id: Id })),
+  ...family('store/company/address', ['created', 'updated', 'deleted'], CompanyId.extend({ address_id: Id })),
+  ...family('store/superadmin', ['created', 'updated', 'deleted', 'assignmentUpdated'], idOnly('user_id')),
+  ...family('store/quote', ['created', 'updated', 'statusUpdated', 'deleted'], idOnly('quote_id')),
+} as const;

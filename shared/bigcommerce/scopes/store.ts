@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import {
+  AnyObject,
+  family,
+  Id,
+  idOnly,
+  MetafieldData,
+  MetafieldWithTypeData,
+  resource,
+  Uuid,
+} from './data.js';
+
+const CartData = resource('cart', Uuid);
+const CategoryData = resource('category', Id);
+const CustomerData = resource('customer', Id);
+const OrderData = resource('order', Id);
+const ProductData = resource('product', Id);
+const InventoryMethod = z.enum(['absolute', 'relative']);
+const ProductInventory = z.looseObject({ product_id: Id, method: InventoryMethod, value: z.number() });
+const PriceListRecord = z.looseObject({ price_list_id: Id, variant_id: Id });
+
+/** Store-level scopes (everything that is not channel-, inventory-location- or B2B-specific). */
+export const storeScopes = {
+  ...family('store/brand/metafield', ['created', 'updated', 'deleted'], MetafieldData),
+
+  ...family('store/cart', ['created', 'updated', 'deleted', 'abandoned'], CartData),
+  'store/cart/couponApplied': CartData.extend({ couponId: Id }),
+  'store/cart/converted': CartData.extend({ orderId: Id }),
+  ...family('store/cart/metafield', ['created', 'updated', 'deleted'], MetafieldData),
+  ...family(
+    'store/cart/lineItem',
+    ['created', 'updated', 'deleted'],
+    resource('cart_line_item', Uuid).extend({ cartId: Uuid }),
+  ),
+
+  ...family('store/category', ['created', 'updated', 'deleted'], CategoryData),
+  ...family('store/category/metafield', ['created', 'updated', 'deleted'], MetafieldData),
+
+  ...family('store/customer', ['created', 'updated', 'deleted'], CustomerData),
+  'store/customer/payment/instrument/default/updated': CustomerData,
+  ...family(
+    'store/customer/address',
+    ['created', 'updated', 'deleted'],
+    CustomerData.extend({ address: z.looseObject({ customer_id: Id }) }),
+  ),
+  'store/customer/channel/login/access/updated': z.looseObject({ customer_id: Id, channel_ids: z.array(Id) }),
+
+  'store/hook/deliveryException': resource('webhook', Id).extend({
+    error_code: z.union([z.literal(90001), z.literal(90002), z.literal(90003)]),
+    message: z.string(),
+  }),
+
+  ...family('store/metafield', ['created', 'updated', 'deleted'], MetafieldWithTypeData),
+  ...family(
+    'store/store/metafield',
+    ['created', 'updated', 'deleted'],
+    MetafieldData.extend({ namespace: z.string() }),
+  ),
+
+  ...family(
+    'store',
+    ['modifier/updated', 'option/updated'],
+    z.looseObject({
+      type: z.string(),
+      id: Id,
+      affected_product_ids: z.array(Id),
+      context: z.looseObject({ channel_id: Id, locale: z.string() }).optional(),
+    }),
+  ),
+
+  ...family('store/order', ['created', 'updated', 'archived'], OrderData),
+  'store/order/statusUpdated': OrderData.extend({
+    status: z.looseObject({ previous_status_id: Id, new_status_id: Id }),
+  }),
+  'store/order/message/created': OrderData.extend({ message: z.looseObject({ order_message_id: Id }) }),
+  'store/order/refund/created': OrderData.extend({ refund: z.looseObject({ refund_id: Id }) }),
+  ...family(
+    'store/order/transaction',
+    ['created', 'updated'],
+    z.looseObject({
+      type: z.literal('transaction'),
+      order_id: z.string(),
+      transaction_id: z.string(),
+      transaction_status: z.string(),
+      transaction_type: z.string(),
+      result: z.looseObject({}).optional(),
+      platform_transaction_id: z.string().nullish(),
+      provider_transaction_id: z.string().nullish(),
+    }),
+  ),
+  ...family('store/order/metafield', ['created', 'updated', 'deleted'], MetafieldData),
+
+  ...family(
+    'store/priceList',
+    ['created', 'updated', 'activated', 'deactivated', 'deleted'],
+    idOnly('price_list_id'),
+  ),
+  'store/priceLists/deleted': z.looseObject({ price_list_ids: z.array(Id) }),
+  ...family('store/priceList/record', ['created', 'updated', 'deleted'], PriceListRecord),
+  // Batch scopes: `data` is an array of records, not an object.
+  ...family('store/priceList/records', ['created', 'updated', 'deleted'], z.array(PriceListRecord)),
+  ...family(
+    'store/priceList/assignment',
+    ['updated', 'deleted'],
+    z.looseObject({ price_list_id: Id, channel_id: Id, customer_group_id: Id.nullable() }),
+  ),
+
+  ...family('store/product', ['created', 'deleted'], ProductData),
+  'store/product/updated': ProductData.extend({
+    properties: z.array(z.string()).optional(),
+    context: z.looseObject({ channel_id: Id, locale: z.string() }).optional(),
+  }),
+  ...family(
+    'store/product/inventory',
+    ['updated', 'order/updated'],
+    ProductData.extend({ inventory: ProductInventory }),
+  ),
+  ...family('store/product/metafield', ['created', 'updated', 'deleted'], MetafieldWithTypeData),
+  ...family('store/product/variant/metafield', ['created', 'updated', 'deleted'], MetafieldWithTypeData),
+
+  'store/redirects/updated': z.looseObject({
+    id: Id,
+    site_id: Id,
+    from_path: z.string(),
+    to: z.looseObject({}),
+  }),
+
+  ...family(
+    'store/shipment',
+    ['created', 'updated', 'deleted'],
+    resource('shipment', Id).extend({ orderId: Id }),
+  ),
+
+  ...family(
+    'store/sku',
+    ['created', 'updated', 'deleted'],
+    resource('sku', Id).extend({ sku: z.looseObject({ product_id: Id, variant_id: Id }) }),
+  ),
+  ...family(
+    'store/sku/inventory',
+    ['updated', 'order/updated'],
+    resource('sku', Id).extend({ inventory: ProductInventory.extend({ variant_id: Id }) }),
+  ),
+
+  // The sample payload for app/uninstalled is empty; the schema names only `type`.
+  'store/app/uninstalled': AnyObject,
+  'store/information/updated': z.looseObject({ type: z.literal('store') }),
+
+  ...family('store/subscriber', ['created', 'updated', 'deleted'], resource('subscriber', Id)),
+} as const;
