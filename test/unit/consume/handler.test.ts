@@ -1,0 +1,94 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createConsumeHandler, handler } from '../../../functions/consume/handler.js';
+import { fakeContext } from '../../helpers/context.js';
+import { loadEvent } from '../../helpers/load-event.js';
+import { rawRecord, recordFor } from '../../helpers/records.js';
+
+const sqsEvent = (records: { messageId: string; body: string }[]) => {
+  const template = loadEvent('consume', 'store-order-created').Records[0];
+  if (!template) throw new Error('fixture has no record');
+  return { Records: records.map((record) => ({ ...template, ...record })) };
+};
+
+describe('Function: consume (Lambda adapter)', () => {
+  it.each(['store-category-updated', 'store-order-created', 'store-product-updated'])(
+    'acknowledges the %s example event with an empty failure list',
+    async (name) => {
+      // Act
+      const response = await handler(loadEvent('consume', name), fakeContext());
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+    },
+  );
+
+  it('reports exactly the malformed, schema-violating and foreign records of the mixed batch', async () => {
+    // Prepare
+    const event = loadEvent('consume', 'mixed-batch');
+    const ids = event.Records.map((record) => record.messageId);
+
+    // Act
+    const response = await handler(event, fakeContext());
+
+    // Assess: records 2 (truncated JSON), 3 (order id is a string) and 6 (not BigCommerce) fail; the good,
+    // unknown-scope and no-handler records are acknowledged.
+    const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
+    expect(failed).toEqual([ids[1], ids[2], ids[5]].sort());
+  });
+
+  it('fails only the record whose handler throws', async () => {
+    // Prepare
+    const seen: number[] = [];
+    const consume = createConsumeHandler({
+      'store/order/created': (event) => {
+        if (event.data.id === 2) throw new Error('boom');
+        seen.push(event.data.id);
+      },
+    });
+    const records = [1, 2, 3].map((id) => recordFor('store/order/created', { type: 'order', id }));
+
+    // Act
+    const response = await consume(sqsEvent(records), fakeContext());
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[1]?.messageId }]);
+    expect(seen.sort()).toEqual([1, 3]);
+  });
+
+  it('reports every record of a batch in which every record fails, instead of throwing', async () => {
+    // Prepare
+    const handle = vi.fn(() => Promise.reject(new Error('downstream down')));
+    const consume = createConsumeHandler({ 'store/category/updated': handle });
+    const records = [
+      recordFor('store/category/updated'),
+      rawRecord('not json'),
+      recordFor('store/category/updated'),
+    ];
+
+    // Act
+    const response = await consume(sqsEvent(records), fakeContext());
+
+    // Assess
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(
+      records.map((record) => record.messageId).sort(),
+    );
+    expect(handle).toHaveBeenCalledTimes(2);
+  });
+
+  it('processes each record of a batch once', async () => {
+    // Prepare
+    const handle = vi.fn();
+    const consume = createConsumeHandler({ 'store/product/*': handle });
+    const records = Array.from({ length: 25 }, (_, id) =>
+      recordFor('store/product/created', { type: 'product', id }),
+    );
+
+    // Act
+    await consume(sqsEvent(records), fakeContext());
+
+    // Assess
+    expect(handle.mock.calls.map(([event]) => event.data.id).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 25 }, (_, id) => id),
+    );
+  });
+});
