@@ -31,8 +31,23 @@ export class TransientError extends Error {
 
 /** A failure that retrying will not fix: bad input, missing permission, a validation error. */
 export class PermanentError extends Error {
-  override readonly name = 'PermanentError';
+  override readonly name: string = 'PermanentError';
 }
 
 /** The message of any thrown value. */
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The resources' current state blocks convergence and needs a person (e.g. the partner deleted the source). */
+export class ConflictError extends PermanentError {
+  override readonly name: string = 'ConflictError';
+}
+
+/** Something the request names does not exist where it must (e.g. no access token stored for the store). */
+export class NotFoundError extends PermanentError {
+  override readonly name: string = 'NotFoundError';
+}
+
+/** The environment does not hold a valid configuration; raised once, at start. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
