@@ -1,0 +1,208 @@
+/**
+ * Delivery of matched events to SQS targets, honouring each target's RetryPolicy and DeadLetterConfig.
+ * Errors AWS does not retry (the queue does not exist, access denied) go straight to the dead-letter queue.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LogSink } from '../../shared/logger.js';
+import { sqsQueueNameOf } from './arns.js';
+import type { EventEnvelope } from './event.js';
+import type { Faults } from './faults.js';
+import type { QueueSender } from './sqs.js';
+import type { Rule, TargetRecord } from './state.js';
+
+/** What finally happened to one event for one target. */
+export type DeliveryOutcome = 'delivered' | 'dead-lettered' | 'failed' | 'unsupported-target';
+
+/** One event's delivery to one target, for inspection by tests. */
+export interface DeliveryRecord {
+  eventId: string;
+  ruleArn: string;
+  targetId: string;
+  targetArn: string;
+  outcome: DeliveryOutcome;
+  attempts: number;
+  errorCode?: string;
+  errorMessage?: string;
+  deadLetterArn?: string;
+}
+
+/** Tuning for {@link Delivery}. */
+export interface DeliveryOptions {
+  sender: QueueSender;
+  faults: Faults;
+  logger: Pick<LogSink, 'info' | 'warn' | 'error'>;
+  /** Delay before the first retry; doubles on each retry up to `retryMaxDelayMs`. */
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+}
+
+/** AWS defaults: 185 retries over at most 24 hours. */
+const DEFAULT_MAX_RETRIES = 185;
+const DEFAULT_MAX_AGE_SECONDS = 86_400;
+
+const NOT_RETRIED = new Set([
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  'AccessDenied',
+  'AccessDeniedException',
+  'InvalidParameterValue',
+  'KmsAccessDenied',
+]);
+
+interface Failure {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+/** Sends matched events to their targets in the background and lets tests await the outcome. */
+export class Delivery {
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #records: DeliveryRecord[] = [];
+  readonly #stopping = new AbortController();
+
+  constructor(private readonly options: DeliveryOptions) {}
+
+  /** Starts delivering `event` to every target of `rule`; returns at once. */
+  dispatch(event: EventEnvelope, rule: Rule): void {
+    for (const target of rule.targets.values()) {
+      const delivery = this.#deliver(event, rule, target).catch((error: unknown) => {
+        this.options.logger.error('delivery crashed', { eventId: event.id, error: String(error) });
+      });
+      this.#inFlight.add(delivery);
+      void delivery.finally(() => this.#inFlight.delete(delivery));
+    }
+  }
+
+  /** Resolves once every delivery started so far (including retries and DLQ sends) has finished. */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** Every finished delivery, oldest first. */
+  records(): readonly DeliveryRecord[] {
+    return [...this.#records];
+  }
+
+  /** Cuts pending retry waits short (the deliveries end as 'failed') and waits for the rest to finish. */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.idle();
+  }
+
+  /** Forgets the finished deliveries. */
+  clear(): void {
+    this.#records.length = 0;
+  }
+
+  async #deliver(event: EventEnvelope, rule: Rule, target: TargetRecord): Promise<void> {
+    const base = { eventId: event.id, ruleArn: rule.arn, targetId: target.Id, targetArn: target.Arn };
+    const queueName = sqsQueueNameOf(target.Arn);
+    if (queueName === undefined) {
+      this.options.logger.warn('only SQS targets are delivered; skipping', base);
+      this.#records.push({ ...base, outcome: 'unsupported-target', attempts: 0 });
+      return;
+    }
+    const body = bodyFor(event, target);
+    const maxRetries = target.RetryPolicy?.MaximumRetryAttempts ?? DEFAULT_MAX_RETRIES;
+    const deadline =
+      Date.now() + (target.RetryPolicy?.MaximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_SECONDS) * 1000;
+    for (let attempts = 1; ; attempts += 1) {
+      const failure = await this.#attempt(target.Arn, queueName, body);
+      if (failure === undefined) {
+        this.options.logger.info('event delivered', { ...base, queueName, attempts });
+        this.#records.push({ ...base, outcome: 'delivered', attempts });
+        return;
+      }
+      const delay = Math.min(
+        this.options.retryBaseDelayMs * 2 ** (attempts - 1),
+        this.options.retryMaxDelayMs,
+      );
+      const exhausted = !failure.retryable
+        ? undefined
+        : attempts > maxRetries
+          ? 'MaximumRetryAttemptsExhausted'
+          : Date.now() + delay > deadline
+            ? 'MaximumEventAgeExhausted'
+            : 'retry';
+      if (exhausted !== 'retry') {
+        await this.#giveUp(event, target, { ...base, attempts }, failure, exhausted);
+        return;
+      }
+      const stopped = await sleep(delay, false, { signal: this.#stopping.signal }).catch(() => true);
+      if (stopped) {
+        this.#records.push({
+          ...base,
+          outcome: 'failed',
+          attempts,
+          errorCode: failure.code,
+          errorMessage: 'emulator closed',
+        });
+        return;
+      }
+    }
+  }
+
+  async #attempt(targetArn: string, queueName: string, body: string): Promise<Failure | undefined> {
+    const injected = this.options.faults.deliveryFailure(targetArn);
+    if (injected !== undefined)
+      return { code: injected, message: 'Injected delivery fault', retryable: true };
+    try {
+      await this.options.sender.send(queueName, body);
+      return undefined;
+    } catch (error) {
+      const code = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      return { code, message, retryable: !NOT_RETRIED.has(code) };
+    }
+  }
+
+  async #giveUp(
+    event: EventEnvelope,
+    target: TargetRecord,
+    base: Omit<DeliveryRecord, 'outcome'>,
+    failure: Failure,
+    exhausted: string | undefined,
+  ): Promise<void> {
+    const failed = { ...base, errorCode: failure.code, errorMessage: failure.message };
+    const deadLetterArn = target.DeadLetterConfig?.Arn;
+    const deadLetterQueue = deadLetterArn === undefined ? undefined : sqsQueueNameOf(deadLetterArn);
+    if (deadLetterArn === undefined || deadLetterQueue === undefined) {
+      this.options.logger.error('delivery failed and the target has no dead-letter queue', failed);
+      this.#records.push({ ...failed, outcome: 'failed' });
+      return;
+    }
+    const attributes: Record<string, string> = {
+      RULE_ARN: base.ruleArn,
+      TARGET_ARN: base.targetArn,
+      ERROR_CODE: failure.code,
+      ERROR_MESSAGE: failure.message,
+      RETRY_ATTEMPTS: String(base.attempts - 1),
+      ...(exhausted === undefined ? {} : { EXHAUSTED_RETRY_CONDITION: exhausted }),
+    };
+    try {
+      await this.options.sender.send(deadLetterQueue, JSON.stringify(event), attributes);
+      this.options.logger.warn('event sent to the dead-letter queue', { ...failed, deadLetterArn });
+      this.#records.push({ ...failed, outcome: 'dead-lettered', deadLetterArn });
+    } catch (error) {
+      const errorMessage = `dead-letter send failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.options.logger.error('event lost', { ...failed, errorMessage });
+      this.#records.push({ ...failed, outcome: 'failed', errorMessage, deadLetterArn });
+    }
+  }
+}
+
+/** The message body: the constant `Input`, the part of the event at a simple `InputPath`, or the whole event. */
+export const bodyFor = (event: EventEnvelope, target: TargetRecord): string => {
+  if (target.Input !== undefined) return target.Input;
+  if (target.InputPath === undefined || target.InputPath === '$') return JSON.stringify(event);
+  const path = target.InputPath.replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean);
+  const picked = path.reduce<unknown>(
+    (value, key) => (typeof value === 'object' && value !== null ? Reflect.get(value, key) : undefined),
+    event,
+  );
+  return JSON.stringify(picked ?? null);
+};
