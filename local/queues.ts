@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSqsServer } from 'local-aws-sqs';
+import { ACCOUNT_ID, DLQ_NAME, HOST, MAX_RECEIVE_COUNT, QUEUE_NAME, REGION, sqsArn } from './stack-config.js';
+
+export interface LocalQueues {
+  /** The endpoint to set as AWS_ENDPOINT_URL_SQS. */
+  url: string;
+  queueName: string;
+  dlqName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts local-aws-sqs (the real SQS JSON and Query protocols) with the service's queue and its DLQ,
+ * wired by the same redrive policy as serverless.yml. The visibility timeout is short so that local
+ * retries take seconds, not the deployed 3 minutes.
+ */
+export const startQueues = async (
+  options: { port?: number; visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
+): Promise<LocalQueues> => {
+  const server: Server = await createSqsServer({
+    port: options.port ?? 0,
+    hostname: HOST,
+    accountId: ACCOUNT_ID,
+    region: REGION,
+    emulateQueueCreationLifecycle: false,
+    queues: [
+      { QueueName: DLQ_NAME, Attributes: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true } },
+      {
+        QueueName: QUEUE_NAME,
+        Attributes: {
+          SqsManagedSseEnabled: true,
+          VisibilityTimeout: options.visibilityTimeoutSeconds ?? 2,
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: sqsArn(DLQ_NAME),
+            maxReceiveCount: options.maxReceiveCount ?? MAX_RECEIVE_COUNT,
+          }),
+        },
+      },
+    ],
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${HOST}:${port}`,
+    queueName: QUEUE_NAME,
+    dlqName: DLQ_NAME,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
