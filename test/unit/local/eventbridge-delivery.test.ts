@@ -1,0 +1,297 @@
+import {
+  CreateEventBusCommand,
+  CreatePartnerEventSourceCommand,
+  DeleteEventBusCommand,
+  DeleteRuleCommand,
+  PutEventsCommand,
+  PutPartnerEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+  type Target,
+} from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type EventBridgeStack, startEventBridgeStack } from '../../helpers/eventbridge-stack.js';
+
+const ACCOUNT = '123456789012';
+const SOURCE = `aws.partner/bigcommerce.com/${ACCOUNT}/store-abc`;
+const PATTERN = '{"detail-type":["bigCommerceWebhook"],"detail":{"scope":[{"prefix":"store/category/"}]}}';
+const payload = {
+  scope: 'store/category/updated',
+  store_id: '1025646',
+  data: { type: 'category', id: 42 },
+  hash: '3f9ea420af83450d7ef9f78b08c8af25b2213637',
+  created_at: 1561482670,
+  producer: 'stores/k7q2m9x4p1',
+};
+
+describe('EventBridge emulator: delivery to SQS', () => {
+  let stack: EventBridgeStack;
+  let run = 0;
+  let queue: { url: string; arn: string };
+  let dlq: { url: string; arn: string };
+
+  beforeAll(async () => {
+    stack = await startEventBridgeStack({ retryBaseDelayMs: 5, retryMaxDelayMs: 20 });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+  beforeEach(async () => {
+    stack.emulator.reset();
+    run += 1;
+    queue = await stack.createQueue(`work-${run}`);
+    dlq = await stack.createQueue(`work-dlq-${run}`);
+    await stack.eventBridge.send(new CreatePartnerEventSourceCommand({ Name: SOURCE, Account: ACCOUNT }));
+  });
+
+  const activate = () =>
+    stack.eventBridge.send(new CreateEventBusCommand({ Name: SOURCE, EventSourceName: SOURCE }));
+  const subscribe = async (target: Partial<Target> = {}) => {
+    await stack.eventBridge.send(
+      new PutRuleCommand({ Name: 'bc', EventBusName: SOURCE, EventPattern: PATTERN }),
+    );
+    await stack.eventBridge.send(
+      new PutTargetsCommand({
+        Rule: 'bc',
+        EventBusName: SOURCE,
+        Targets: [{ Id: 'queue', Arn: queue.arn, ...target }],
+      }),
+    );
+  };
+  const fire = async (detail: object = payload) => {
+    const result = await stack.eventBridge.send(
+      new PutPartnerEventsCommand({
+        Entries: [{ Source: SOURCE, DetailType: 'bigCommerceWebhook', Detail: JSON.stringify(detail) }],
+      }),
+    );
+    await stack.emulator.idle();
+    return result;
+  };
+
+  it('delivers a matching partner event to the queue as the standard envelope', async () => {
+    // Prepare
+    await activate();
+    await subscribe();
+
+    // Act
+    const { FailedEntryCount, Entries } = await fire();
+    const messages = await stack.receive(queue.url);
+
+    // Assess
+    expect(FailedEntryCount).toBe(0);
+    expect(messages).toHaveLength(1);
+    const event = JSON.parse(messages[0]?.Body ?? '{}');
+    expect(Object.keys(event).sort()).toEqual(
+      ['account', 'detail', 'detail-type', 'id', 'region', 'resources', 'source', 'time', 'version'].sort(),
+    );
+    expect(event).toMatchObject({
+      version: '0',
+      id: Entries?.[0]?.EventId,
+      'detail-type': 'bigCommerceWebhook',
+      source: SOURCE,
+      account: ACCOUNT,
+      region: 'us-east-1',
+      resources: [],
+      detail: payload,
+    });
+    expect(event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(event.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  });
+
+  it('does not deliver an event the rule does not match', async () => {
+    // Prepare
+    await activate();
+    await subscribe();
+
+    // Act
+    const { FailedEntryCount } = await fire({ ...payload, scope: 'store/order/created' });
+    const messages = await stack.receive(queue.url);
+
+    // Assess
+    expect(FailedEntryCount).toBe(0);
+    expect(messages).toEqual([]);
+    expect(stack.emulator.inspect.events().map((record) => record.matchedRules)).toEqual([[]]);
+  });
+
+  it('accepts and drops events for a PENDING source, as AWS does', async () => {
+    // Prepare: the source has no bus
+
+    // Act
+    const { FailedEntryCount, Entries } = await fire();
+    const messages = await stack.receive(queue.url);
+
+    // Assess
+    expect(FailedEntryCount).toBe(0);
+    expect(Entries?.[0]?.EventId).toEqual(expect.any(String));
+    expect(messages).toEqual([]);
+    expect(stack.emulator.inspect.events()).toEqual([expect.objectContaining({ dropped: 'source-pending' })]);
+  });
+
+  it('delivers nothing after teardown (targets, rule and bus deleted)', async () => {
+    // Prepare
+    await activate();
+    await subscribe();
+    await stack.eventBridge.send(
+      new RemoveTargetsCommand({ Rule: 'bc', EventBusName: SOURCE, Ids: ['queue'] }),
+    );
+    await stack.eventBridge.send(new DeleteRuleCommand({ Name: 'bc', EventBusName: SOURCE }));
+    await stack.eventBridge.send(new DeleteEventBusCommand({ Name: SOURCE }));
+
+    // Act
+    await fire();
+    const messages = await stack.receive(queue.url);
+
+    // Assess
+    expect(messages).toEqual([]);
+    expect(stack.emulator.inspect.deliveries()).toEqual([]);
+  });
+
+  it('sends to the dead-letter queue at once when the target queue does not exist', async () => {
+    // Prepare
+    await activate();
+    await subscribe({
+      Arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:missing-${run}`,
+      DeadLetterConfig: { Arn: dlq.arn },
+    });
+
+    // Act
+    await fire();
+    const deadLetters = await stack.receive(dlq.url);
+
+    // Assess
+    expect(deadLetters).toHaveLength(1);
+    expect(JSON.parse(deadLetters[0]?.Body ?? '{}')).toMatchObject({ source: SOURCE, detail: payload });
+    expect(deadLetters[0]?.MessageAttributes).toMatchObject({
+      ERROR_CODE: { StringValue: 'QueueDoesNotExist' },
+      RETRY_ATTEMPTS: { StringValue: '0' },
+      TARGET_ARN: { StringValue: `arn:aws:sqs:us-east-1:${ACCOUNT}:missing-${run}` },
+      RULE_ARN: { StringValue: `arn:aws:events:us-east-1:${ACCOUNT}:rule/${SOURCE}/bc` },
+    });
+    expect(stack.emulator.inspect.deliveries()).toEqual([
+      expect.objectContaining({ outcome: 'dead-lettered', attempts: 1, deadLetterArn: dlq.arn }),
+    ]);
+  });
+
+  it('retries a failing delivery MaximumRetryAttempts times, then dead-letters it', async () => {
+    // Prepare
+    await activate();
+    await subscribe({ DeadLetterConfig: { Arn: dlq.arn }, RetryPolicy: { MaximumRetryAttempts: 2 } });
+    stack.emulator.faults.injectDelivery({ targetArn: queue.arn, times: 10 });
+
+    // Act
+    await fire();
+    const [delivered, deadLetters] = [await stack.receive(queue.url), await stack.receive(dlq.url)];
+
+    // Assess
+    expect(delivered).toEqual([]);
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]?.MessageAttributes).toMatchObject({
+      ERROR_CODE: { StringValue: 'ThrottlingException' },
+      EXHAUSTED_RETRY_CONDITION: { StringValue: 'MaximumRetryAttemptsExhausted' },
+      RETRY_ATTEMPTS: { StringValue: '2' },
+    });
+    expect(stack.emulator.inspect.deliveries()).toEqual([
+      expect.objectContaining({ outcome: 'dead-lettered', attempts: 3 }),
+    ]);
+  });
+
+  it('delivers on a retry when the failures stop in time', async () => {
+    // Prepare
+    await activate();
+    await subscribe({ DeadLetterConfig: { Arn: dlq.arn }, RetryPolicy: { MaximumRetryAttempts: 3 } });
+    stack.emulator.faults.injectDelivery({ targetArn: queue.arn, times: 2 });
+
+    // Act
+    await fire();
+    const [delivered, deadLetters] = [await stack.receive(queue.url), await stack.receive(dlq.url)];
+
+    // Assess
+    expect(delivered).toHaveLength(1);
+    expect(deadLetters).toEqual([]);
+    expect(stack.emulator.inspect.deliveries()).toEqual([
+      expect.objectContaining({ outcome: 'delivered', attempts: 3 }),
+    ]);
+  });
+
+  it('records a lost event when delivery fails and the target has no dead-letter queue', async () => {
+    // Prepare
+    await activate();
+    await subscribe({ RetryPolicy: { MaximumRetryAttempts: 0 } });
+    stack.emulator.faults.injectDelivery({ times: 1, error: 'InternalError' });
+
+    // Act
+    await fire();
+
+    // Assess
+    expect(await stack.receive(queue.url)).toEqual([]);
+    expect(stack.emulator.inspect.deliveries()).toEqual([
+      expect.objectContaining({ outcome: 'failed', attempts: 1, errorCode: 'InternalError' }),
+    ]);
+  });
+
+  it('reports malformed entries and unknown sources per entry, delivering the valid ones', async () => {
+    // Prepare
+    await activate();
+    await subscribe();
+
+    // Act
+    const result = await stack.eventBridge.send(
+      new PutPartnerEventsCommand({
+        Entries: [
+          { Source: SOURCE, DetailType: 'bigCommerceWebhook', Detail: '{not json' },
+          {
+            Source: `aws.partner/bigcommerce.com/${ACCOUNT}/unknown`,
+            DetailType: 'bigCommerceWebhook',
+            Detail: '{}',
+          },
+          { Source: SOURCE, DetailType: 'bigCommerceWebhook', Detail: JSON.stringify(payload) },
+        ],
+      }),
+    );
+    await stack.emulator.idle();
+
+    // Assess
+    expect(result.FailedEntryCount).toBe(2);
+    expect(result.Entries?.map((entry) => entry.ErrorCode ?? 'ok')).toEqual([
+      'MalformedDetail',
+      'NotAuthorizedForSourceException',
+      'ok',
+    ]);
+    expect(await stack.receive(queue.url)).toHaveLength(1);
+  });
+
+  it('delivers PutEvents to a custom bus, using the target Input as the body, and skips disabled rules', async () => {
+    // Prepare
+    await stack.eventBridge.send(new CreateEventBusCommand({ Name: 'orders' }));
+    const pattern = '{"source":["my.app"]}';
+    await stack.eventBridge.send(
+      new PutRuleCommand({ Name: 'on', EventBusName: 'orders', EventPattern: pattern }),
+    );
+    await stack.eventBridge.send(
+      new PutRuleCommand({ Name: 'off', EventBusName: 'orders', EventPattern: pattern, State: 'DISABLED' }),
+    );
+    for (const rule of ['on', 'off']) {
+      await stack.eventBridge.send(
+        new PutTargetsCommand({
+          Rule: rule,
+          EventBusName: 'orders',
+          Targets: [{ Id: 'queue', Arn: queue.arn, Input: JSON.stringify({ rule }) }],
+        }),
+      );
+    }
+
+    // Act
+    const result = await stack.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: 'orders', Source: 'my.app', DetailType: 'order', Detail: '{"id":1}' }],
+      }),
+    );
+    await stack.emulator.idle();
+    const messages = await stack.receive(queue.url);
+
+    // Assess
+    expect(result.FailedEntryCount).toBe(0);
+    expect(messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([{ rule: 'on' }]);
+  });
+});
