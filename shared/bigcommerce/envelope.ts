@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The BigCommerce webhook payload, the same for every transport.
@@ -15,12 +15,12 @@ import { z } from 'zod';
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/events#callback-structure
  */
 export const BigCommercePayloadSchema = z.object({
-  scope: z.string().min(1),
-  store_id: z.string().min(1),
+  scope: z.string().check(z.minLength(1)),
+  store_id: z.string().check(z.minLength(1)),
   data: z.unknown(),
-  hash: z.string().regex(/^[0-9a-f]{40}$/i, 'expected a 40-character hex SHA-1'),
-  created_at: z.number().int().nonnegative().optional(),
-  producer: z.string().regex(/^stores\/[A-Za-z0-9]+$/, 'expected "stores/{store_hash}"'),
+  hash: z.string().check(z.regex(/^[0-9a-f]{40}$/i, 'expected a 40-character hex SHA-1')),
+  created_at: z.optional(z.int().check(z.nonnegative())),
+  producer: z.string().check(z.regex(/^stores\/[A-Za-z0-9]+$/, 'expected "stores/{store_hash}"')),
 });
 export type BigCommercePayload = z.infer<typeof BigCommercePayloadSchema>;
 
@@ -37,11 +37,11 @@ export const DETAIL_TYPE = 'bigCommerceWebhook';
  */
 export const BigCommerceEventBridgeEventSchema = z.object({
   version: z.string(),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.literal(DETAIL_TYPE),
   source: z
     .string()
-    .startsWith(PARTNER_SOURCE_PREFIX, `expected a source starting with ${PARTNER_SOURCE_PREFIX}`),
+    .check(z.startsWith(PARTNER_SOURCE_PREFIX, `expected a source starting with ${PARTNER_SOURCE_PREFIX}`)),
   account: z.string(),
   time: z.string(),
   region: z.string(),
@@ -53,6 +53,11 @@ export type BigCommerceEventBridgeEvent = z.infer<typeof BigCommerceEventBridgeE
 /** The store hash a payload was produced by (`stores/{hash}`). */
 export const storeHashOf = (payload: BigCommercePayload): string => payload.producer.slice('stores/'.length);
 
+/** The part of a zod error (classic or mini) that {@link describeIssues} reads. */
+export interface IssueList {
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>;
+}
+
 /** One line naming each failing path of a zod error, for logs and 400 bodies. */
-export const describeIssues = (error: z.ZodError): string =>
-  error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+export const describeIssues = (error: IssueList): string =>
+  error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('; ');

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { family, Id, idOnly } from './data.js';
 
 const CompanyId = idOnly('company_id');
@@ -6,8 +7,12 @@ const CompanyId = idOnly('company_id');
 export const b2bScopes = {
   ...family('store/company', ['created', 'updated', 'deleted', 'statusUpdated'], CompanyId),
   'store/company/superadmin/assignmentUpdated': CompanyId,
-  ...family('store/company/user', ['created', 'updated', 'deleted'], CompanyId.extend({ user_id: Id })),
-  ...family('store/company/address', ['created', 'updated', 'deleted'], CompanyId.extend({ address_id: Id })),
+  ...family('store/company/user', ['created', 'updated', 'deleted'], z.extend(CompanyId, { user_id: Id })),
+  ...family(
+    'store/company/address',
+    ['created', 'updated', 'deleted'],
+    z.extend(CompanyId, { address_id: Id }),
+  ),
   ...family('store/superadmin', ['created', 'updated', 'deleted', 'assignmentUpdated'], idOnly('user_id')),
   ...family('store/quote', ['created', 'updated', 'statusUpdated', 'deleted'], idOnly('quote_id')),
 } as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AnyObject, family, Id, idOnly, MetafieldData, resource, Uuid } from './data.js';
 
 /** `{channel_id}` is a placeholder: the payload's scope carries the number, e.g. `store/channel/1/cart/created`. */
@@ -17,7 +17,11 @@ export const channelScopes = {
     ['created', 'updated', 'deleted', 'couponApplied', 'abandoned', 'converted'],
     CartId,
   ),
-  ...family(`${CH}/cart/lineItem`, ['created', 'updated', 'deleted'], CartId.extend({ cart_item_id: Uuid })),
+  ...family(
+    `${CH}/cart/lineItem`,
+    ['created', 'updated', 'deleted'],
+    z.extend(CartId, { cart_item_id: Uuid }),
+  ),
   ...family(
     `${CH}/category`,
     ['created', 'updated', 'deleted'],

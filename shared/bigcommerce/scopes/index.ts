@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { b2bScopes } from './b2b.js';
 import { channelScopes } from './channel.js';
 import { inventoryScopes } from './inventory.js';

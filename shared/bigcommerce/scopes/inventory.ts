@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { family, Id, idOnly, MetafieldData } from './data.js';
 
 /**
@@ -10,7 +10,7 @@ export const inventoryScopes = {
   ...family(
     'store/channel/*/inventory/product',
     ['stock_changed', 'low_stock_reached', 'out_of_stock_reached', 'settings_changed'],
-    z.looseObject({ product_id: Id, location_id: Id, variant_id: Id.optional() }),
+    z.looseObject({ product_id: Id, location_id: Id, variant_id: z.optional(Id) }),
   ),
   ...family('store/inventory/location', ['created', 'updated'], idOnly('location_id')),
   ...family('store/inventory/location/metafield', ['created', 'updated', 'deleted'], MetafieldData),

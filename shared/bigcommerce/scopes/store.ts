@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   AnyObject,
   family,
@@ -24,13 +24,13 @@ export const storeScopes = {
   ...family('store/brand/metafield', ['created', 'updated', 'deleted'], MetafieldData),
 
   ...family('store/cart', ['created', 'updated', 'deleted', 'abandoned'], CartData),
-  'store/cart/couponApplied': CartData.extend({ couponId: Id }),
-  'store/cart/converted': CartData.extend({ orderId: Id }),
+  'store/cart/couponApplied': z.extend(CartData, { couponId: Id }),
+  'store/cart/converted': z.extend(CartData, { orderId: Id }),
   ...family('store/cart/metafield', ['created', 'updated', 'deleted'], MetafieldData),
   ...family(
     'store/cart/lineItem',
     ['created', 'updated', 'deleted'],
-    resource('cart_line_item', Uuid).extend({ cartId: Uuid }),
+    z.extend(resource('cart_line_item', Uuid), { cartId: Uuid }),
   ),
 
   ...family('store/category', ['created', 'updated', 'deleted'], CategoryData),
@@ -41,11 +41,11 @@ export const storeScopes = {
   ...family(
     'store/customer/address',
     ['created', 'updated', 'deleted'],
-    CustomerData.extend({ address: z.looseObject({ customer_id: Id }) }),
+    z.extend(CustomerData, { address: z.looseObject({ customer_id: Id }) }),
   ),
   'store/customer/channel/login/access/updated': z.looseObject({ customer_id: Id, channel_ids: z.array(Id) }),
 
-  'store/hook/deliveryException': resource('webhook', Id).extend({
+  'store/hook/deliveryException': z.extend(resource('webhook', Id), {
     error_code: z.union([z.literal(90001), z.literal(90002), z.literal(90003)]),
     message: z.string(),
   }),
@@ -54,7 +54,7 @@ export const storeScopes = {
   ...family(
     'store/store/metafield',
     ['created', 'updated', 'deleted'],
-    MetafieldData.extend({ namespace: z.string() }),
+    z.extend(MetafieldData, { namespace: z.string() }),
   ),
 
   ...family(
@@ -64,16 +64,16 @@ export const storeScopes = {
       type: z.string(),
       id: Id,
       affected_product_ids: z.array(Id),
-      context: z.looseObject({ channel_id: Id, locale: z.string() }).optional(),
+      context: z.optional(z.looseObject({ channel_id: Id, locale: z.string() })),
     }),
   ),
 
   ...family('store/order', ['created', 'updated', 'archived'], OrderData),
-  'store/order/statusUpdated': OrderData.extend({
+  'store/order/statusUpdated': z.extend(OrderData, {
     status: z.looseObject({ previous_status_id: Id, new_status_id: Id }),
   }),
-  'store/order/message/created': OrderData.extend({ message: z.looseObject({ order_message_id: Id }) }),
-  'store/order/refund/created': OrderData.extend({ refund: z.looseObject({ refund_id: Id }) }),
+  'store/order/message/created': z.extend(OrderData, { message: z.looseObject({ order_message_id: Id }) }),
+  'store/order/refund/created': z.extend(OrderData, { refund: z.looseObject({ refund_id: Id }) }),
   ...family(
     'store/order/transaction',
     ['created', 'updated'],
@@ -83,9 +83,9 @@ export const storeScopes = {
       transaction_id: z.string(),
       transaction_status: z.string(),
       transaction_type: z.string(),
-      result: z.looseObject({}).optional(),
-      platform_transaction_id: z.string().nullish(),
-      provider_transaction_id: z.string().nullish(),
+      result: z.optional(z.looseObject({})),
+      platform_transaction_id: z.nullish(z.string()),
+      provider_transaction_id: z.nullish(z.string()),
     }),
   ),
   ...family('store/order/metafield', ['created', 'updated', 'deleted'], MetafieldData),
@@ -102,18 +102,18 @@ export const storeScopes = {
   ...family(
     'store/priceList/assignment',
     ['updated', 'deleted'],
-    z.looseObject({ price_list_id: Id, channel_id: Id, customer_group_id: Id.nullable() }),
+    z.looseObject({ price_list_id: Id, channel_id: Id, customer_group_id: z.nullable(Id) }),
   ),
 
   ...family('store/product', ['created', 'deleted'], ProductData),
-  'store/product/updated': ProductData.extend({
-    properties: z.array(z.string()).optional(),
-    context: z.looseObject({ channel_id: Id, locale: z.string() }).optional(),
+  'store/product/updated': z.extend(ProductData, {
+    properties: z.optional(z.array(z.string())),
+    context: z.optional(z.looseObject({ channel_id: Id, locale: z.string() })),
   }),
   ...family(
     'store/product/inventory',
     ['updated', 'order/updated'],
-    ProductData.extend({ inventory: ProductInventory }),
+    z.extend(ProductData, { inventory: ProductInventory }),
   ),
   ...family('store/product/metafield', ['created', 'updated', 'deleted'], MetafieldWithTypeData),
   ...family('store/product/variant/metafield', ['created', 'updated', 'deleted'], MetafieldWithTypeData),
@@ -128,18 +128,18 @@ export const storeScopes = {
   ...family(
     'store/shipment',
     ['created', 'updated', 'deleted'],
-    resource('shipment', Id).extend({ orderId: Id }),
+    z.extend(resource('shipment', Id), { orderId: Id }),
   ),
 
   ...family(
     'store/sku',
     ['created', 'updated', 'deleted'],
-    resource('sku', Id).extend({ sku: z.looseObject({ product_id: Id, variant_id: Id }) }),
+    z.extend(resource('sku', Id), { sku: z.looseObject({ product_id: Id, variant_id: Id }) }),
   ),
   ...family(
     'store/sku/inventory',
     ['updated', 'order/updated'],
-    resource('sku', Id).extend({ inventory: ProductInventory.extend({ variant_id: Id }) }),
+    z.extend(resource('sku', Id), { inventory: z.extend(ProductInventory, { variant_id: Id }) }),
   ),
 
   // The sample payload for app/uninstalled is empty; the schema names only `type`.

@@ -1,0 +1,97 @@
+import { ClientError, GraphQLClient } from 'graphql-request';
+import type { z } from 'zod';
+import { messageOf, PermanentError, TransientError } from '../../errors.js';
+import type { LogSink } from '../../logger.js';
+import { defaultRetryPolicy, type RetryPolicy, retryTransient } from './retry.js';
+
+/** Sends one GraphQL document to one store and returns its `data`, validated by `schema`. */
+export interface StoreGraphQL {
+  request<T>(document: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T>;
+}
+
+export interface StoreGraphQLOptions {
+  /** e.g. `https://api.bigcommerce.com`; the store path is appended. */
+  apiUrl: string;
+  storeHash: string;
+  /** Sent as `X-Auth-Token`; never logged, never part of an error message. */
+  token: string;
+  retry?: Partial<RetryPolicy>;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  logger?: Pick<LogSink, 'warn'>;
+}
+
+/** The store's Admin GraphQL endpoint. @see https://developer.bigcommerce.com/docs/start/about */
+export const storeGraphQLUrl = (apiUrl: string, storeHash: string) =>
+  `${apiUrl.replace(/\/+$/, '')}/stores/${encodeURIComponent(storeHash)}/graphql`;
+
+const resetMsOf = (headers: unknown): number | undefined => {
+  const value = headers instanceof Headers ? headers.get('x-rate-limit-time-reset-ms') : null;
+  const ms = value === null ? Number.NaN : Number(value);
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+};
+
+/**
+ * Turns a graphql-request failure into the project's errors: 429 (waiting `X-Rate-Limit-Time-Reset-Ms`),
+ * 5xx and network failures are transient; auth failures, other 4xx and top-level GraphQL errors are not.
+ * @see https://developer.bigcommerce.com/docs/start/best-practices/api-rate-limits
+ */
+export const classifyGraphQLError = (error: unknown, operation: string): Error => {
+  if (error instanceof ClientError) {
+    const { status, headers, errors } = error.response;
+    if (status === 429) {
+      return new TransientError(`${operation}: BigCommerce rate limit (HTTP 429)`, {
+        retryAfterMs: resetMsOf(headers),
+      });
+    }
+    if (status >= 500) return new TransientError(`${operation}: BigCommerce answered HTTP ${status}`);
+    if (status === 401 || status === 403) {
+      return new PermanentError(
+        `${operation}: BigCommerce refused the store's access token (HTTP ${status})`,
+      );
+    }
+    const messages = (errors ?? []).map((entry) => entry.message).join('; ');
+    return new PermanentError(`${operation}: BigCommerce GraphQL error: ${messages || `HTTP ${status}`}`);
+  }
+  if (error instanceof TransientError || error instanceof PermanentError) return error;
+  // fetch rejects with TypeError on network failures and with TimeoutError/AbortError on our timeout.
+  if (error instanceof Error && ['TypeError', 'TimeoutError', 'AbortError'].includes(error.name)) {
+    return new TransientError(`${operation}: network error talking to BigCommerce: ${messageOf(error)}`);
+  }
+  return error instanceof Error ? error : new Error(messageOf(error));
+};
+
+const operationOf = (document: string) => /(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? 'graphql';
+
+/** A {@link StoreGraphQL} over graphql-request, with bounded retries of transient failures. */
+export const createStoreGraphQL = (options: StoreGraphQLOptions): StoreGraphQL => {
+  const policy = { ...defaultRetryPolicy, ...options.retry };
+  const fetchImpl = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const client = new GraphQLClient(storeGraphQLUrl(options.apiUrl, options.storeHash), {
+    headers: { 'X-Auth-Token': options.token, Accept: 'application/json' },
+    fetch: (input, init) => fetchImpl(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
+  });
+
+  return {
+    request: (document, variables, schema) => {
+      const operation = operationOf(document);
+      return retryTransient(
+        async () => {
+          const data = await client.request<unknown>(document, variables).catch((error: unknown) => {
+            throw classifyGraphQLError(error, operation);
+          });
+          const parsed = schema.safeParse(data);
+          if (!parsed.success) {
+            throw new PermanentError(`${operation}: unexpected response shape: ${parsed.error.message}`);
+          }
+          return parsed.data;
+        },
+        policy,
+        (error, waitMs) =>
+          options.logger?.warn('retrying BigCommerce call', { operation, waitMs, cause: error.message }),
+      );
+    },
+  };
+};
