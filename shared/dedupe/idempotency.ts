@@ -1,0 +1,86 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { type Dedupe, type Delivery, EventInProgressError, type EventKey, keyOf } from './port.js';
+import { DEDUPE_KEY_ATTRIBUTE, DEDUPE_TTL_ATTRIBUTE } from './table.js';
+
+export interface IdempotentDedupeOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** How long a completed event is remembered; a copy arriving later runs again. */
+  windowSeconds: number;
+  /** Prefix of every key; fixed so that renaming the function does not forget what was done. */
+  keyPrefix?: string;
+}
+
+/** A {@link Dedupe} that also learns each invocation's deadline, so a crashed run's lock expires with it. */
+export interface IdempotentDedupe extends Dedupe {
+  useLambdaContext(context: Context): void;
+}
+
+const isDelivery = (value: unknown): value is Delivery =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Partial<Delivery>).messageId === 'string' &&
+  typeof (value as Partial<Delivery>).eventBridgeId === 'string';
+
+/**
+ * Implements {@link Dedupe} with Powertools idempotency on a DynamoDB table: a conditional put marks the
+ * event in progress (the lock, which expires with the invocation that holds it), success marks it
+ * completed until the window ends, failure deletes it. Copies of one event inside one invocation wait for
+ * each other instead of failing on each other's lock.
+ * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/
+ */
+export const createIdempotentDedupe = (options: IdempotentDedupeOptions): IdempotentDedupe => {
+  const config = new IdempotencyConfig({ expiresAfterSeconds: options.windowSeconds });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: options.tableName,
+    awsSdkV3Client: options.client,
+    keyAttr: DEDUPE_KEY_ATTRIBUTE,
+    expiryAttr: DEDUPE_TTL_ATTRIBUTE,
+  });
+  // Only the first argument, the event key, is hashed into the record's id; the result stored is the
+  // delivery that ran the handler.
+  const runOnce = makeIdempotent(
+    async (_key: EventKey, delivery: Delivery, work: () => Promise<void>): Promise<Delivery> => {
+      await work();
+      return delivery;
+    },
+    { persistenceStore, config, keyPrefix: options.keyPrefix ?? 'bigcommerce-event' },
+  );
+  const inFlight = new Map<string, Promise<unknown>>();
+
+  const once: Dedupe['once'] = async (key, delivery, work) => {
+    const id = keyOf(key);
+    // A copy in this same invocation: wait for it to settle, then ask the table as any later copy would.
+    while (inFlight.has(id)) await inFlight.get(id)?.catch(() => undefined);
+    let ran = false;
+    const attempt = runOnce(key, delivery, async () => {
+      ran = true;
+      await work();
+    });
+    inFlight.set(id, attempt);
+    try {
+      const stored = await attempt;
+      return ran
+        ? { status: 'ran' }
+        : { status: 'duplicate', first: isDelivery(stored) ? stored : undefined };
+    } catch (error) {
+      if (error instanceof IdempotencyAlreadyInProgressError) {
+        throw new EventInProgressError(`event ${id} is being handled by another invocation`, {
+          cause: error,
+        });
+      }
+      throw error;
+    } finally {
+      if (inFlight.get(id) === attempt) inFlight.delete(id);
+    }
+  };
+
+  return { once, useLambdaContext: (context) => config.registerLambdaContext(context) };
+};
