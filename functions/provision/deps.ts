@@ -1,0 +1,54 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { ssmTokenProvider, staticTokenProvider, type TokenProvider } from '../../shared/aws/ssm.js';
+import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
+import type { ProvisionConfig } from '../../shared/config.js';
+import type { KeyedLogger } from '../../shared/logger.js';
+import type { HandlerRegistry } from '../consume/handlers/types.js';
+import type { ProvisionApi } from './api.js';
+import { defaultScopes, unhandledScopes } from './scopes.js';
+
+const tokenProviderOf = (config: ProvisionConfig): TokenProvider => {
+  if (config.BIGCOMMERCE_ACCESS_TOKEN) return staticTokenProvider(config.BIGCOMMERCE_ACCESS_TOKEN);
+  // The schema guarantees one of the two is set.
+  return ssmTokenProvider(new SSMClient({}), config.BIGCOMMERCE_TOKEN_PARAMETER ?? '');
+};
+
+/**
+ * Builds the API's dependencies from the configuration. SDK clients use their default configuration, so
+ * `AWS_ENDPOINT_URL_EVENTBRIDGE` / `AWS_ENDPOINT_URL_SSM` point them at emulators without code branches.
+ */
+export const createProvisionApiDeps = (
+  config: ProvisionConfig,
+  handlers: HandlerRegistry,
+  logger: KeyedLogger,
+): ProvisionApi => {
+  const tokens = tokenProviderOf(config);
+  return {
+    deps: {
+      eventBridge: new EventBridgeClient({}),
+      graphqlFor: async (storeHash) =>
+        createStoreGraphQL({
+          apiUrl: config.BIGCOMMERCE_API_URL,
+          storeHash,
+          token: await tokens(storeHash),
+          logger,
+        }),
+      logger,
+    },
+    settings: {
+      region: config.AWS_REGION,
+      clientId: config.BIGCOMMERCE_CLIENT_ID,
+      queueArn: config.WEBHOOK_QUEUE_ARN,
+      deadLetterQueueArn: config.WEBHOOK_DLQ_ARN,
+      ruleName: config.RULE_NAME,
+      targetId: config.TARGET_ID,
+      sourceWaitMs: config.EVENT_SOURCE_WAIT_MS,
+    },
+    defaultScopes: defaultScopes(handlers),
+    unhandled: (scopes) => unhandledScopes(scopes, handlers),
+    eventSourceNamePrefix: config.EVENT_SOURCE_NAME_PREFIX,
+    maxBodyBytes: config.PROVISION_MAX_BODY_BYTES,
+    logger,
+  };
+};

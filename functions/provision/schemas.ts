@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { scopeProblem } from '../../shared/provisioning/scopes.js';
+
+/** A BigCommerce store hash, as in `https://api.bigcommerce.com/stores/{storeHash}/...`. */
+export const StoreHashSchema = z.string().regex(/^[a-z0-9]{1,32}$/, 'expected a store hash: 1-32 of a-z 0-9');
+
+const EventSourceNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 . _ -');
+
+const ScopeSchema = z.string().superRefine((scope, ctx) => {
+  const problem = scopeProblem(scope);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * The body of `POST /provision`. Unknown fields are rejected, so a token cannot be slipped in.
+ *
+ * @example
+ * { "storeHash": "k7q2m9x4p1", "scopes": ["store/category/updated", "store/order/*"], "dryRun": false, "prune": false }
+ */
+export const ProvisionRequestSchema = z
+  .object({
+    storeHash: StoreHashSchema,
+    /** Catalog scopes, family wildcards, or channel scopes with a concrete channel id; default: the handler registry. */
+    scopes: z.array(ScopeSchema).min(1).max(100).optional(),
+    /** The name asked of BigCommerce; default `${EVENT_SOURCE_NAME_PREFIX}-${storeHash}`. */
+    eventSourceName: EventSourceNameSchema.optional(),
+    dryRun: z.boolean().default(false),
+    /** Delete webhooks to this destination whose scope is not wanted. */
+    prune: z.boolean().default(false),
+    /** Subscribe scopes that no handler module covers (the consumer acknowledges them with a warning). */
+    allowUnhandled: z.boolean().default(false),
+  })
+  .strict();
+export type ProvisionRequestBody = z.infer<typeof ProvisionRequestSchema>;
+
+/** Query string of `GET` and `DELETE /provision/{storeHash}`. */
+export const StoreQuerySchema = z.object({
+  eventSourceName: EventSourceNameSchema.optional(),
+  dryRun: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true'),
+});

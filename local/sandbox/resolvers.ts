@@ -1,0 +1,146 @@
+import { GraphQLError } from 'graphql';
+import type { SandboxEventSource, SandboxState, SandboxWebhook, UnionError } from './state.js';
+
+/** Called when createEventSource makes a source, before it answers: lets the offline stack create the AWS side. */
+export type EventSourceHook = (source: SandboxEventSource) => Promise<void> | void;
+
+/** Who is calling: the store of the URL and the client id of the `X-Auth-Token`. */
+export interface Caller {
+  storeHash: string;
+  clientId: string;
+}
+
+export interface ResolverOptions {
+  /** The namespace segment of partner source names (BigCommerce's example shows `test`). */
+  namespace: string;
+  onEventSourceCreated: EventSourceHook | undefined;
+}
+
+const PAGE_LIMIT = 250;
+
+const globalId = (hook: SandboxWebhook) => `bc/store/webhook/${hook.id}`;
+
+const node = (hook: SandboxWebhook) => ({
+  __typename: 'EventBridgeWebhook',
+  id: globalId(hook),
+  scope: hook.scope,
+  status: hook.isActive ? 'ACTIVE' : 'INACTIVE',
+  clientId: hook.clientId,
+  createdAt: hook.createdAt,
+  updatedAt: hook.updatedAt,
+  destination: hook.destination,
+  isActive: hook.isActive,
+});
+
+const cursorOf = (hook: SandboxWebhook) => Buffer.from(`webhook:${hook.id}`).toString('base64');
+const idOfCursor = (cursor: string) =>
+  Number(Buffer.from(cursor, 'base64').toString('utf8').replace('webhook:', ''));
+
+const invalid = (message: string): UnionError => ({ __typename: 'ValidationError', message });
+
+interface CreateEventSourceArgs {
+  input: { awsAccount: string; eventSourceName: string; eventSourceRegion: string; clientId: string };
+}
+
+const createEventSource = async (
+  state: SandboxState,
+  caller: Caller,
+  options: ResolverOptions,
+  { input }: CreateEventSourceArgs,
+) => {
+  const fail = (error: UnionError) => ({ eventSource: null, errors: [error] });
+  if (input.clientId !== caller.clientId) return fail(invalid('clientId does not match the access token'));
+  if (!/^\d{12}$/.test(input.awsAccount))
+    return fail(invalid('awsAccount must be a 12-digit AWS account id'));
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(input.eventSourceName)) {
+    return fail(invalid('eventSourceName must be 1-64 characters of A-Z a-z 0-9 . _ -'));
+  }
+  const region = input.eventSourceRegion.toLowerCase().replaceAll('_', '-');
+  const eventSourceName = input.eventSourceName.toLowerCase();
+  const name = `aws.partner/bigcommerce.com/${options.namespace}/${caller.clientId}/${eventSourceName}`;
+  const clash = state.eventSources.some(
+    (source) => source.name === name && source.awsAccount === input.awsAccount && source.region === region,
+  );
+  if (clash)
+    return fail({ __typename: 'AlreadyExistsError', message: `event source ${name} already exists` });
+  const source: SandboxEventSource = {
+    id: `bc/store/eventSource/${state.newId()}`,
+    storeHash: caller.storeHash,
+    clientId: caller.clientId,
+    awsAccount: input.awsAccount,
+    region,
+    name,
+    arn: `arn:aws:${region}::event-source/${name}`,
+    eventSourceName,
+  };
+  await options.onEventSourceCreated?.(source);
+  state.eventSources.push(source);
+  const { id, awsAccount, arn } = source;
+  return {
+    eventSource: { id, awsAccount, arn, eventSourceName, eventSourceRegion: input.eventSourceRegion },
+    errors: [],
+  };
+};
+
+/** The root value of one request: every resolver bound to the sandbox state and the caller. */
+export const createRoot = (state: SandboxState, caller: Caller, options: ResolverOptions) => ({
+  store: {
+    webhooks: ({ first, after }: { first: number; after?: string | null }) => {
+      if (first < 1 || first > PAGE_LIMIT)
+        throw new GraphQLError(`first must be between 1 and ${PAGE_LIMIT}`);
+      const from = after ? idOfCursor(after) : 0;
+      const all = state.webhooksOf(caller.storeHash, caller.clientId).sort((a, b) => a.id - b.id);
+      const rest = all.filter((hook) => hook.id > from);
+      const page = rest.slice(0, first);
+      const last = page.at(-1);
+      return {
+        pageInfo: {
+          hasNextPage: rest.length > page.length,
+          hasPreviousPage: from > 0,
+          startCursor: page[0] ? cursorOf(page[0]) : null,
+          endCursor: last ? cursorOf(last) : null,
+        },
+        edges: page.map((hook) => ({ cursor: cursorOf(hook), node: node(hook) })),
+      };
+    },
+  },
+  webhook: {
+    createEventSource: (args: CreateEventSourceArgs) => createEventSource(state, caller, options, args),
+    createEventBridgeWebhook: ({
+      input,
+    }: {
+      input: { scope: string; destination: string; isActive?: boolean | null };
+    }) => {
+      const result = state.createWebhook(caller.storeHash, caller.clientId, input);
+      return 'error' in result
+        ? { webhook: null, errors: [result.error] }
+        : { webhook: node(result.webhook), errors: [] };
+    },
+    updateEventBridgeWebhook: ({
+      input,
+    }: {
+      input: {
+        id: string;
+        data: { scope?: string | null; destination?: string | null; isActive?: boolean | null };
+      };
+    }) => {
+      const hook = state.findWebhook(caller.storeHash, caller.clientId, input.id);
+      if (!hook) {
+        return {
+          webhook: null,
+          errors: [{ __typename: 'EntityNotFoundError', message: `webhook ${input.id} not found` }],
+        };
+      }
+      if (input.data.isActive !== undefined && input.data.isActive !== null)
+        hook.isActive = input.data.isActive;
+      if (input.data.scope) hook.scope = input.data.scope;
+      if (input.data.destination) hook.destination = input.data.destination;
+      hook.updatedAt = new Date().toISOString();
+      return { webhook: node(hook), errors: [] };
+    },
+    deleteWebhook: ({ id }: { id: string }) =>
+      state.deleteWebhook(caller.storeHash, caller.clientId, id)
+        ? { id, errors: [] }
+        : { id: null, errors: [{ __typename: 'EntityNotFoundError', message: `webhook ${id} not found` }] },
+  },
+});

@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLError, graphql } from 'graphql';
+import { describeCall, type SandboxCall } from './calls.js';
+import { type Fault, FaultQueue } from './faults.js';
+import { createRoot, type EventSourceHook } from './resolvers.js';
+import { sandboxSchema } from './schema.js';
+import { SandboxState } from './state.js';
+
+/** A store the sandbox serves and the API account allowed to call it. */
+export interface SandboxAccount {
+  storeHash: string;
+  token: string;
+  clientId: string;
+}
+
+export interface SandboxOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  accounts: SandboxAccount[];
+  /** The namespace segment of partner source names (default `sandbox`). */
+  namespace?: string;
+  /** Called for each new event source; the offline stack creates the partner source in its EventBridge. */
+  onEventSourceCreated?: EventSourceHook;
+}
+
+export interface Sandbox {
+  /** e.g. `http://127.0.0.1:4000`: the `BIGCOMMERCE_API_URL` of the code under test. */
+  url: string;
+  port: number;
+  state: SandboxState;
+  faults: FaultQueue;
+  /** Every GraphQL request received, in order. */
+  calls: SandboxCall[];
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1_048_576;
+const GRAPHQL_PATH = /^\/stores\/([A-Za-z0-9]+)\/graphql$/;
+
+const readBody = async (request: IncomingMessage) => {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const part of request) {
+    size += (part as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('body too large');
+    parts.push(part as Buffer);
+  }
+  return Buffer.concat(parts).toString('utf8');
+};
+
+const send = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'x-rate-limit-time-window-ms': '30000',
+    'x-rate-limit-requests-quota': '150',
+    'x-rate-limit-requests-left': '149',
+    ...headers,
+  });
+  response.end(JSON.stringify(body));
+};
+
+const sendFault = (response: ServerResponse, fault: Fault & { status: number }) =>
+  fault.status === 429
+    ? send(
+        response,
+        429,
+        { status: 429, title: 'Too many requests' },
+        { 'x-rate-limit-time-reset-ms': String(fault.resetMs ?? 100), 'x-rate-limit-requests-left': '0' },
+      )
+    : send(response, fault.status, { status: fault.status, title: 'Injected fault' });
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts the BigCommerce sandbox: the Admin GraphQL webhook API of each configured store at
+ * `/stores/{storeHash}/graphql` (`X-Auth-Token` checked), plus `/__sandbox/faults` (POST a {@link Fault},
+ * DELETE to clear) and `/__sandbox/state` (GET) for tests and the offline stack.
+ */
+export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
+  const state = new SandboxState();
+  const faults = new FaultQueue();
+  const calls: SandboxCall[] = [];
+  const resolverOptions = {
+    namespace: options.namespace ?? 'sandbox',
+    onEventSourceCreated: options.onEventSourceCreated,
+  };
+
+  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse, storeHash: string) => {
+    const accounts = options.accounts.filter((account) => account.storeHash === storeHash);
+    if (accounts.length === 0) return send(response, 404, { status: 404, title: 'Store not found' });
+    const account = accounts.find((candidate) => candidate.token === request.headers['x-auth-token']);
+    if (!account) return send(response, 401, { status: 401, title: 'Unauthorized: invalid X-Auth-Token' });
+
+    let body: { query?: unknown; variables?: unknown; operationName?: unknown };
+    try {
+      body = JSON.parse(await readBody(request)) as typeof body;
+    } catch {
+      return send(response, 400, { errors: [{ message: 'expected a JSON body' }] });
+    }
+    const query = typeof body.query === 'string' ? body.query : '';
+    const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+    try {
+      calls.push(describeCall(storeHash, query, operationName));
+    } catch (error) {
+      const message = error instanceof GraphQLError ? error.message : 'unparsable document';
+      return send(response, 400, { errors: [{ message }] });
+    }
+
+    const fault = faults.take(query);
+    if (fault?.delayMs) await delay(fault.delayMs);
+    if (fault?.drop) return void request.socket.destroy();
+    if (fault?.status !== undefined && !fault.afterExecute)
+      return sendFault(response, { ...fault, status: fault.status });
+
+    const result = await graphql({
+      schema: sandboxSchema,
+      source: query,
+      rootValue: createRoot(state, { storeHash, clientId: account.clientId }, resolverOptions),
+      variableValues: (body.variables ?? {}) as Record<string, unknown>,
+      operationName,
+    });
+    if (fault?.status !== undefined) return sendFault(response, { ...fault, status: fault.status });
+    return send(response, 200, result);
+  };
+
+  const handleControl = async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.url === '/__sandbox/state' && request.method === 'GET') {
+      return send(response, 200, { eventSources: state.eventSources, webhooks: state.webhooks, calls });
+    }
+    if (request.url === '/__sandbox/faults' && request.method === 'POST') {
+      faults.add(JSON.parse(await readBody(request)) as Fault);
+      return send(response, 202, { pending: faults.size });
+    }
+    if (request.url === '/__sandbox/faults' && request.method === 'DELETE') {
+      faults.clear();
+      return send(response, 200, { pending: 0 });
+    }
+    return send(response, 404, { status: 404, title: 'Not found' });
+  };
+
+  const server = createServer((request, response) => {
+    const storeHash = GRAPHQL_PATH.exec(request.url ?? '')?.[1];
+    const work =
+      storeHash && request.method === 'POST'
+        ? handleGraphQL(request, response, storeHash)
+        : handleControl(request, response);
+    work.catch((error: unknown) => {
+      if (!response.headersSent) send(response, 500, { status: 500, title: String(error) });
+    });
+  });
+
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    state,
+    faults,
+    calls,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+};

@@ -1,0 +1,61 @@
+import { messageOf, PermanentError, TransientError } from '../errors.js';
+
+/** The fields every AWS SDK v3 service exception carries. */
+interface AwsErrorShape {
+  name: string;
+  $fault?: 'client' | 'server';
+  $retryable?: { throttling?: boolean };
+  $metadata?: { httpStatusCode?: number };
+}
+
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'InternalException',
+  'InternalFailure',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'ConcurrentModificationException',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+const shapeOf = (error: unknown): AwsErrorShape | undefined =>
+  typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string'
+    ? (error as AwsErrorShape)
+    : undefined;
+
+/** True when `error` is the AWS service exception called `name` (e.g. `ResourceNotFoundException`). */
+export const isAwsError = (error: unknown, name: string): boolean => shapeOf(error)?.name === name;
+
+/** True when retrying the same AWS call later may succeed: throttling, server faults, timeouts, resets. */
+export const isTransientAwsError = (error: unknown): boolean => {
+  const shape = shapeOf(error);
+  if (!shape) return false;
+  const status = shape.$metadata?.httpStatusCode ?? 0;
+  const code = (error as { code?: unknown }).code;
+  return (
+    TRANSIENT_NAMES.has(shape.name) ||
+    shape.$fault === 'server' ||
+    shape.$retryable !== undefined ||
+    status === 429 ||
+    status >= 500 ||
+    (typeof code === 'string' && NETWORK_CODES.has(code))
+  );
+};
+
+/**
+ * Wraps an AWS SDK failure (after the SDK's own retries) as a {@link TransientError} or a
+ * {@link PermanentError} whose message says which call failed and why.
+ */
+export const classifyAwsError = (error: unknown, call: string): TransientError | PermanentError => {
+  const name = shapeOf(error)?.name ?? 'Error';
+  const message = `${call} failed: ${name}: ${messageOf(error)}`;
+  return isTransientAwsError(error)
+    ? new TransientError(message, { cause: error })
+    : new PermanentError(message, { cause: error });
+};

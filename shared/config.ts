@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/** Environment variables as Lambda and `process.env` hand them over. */
+export type Env = Record<string, string | undefined>;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * What the provision function reads from its environment.
+ *
+ * @example
+ * {
+ *   "AWS_REGION": "us-east-1",
+ *   "BIGCOMMERCE_CLIENT_ID": "4yk6pb824t53hirbuz5akdr652lpjb2",
+ *   "BIGCOMMERCE_TOKEN_PARAMETER": "/bigcommerce-webhooks/dev/stores/{storeHash}/access-token",
+ *   "WEBHOOK_QUEUE_ARN": "arn:aws:sqs:us-east-1:123456789012:bigcommerce-webhooks-dev-events",
+ *   "WEBHOOK_DLQ_ARN": "arn:aws:sqs:us-east-1:123456789012:bigcommerce-webhooks-dev-events-dlq"
+ * }
+ */
+export const ProvisionEnvSchema = z
+  .object({
+    AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1'),
+    BIGCOMMERCE_API_URL: z.url().default('https://api.bigcommerce.com'),
+    BIGCOMMERCE_CLIENT_ID: z.string().min(1),
+    /** SSM SecureString name; `{storeHash}` is replaced by the store hash. */
+    BIGCOMMERCE_TOKEN_PARAMETER: optionalText.pipe(
+      z.string().includes('{storeHash}', { message: 'must contain {storeHash}' }).optional(),
+    ),
+    /** One token for every store, for local runs only; when set, SSM is not read. */
+    BIGCOMMERCE_ACCESS_TOKEN: optionalText,
+    WEBHOOK_QUEUE_ARN: z.string().startsWith('arn:', 'expected the queue ARN'),
+    WEBHOOK_DLQ_ARN: z.string().startsWith('arn:', 'expected the dead-letter queue ARN'),
+    EVENT_SOURCE_NAME_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,40}$/)
+      .default('bigcommerce-webhooks'),
+    RULE_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/)
+      .default('bigcommerce-webhooks-to-queue'),
+    TARGET_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/)
+      .default('webhook-queue'),
+    PROVISION_MAX_BODY_BYTES: positiveInt(16_384),
+    /** How long to wait for a new partner event source to become visible to EventBridge. */
+    EVENT_SOURCE_WAIT_MS: positiveInt(15_000),
+  })
+  .refine((env) => env.BIGCOMMERCE_TOKEN_PARAMETER ?? env.BIGCOMMERCE_ACCESS_TOKEN, {
+    message: 'set BIGCOMMERCE_TOKEN_PARAMETER (SSM) or, for local runs, BIGCOMMERCE_ACCESS_TOKEN',
+    path: ['BIGCOMMERCE_TOKEN_PARAMETER'],
+  });
+
+export type ProvisionConfig = z.infer<typeof ProvisionEnvSchema>;
+
+/** Parses `env` with `schema`, or throws one {@link ConfigError} naming every bad variable. */
+export const parseEnv = <S extends z.ZodType>(schema: S, env: Env, what: string): z.infer<S> => {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  throw new ConfigError(`invalid ${what} configuration: ${problems.join('; ')}`);
+};
+
+/** The provision function's configuration, read once at start. */
+export const loadProvisionConfig = (env: Env = process.env): ProvisionConfig =>
+  parseEnv(ProvisionEnvSchema, env, 'provision');
+
+/**
+ * What the consume function reads from its environment.
+ *
+ * @example
+ * {
+ *   "DEDUPE_TABLE_NAME": "bigcommerce-webhooks-dev-dedupe",
+ *   "DEDUPE_WINDOW_SECONDS": "86400"
+ * }
+ */
+export const ConsumeEnvSchema = z.object({
+  /** The DynamoDB table that remembers handled events (Powertools idempotency layout). */
+  DEDUPE_TABLE_NAME: z.string().regex(/^[A-Za-z0-9._-]{3,255}$/, 'expected a DynamoDB table name'),
+  /** How long a handled event is remembered: a copy arriving within it is skipped. At most 30 days. */
+  DEDUPE_WINDOW_SECONDS: positiveInt(86_400).pipe(z.number().max(2_592_000)),
+});
+
+export type ConsumeConfig = z.infer<typeof ConsumeEnvSchema>;
+
+/** The consume function's configuration, read once at start. */
+export const loadConsumeConfig = (env: Env = process.env): ConsumeConfig =>
+  parseEnv(ConsumeEnvSchema, env, 'consume');

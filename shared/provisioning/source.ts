@@ -1,0 +1,110 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { listPartnerSources, type PartnerSource } from '../aws/event-sources.js';
+import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
+import { createEventSource, eventSourceRegionOf } from '../bigcommerce/graphql/event-source.js';
+import { backoffDelay, sleep as realSleep } from '../bigcommerce/graphql/retry.js';
+import { ConflictError, TransientError } from '../errors.js';
+import { BIGCOMMERCE_SOURCE_PREFIX, lastSegment, normalizeSourceArn, parseEventSourceArn } from './names.js';
+import type { ProvisionSettings, SourceEntry } from './types.js';
+
+/** The partner source provision works with, ARN in canonical form. */
+export type FoundSource = PartnerSource;
+
+export interface SourceDeps {
+  eventBridge: EventBridgeClient;
+  graphql: StoreGraphQL;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const WAIT_POLICY = { baseDelayMs: 250, maxDelayMs: 2_000, random: () => 0.5 + Math.random() / 2 };
+
+/**
+ * This store's BigCommerce partner source, found by the last segment of its name (BigCommerce lower-cases
+ * it and chooses the segments before it). Two live matches are a conflict a person must resolve.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListEventSources.html
+ */
+export const findSource = async (
+  eventBridge: EventBridgeClient,
+  eventSourceName: string,
+  fullName?: string,
+): Promise<FoundSource | undefined> => {
+  const wanted = eventSourceName.toLowerCase();
+  const matches = (await listPartnerSources(eventBridge, BIGCOMMERCE_SOURCE_PREFIX))
+    .filter((source) => (fullName ? source.name === fullName : lastSegment(source.name) === wanted))
+    .map((source) => ({ ...source, arn: normalizeSourceArn(source.arn) }));
+  const live = matches.filter((source) => source.state !== 'DELETED');
+  if (live.length > 1) {
+    throw new ConflictError(
+      `several BigCommerce event sources are named ${wanted}: ${live.map((s) => s.name).join(', ')}; pass eventSourceName to pick another name`,
+    );
+  }
+  return live[0] ?? matches[0];
+};
+
+const waitUntilVisible = async (
+  deps: SourceDeps,
+  eventSourceName: string,
+  fullName: string | undefined,
+  waitMs: number,
+) => {
+  const sleep = deps.sleep ?? realSleep;
+  let waited = 0;
+  for (let attempt = 0; ; attempt += 1) {
+    const found = await findSource(deps.eventBridge, eventSourceName, fullName);
+    if (found) return found;
+    const pause = backoffDelay(attempt, WAIT_POLICY);
+    if (waited + pause > waitMs) {
+      throw new TransientError(
+        `BigCommerce created event source ${fullName ?? eventSourceName} but EventBridge does not show it yet; run again`,
+      );
+    }
+    await sleep(pause);
+    waited += pause;
+  }
+};
+
+const entryOf = (
+  eventSourceName: string,
+  action: SourceEntry['action'],
+  source?: FoundSource,
+): SourceEntry => ({
+  resource: 'source',
+  action,
+  eventSourceName,
+  ...(source && { name: source.name, arn: source.arn, state: source.state }),
+});
+
+/**
+ * Step 1: the partner event source. Found in EventBridge -> unchanged; else BigCommerce `createEventSource`
+ * for this account and region, then a bounded wait until EventBridge lists it. `AlreadyExistsError` from
+ * BigCommerce (an earlier run created it) is followed by the same wait.
+ * @see https://developer.bigcommerce.com/docs/integrations/webhooks/aws#set-up-an-event-source
+ */
+export const reconcileSource = async (
+  input: { eventSourceName: string; dryRun: boolean; settings: ProvisionSettings; reportDeleted?: boolean },
+  deps: SourceDeps,
+): Promise<{ entry: SourceEntry; source: FoundSource | undefined }> => {
+  const { eventSourceName, settings } = input;
+  const existing = await findSource(deps.eventBridge, eventSourceName);
+  if (existing?.state === 'DELETED' && input.reportDeleted) {
+    const note = 'BigCommerce deleted this source: tear down, then provision again';
+    return { entry: { ...entryOf(eventSourceName, 'would-update', existing), note }, source: existing };
+  }
+  if (existing?.state === 'DELETED') {
+    throw new ConflictError(
+      `BigCommerce deleted event source ${existing.name}; DELETE /provision/{storeHash} removes its bus, then provision again`,
+    );
+  }
+  if (existing) return { entry: entryOf(eventSourceName, 'unchanged', existing), source: existing };
+  if (input.dryRun) return { entry: entryOf(eventSourceName, 'would-create'), source: undefined };
+
+  const created = await createEventSource(deps.graphql, {
+    awsAccount: settings.awsAccount,
+    eventSourceName,
+    eventSourceRegion: eventSourceRegionOf(settings.region),
+    clientId: settings.clientId,
+  });
+  const fullName = created.created ? parseEventSourceArn(created.arn).name : undefined;
+  const source = await waitUntilVisible(deps, eventSourceName, fullName, settings.sourceWaitMs);
+  return { entry: entryOf(eventSourceName, created.created ? 'created' : 'unchanged', source), source };
+};

@@ -1,0 +1,31 @@
+import { provision } from './provision.js';
+import type { Entry, ProvisionDeps, ProvisionSettings } from './types.js';
+
+/** How a resource compares with the wanted state. */
+export type ResourceStatus = 'present' | 'missing' | 'drifted';
+
+/** An entry of a status report: the plan's entry with `status` in place of `action`. */
+export type StatusEntry = Omit<Entry, 'action'> & { status: ResourceStatus };
+
+const statusOf = (action: Entry['action']): ResourceStatus =>
+  action === 'unchanged' ? 'present' : action === 'would-update' ? 'drifted' : 'missing';
+
+/**
+ * Reports each resource of a store's chain as present, missing or drifted, with the partner source's
+ * state and each webhook's `active` flag. It runs the reconciler's plan, so it makes no change.
+ */
+export const status = async (
+  request: { storeHash: string; eventSourceName: string; scopes: string[] },
+  settings: ProvisionSettings,
+  deps: ProvisionDeps,
+) => {
+  const plan = await provision(
+    { ...request, dryRun: true, prune: false, reportDeleted: true },
+    settings,
+    deps,
+  );
+  const resources = plan.entries.map(
+    ({ action, ...rest }): StatusEntry => ({ ...rest, status: statusOf(action) }),
+  );
+  return { storeHash: request.storeHash, converged: plan.converged, resources };
+};

@@ -1,0 +1,88 @@
+import { removeBus } from './bus.js';
+import { runStep } from './errors.js';
+import { BIGCOMMERCE_SOURCE_PREFIX, lastSegment } from './names.js';
+import { recorder } from './provision.js';
+import { removeRule } from './rule.js';
+import { findSource } from './source.js';
+import { removeTarget } from './target.js';
+import type { Entry, ProvisionDeps, ProvisionSettings } from './types.js';
+import { removeWebhooks } from './webhooks.js';
+
+export interface TeardownRequest {
+  storeHash: string;
+  eventSourceName: string;
+  dryRun: boolean;
+}
+
+const SOURCE_NOTE =
+  'BigCommerce has no API to delete an event source: without its bus it returns to PENDING, and AWS deletes it after two weeks in that state (provisioning again reuses it)';
+
+/**
+ * Removes one store's chain in reverse order: webhooks, target, rule, bus. Each step tolerates what is
+ * already gone (reported `unchanged`), so a teardown that failed half way can simply be run again.
+ */
+export const teardown = async (
+  request: TeardownRequest,
+  settings: ProvisionSettings,
+  deps: ProvisionDeps,
+) => {
+  const { storeHash, dryRun, eventSourceName } = request;
+  const done: Entry[] = [];
+  const record = recorder(done, deps, storeHash);
+  const { eventBridge } = deps;
+
+  const graphql = await runStep('credentials', done, () => deps.graphqlFor(storeHash));
+  const source = await runStep('source', done, () => findSource(eventBridge, eventSourceName));
+  const wanted = eventSourceName.toLowerCase();
+  const matches = source
+    ? (arn: string) => arn === source.arn
+    : (arn: string) =>
+        arn.includes(`:event-source/${BIGCOMMERCE_SOURCE_PREFIX}`) && lastSegment(arn) === wanted;
+
+  await runStep('webhooks', done, () => removeWebhooks({ matches, dryRun }, graphql, record('webhooks')));
+
+  const rule = { name: settings.ruleName, eventBusName: source?.name ?? '' };
+  const target = source
+    ? await runStep('target', done, () =>
+        removeTarget(
+          {
+            rule,
+            targetId: settings.targetId,
+            queueArn: settings.queueArn,
+            deadLetterQueueArn: settings.deadLetterQueueArn,
+            dryRun,
+          },
+          eventBridge,
+        ),
+      )
+    : ({
+        resource: 'target',
+        action: 'unchanged',
+        id: settings.targetId,
+        rule: settings.ruleName,
+        arn: settings.queueArn,
+        deadLetterArn: settings.deadLetterQueueArn,
+      } as const);
+  record('target')(target);
+
+  const removedRule = await runStep('rule', done, () =>
+    removeRule({ name: settings.ruleName, busName: source?.name, dryRun }, eventBridge),
+  );
+  record('rule')(removedRule);
+
+  const bus = await runStep('bus', done, () => removeBus({ sourceName: source?.name, dryRun }, eventBridge));
+  record('bus')(bus);
+
+  record('source')({
+    resource: 'source',
+    action: 'unchanged',
+    eventSourceName,
+    ...(source && { name: source.name, arn: source.arn, state: source.state, note: SOURCE_NOTE }),
+  });
+  return {
+    storeHash,
+    dryRun,
+    converged: !dryRun || done.every((item) => item.action === 'unchanged'),
+    entries: done,
+  };
+};

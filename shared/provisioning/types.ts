@@ -1,0 +1,89 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
+import type { KeyedLogger } from '../logger.js';
+
+/** What a run did, or would do in a dry run, to one resource. */
+export type Action =
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'deleted'
+  | 'would-create'
+  | 'would-update'
+  | 'would-delete';
+
+/** The steps of the chain, in order; `credentials` is reading the store's access token. */
+export type Step = 'credentials' | 'source' | 'bus' | 'rule' | 'target' | 'webhooks';
+
+export interface SourceEntry {
+  resource: 'source';
+  action: Action;
+  /** The name provision asked BigCommerce for (the last segment of the full name). */
+  eventSourceName: string;
+  /** The full partner source name, once the source exists. */
+  name?: string;
+  arn?: string;
+  /** PENDING, ACTIVE or DELETED, as EventBridge reports it. */
+  state?: string;
+  note?: string;
+}
+
+export interface BusEntry {
+  resource: 'bus';
+  action: Action;
+  name?: string;
+  arn?: string;
+}
+
+export interface RuleEntry {
+  resource: 'rule';
+  action: Action;
+  name: string;
+  eventBusName?: string;
+  arn?: string;
+}
+
+export interface TargetEntry {
+  resource: 'target';
+  action: Action;
+  id: string;
+  rule: string;
+  arn: string;
+  deadLetterArn: string;
+}
+
+export interface WebhookEntry {
+  resource: 'webhook';
+  action: Action;
+  scope: string;
+  id?: string;
+  active?: boolean;
+  /** False for a webhook to this destination whose scope the request does not want (kept unless `prune`). */
+  wanted: boolean;
+}
+
+/** One line of the response: one resource and what happened to it. */
+export type Entry = SourceEntry | BusEntry | RuleEntry | TargetEntry | WebhookEntry;
+
+/** What provision knows from its configuration and its own Lambda context. */
+export interface ProvisionSettings {
+  awsAccount: string;
+  /** e.g. `us-east-1`. */
+  region: string;
+  clientId: string;
+  queueArn: string;
+  deadLetterQueueArn: string;
+  ruleName: string;
+  targetId: string;
+  /** Upper bound on waiting for a new partner source to become visible. */
+  sourceWaitMs: number;
+}
+
+/** The clients a run uses; tests pass fakes, the Lambda passes real ones. */
+export interface ProvisionDeps {
+  eventBridge: EventBridgeClient;
+  /** The store's GraphQL client; reading the token behind it is the `credentials` step. */
+  graphqlFor: (storeHash: string) => Promise<StoreGraphQL>;
+  logger: KeyedLogger;
+  sleep?: (ms: number) => Promise<void>;
+}
