@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { loadProvisionConfig } from '../../../shared/config.js';
+import { ConfigError } from '../../../shared/errors.js';
+
+const base = {
+  AWS_REGION: 'us-east-1',
+  BIGCOMMERCE_CLIENT_ID: '4yk6pb824t53hirbuz5akdr652lpjb2',
+  BIGCOMMERCE_TOKEN_PARAMETER: '/bigcommerce-webhooks/dev/stores/{storeHash}/access-token',
+  WEBHOOK_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:events',
+  WEBHOOK_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:events-dlq',
+};
+
+describe('Config: provision', () => {
+  it('applies the documented defaults', () => {
+    // Act
+    const config = loadProvisionConfig(base);
+
+    // Assess
+    expect(config).toMatchObject({
+      BIGCOMMERCE_API_URL: 'https://api.bigcommerce.com',
+      EVENT_SOURCE_NAME_PREFIX: 'bigcommerce-webhooks',
+      RULE_NAME: 'bigcommerce-webhooks-to-queue',
+      TARGET_ID: 'webhook-queue',
+      PROVISION_MAX_BODY_BYTES: 16_384,
+      EVENT_SOURCE_WAIT_MS: 15_000,
+    });
+    expect(config.BIGCOMMERCE_ACCESS_TOKEN).toBeUndefined();
+  });
+
+  it('fails once, naming every bad variable', () => {
+    // Act
+    const load = () =>
+      loadProvisionConfig({ AWS_REGION: 'nowhere', BIGCOMMERCE_TOKEN_PARAMETER: '/no/placeholder' });
+
+    // Assess
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(
+      /AWS_REGION.*BIGCOMMERCE_CLIENT_ID.*BIGCOMMERCE_TOKEN_PARAMETER: must contain \{storeHash\}.*WEBHOOK_QUEUE_ARN/,
+    );
+  });
+
+  it('needs a token source: an SSM parameter template, or a token for local runs', () => {
+    // Prepare
+    const { BIGCOMMERCE_TOKEN_PARAMETER: _, ...noToken } = base;
+
+    // Act
+    const missing = () => loadProvisionConfig({ ...noToken, BIGCOMMERCE_ACCESS_TOKEN: '  ' });
+    const local = loadProvisionConfig({ ...noToken, BIGCOMMERCE_ACCESS_TOKEN: 'local-token' });
+
+    // Assess
+    expect(missing).toThrow(
+      /set BIGCOMMERCE_TOKEN_PARAMETER \(SSM\) or, for local runs, BIGCOMMERCE_ACCESS_TOKEN/,
+    );
+    expect(local.BIGCOMMERCE_ACCESS_TOKEN).toBe('local-token');
+  });
+});
