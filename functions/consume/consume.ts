@@ -4,8 +4,10 @@ import {
   storeHashOf,
 } from '../../shared/bigcommerce/envelope.js';
 import { type CatalogScope, catalog, resolveScope } from '../../shared/bigcommerce/scopes/index.js';
+import type { Dedupe } from '../../shared/dedupe/port.js';
 import { messageOf, RecordRejectedError } from '../../shared/errors.js';
 import type { KeyedLogger, LogSink } from '../../shared/logger.js';
+import { dispatchOnce } from './dispatch.js';
 import type { BigCommerceEvent, HandlerRegistry } from './handlers/types.js';
 import { createRouter } from './router.js';
 
@@ -17,12 +19,14 @@ export interface QueueRecord {
 
 /** What happened to a record that did not fail. */
 export type RecordOutcome =
-  | { status: 'handled'; scope: CatalogScope; pattern: string }
+  | { status: 'handled' | 'duplicate'; scope: CatalogScope; pattern: string }
   | { status: 'ignored'; reason: 'unknown-scope' | 'no-handler'; scope: string };
 
 export interface ConsumeDeps {
   handlers: HandlerRegistry;
   logger: KeyedLogger;
+  /** Lets each event (store hash + payload hash) reach its handler once within the dedupe window. */
+  dedupe: Dedupe;
 }
 
 /**
@@ -30,13 +34,13 @@ export interface ConsumeDeps {
  * the scope's schema -> its handler. It throws to fail the record (malformed, not a BigCommerce event,
  * schema violation, handler error), each time after one error line saying why; it resolves to acknowledge
  * it, with one warning when the scope is unknown or has no handler, so new BigCommerce scopes never jam
- * the queue.
+ * the queue. A valid event whose store and hash were already handled within the dedupe window is
+ * acknowledged without calling its handler (`duplicate event skipped`).
  */
-export const createRecordProcessor = ({ handlers, logger }: ConsumeDeps) => {
+export const createRecordProcessor = ({ handlers, logger, dedupe }: ConsumeDeps) => {
   const route = createRouter(handlers);
 
   return async (record: QueueRecord): Promise<RecordOutcome> => {
-    let log: LogSink = logger;
     let json: unknown;
     try {
       json = JSON.parse(record.body);
@@ -82,28 +86,39 @@ export const createRecordProcessor = ({ handlers, logger }: ConsumeDeps) => {
       return { status: 'ignored', reason: 'no-handler', scope: payload.scope };
     }
 
-    log = recordLogger();
     const data = catalog[resolved.scope].safeParse(payload.data);
     if (!data.success) {
-      return reject(log, record, new RecordRejectedError('schema-violation', describeIssues(data.error)));
+      return reject(
+        recordLogger(),
+        record,
+        new RecordRejectedError('schema-violation', describeIssues(data.error)),
+      );
     }
 
-    const event = { ...payload, data: data.data } as BigCommerceEvent<CatalogScope>;
-    try {
-      await target.handle(event, {
-        get logger() {
-          return recordLogger();
+    const status = await dispatchOnce(
+      {
+        route: target,
+        event: { ...payload, data: data.data } as BigCommerceEvent<CatalogScope>,
+        context: {
+          get logger() {
+            return recordLogger();
+          },
+          storeHash,
+          channelId: resolved.channelId,
+          messageId: record.messageId,
+          eventBridge: envelope,
         },
-        storeHash,
-        channelId: resolved.channelId,
-        messageId: record.messageId,
-        eventBridge: envelope,
-      });
-    } catch (error) {
-      log.error('handler failed; the record will be retried', { handler: target.pattern, error });
-      throw error;
-    }
-    return { status: 'handled', scope: resolved.scope, pattern: target.pattern };
+        key: { storeHash, hash: payload.hash.toLowerCase() },
+        delivery: { messageId: record.messageId, eventBridgeId: envelope.id },
+      },
+      dedupe,
+      recordLogger,
+    );
+    return {
+      status: status === 'ran' ? 'handled' : 'duplicate',
+      scope: resolved.scope,
+      pattern: target.pattern,
+    };
   };
 };
 

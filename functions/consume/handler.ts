@@ -1,24 +1,17 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { keyed, logger } from '../../shared/logger.js';
-import { createRecordProcessor } from './consume.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadConsumeConfig } from '../../shared/config.js';
+import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
 import { handlers } from './handlers/registry.js';
-import type { HandlerRegistry } from './handlers/types.js';
+import { createConsumeHandler } from './lambda.js';
 
-/**
- * Builds the SQS -> consume Lambda handler. Records are processed independently; the response names
- * exactly the failed ones (`ReportBatchItemFailures`), also when every record failed, so nothing is
- * acknowledged by mistake.
- */
-export const createConsumeHandler = (registry: HandlerRegistry) => {
-  const processor = new BatchProcessor(EventType.SQS);
-  const processRecord = createRecordProcessor({ handlers: registry, logger: keyed(logger) });
-  return middy(
-    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false }),
-  ).use(injectLambdaContext(logger, { resetKeys: true }));
-};
+const config = loadConsumeConfig();
 
-export const handler = createConsumeHandler(handlers);
+/** The consume Lambda: the registry's handlers, deduped on the DEDUPE_TABLE_NAME table. */
+export const handler = createConsumeHandler({
+  handlers,
+  dedupe: createIdempotentDedupe({
+    client: new DynamoDBClient({}),
+    tableName: config.DEDUPE_TABLE_NAME,
+    windowSeconds: config.DEDUPE_WINDOW_SECONDS,
+  }),
+});

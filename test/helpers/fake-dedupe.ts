@@ -1,23 +1,25 @@
-import { type Dedupe, type Delivery, EventInProgressError, keyOf } from '../../shared/dedupe/port.js';
+import { type Dedupe, type Delivery, keyOf } from '../../shared/dedupe/port.js';
 
 /**
- * An in-memory {@link Dedupe} with the adapter's semantics (no window): a key is done once its work
- * resolved, held while it runs, and forgotten when it throws. `runs` counts the work it let through.
+ * An in-memory {@link Dedupe} with the adapter's semantics inside one process (no window): a key is done
+ * once its work resolved and forgotten when it throws; a copy that arrives while its key runs waits for
+ * it, then decides. `state.runs` counts the work it let through.
  */
 export const createFakeDedupe = () => {
   const done = new Map<string, Delivery>();
-  const running = new Set<string>();
+  const running = new Map<string, Promise<void>>();
   const state = { runs: 0 };
   const dedupe: Dedupe = {
     async once(key, delivery, work) {
       const id = keyOf(key);
+      while (running.has(id)) await running.get(id)?.catch(() => undefined);
       const first = done.get(id);
       if (first) return { status: 'duplicate', first };
-      if (running.has(id)) throw new EventInProgressError(`event ${id} is in progress`);
-      running.add(id);
+      state.runs += 1;
+      const attempt = work();
+      running.set(id, attempt);
       try {
-        state.runs += 1;
-        await work();
+        await attempt;
         done.set(id, delivery);
         return { status: 'ran' };
       } finally {
@@ -28,7 +30,7 @@ export const createFakeDedupe = () => {
   return { dedupe, done, state };
 };
 
-/** A {@link Dedupe} that lets everything through, for tests about something else. */
+/** A {@link Dedupe} that lets everything through, for tests and benchmarks about something else. */
 export const passThroughDedupe: Dedupe = {
   async once(_key, _delivery, work) {
     await work();

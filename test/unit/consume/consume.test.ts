@@ -2,12 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { createRecordProcessor } from '../../../functions/consume/consume.js';
 import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
 import { RecordRejectedError } from '../../../shared/errors.js';
+import { createFakeDedupe } from '../../helpers/fake-dedupe.js';
 import { createFakeLogger } from '../../helpers/fake-logger.js';
 import { rawRecord, recordFor, SOURCE, STORE_HASH } from '../../helpers/records.js';
 
 const setup = (handlers: HandlerRegistry) => {
   const log = createFakeLogger();
-  return { ...log, process: createRecordProcessor({ handlers, logger: log.logger }) };
+  const { dedupe } = createFakeDedupe();
+  return { ...log, process: createRecordProcessor({ handlers, logger: log.logger, dedupe }) };
 };
 
 describe('Function: consume, one record', () => {

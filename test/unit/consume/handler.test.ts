@@ -1,6 +1,11 @@
-import { describe, expect, it, vi } from 'vitest';
-import { createConsumeHandler, handler } from '../../../functions/consume/handler.js';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
+import { createConsumeHandler as createWith } from '../../../functions/consume/lambda.js';
 import { fakeContext } from '../../helpers/context.js';
+import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
+import { createFakeDedupe } from '../../helpers/fake-dedupe.js';
 import { loadEvent } from '../../helpers/load-event.js';
 import { rawRecord, recordFor } from '../../helpers/records.js';
 
@@ -9,6 +14,27 @@ const sqsEvent = (records: { messageId: string; body: string }[]) => {
   if (!template) throw new Error('fixture has no record');
   return { Records: records.map((record) => ({ ...template, ...record })) };
 };
+
+const createConsumeHandler = (handlers: HandlerRegistry) =>
+  createWith({ handlers, dedupe: createFakeDedupe().dedupe });
+
+let dynamo: LocalDynamo;
+let table: string;
+let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+// The deployed entry point, configured from the environment as in Lambda, deduping on a real table.
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  table = await dynamo.createDedupeTable();
+  vi.stubEnv('DEDUPE_TABLE_NAME', table);
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+  ({ handler } = await import('../../../functions/consume/handler.js'));
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await dynamo.stop();
+});
 
 describe('Function: consume (Lambda adapter)', () => {
   it.each(['store-category-updated', 'store-order-created', 'store-product-updated'])(
@@ -90,5 +116,34 @@ describe('Function: consume (Lambda adapter)', () => {
     expect(handle.mock.calls.map(([event]) => event.data.id).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 25 }, (_, id) => id),
     );
+  });
+});
+
+describe('Function: consume (Lambda entry point)', () => {
+  it('remembers a handled event in the dedupe table for the default 24 h window and skips its redelivery', async () => {
+    // Prepare
+    const record = recordFor('store/category/updated');
+    const copy = {
+      messageId: `${record.messageId}-again`,
+      body: JSON.stringify({ ...JSON.parse(record.body), id: 'another-eventbridge-id' }),
+    };
+    const before = Date.now() / 1000;
+
+    // Act
+    const responses = [
+      await handler(sqsEvent([record]), fakeContext()),
+      await handler(sqsEvent([copy]), fakeContext()),
+    ];
+    const { Items = [] } = await dynamo.client.send(new ScanCommand({ TableName: table }));
+
+    // Assess
+    expect(responses).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    const items = Items.filter((item) => item.data?.M?.messageId?.S === record.messageId);
+    expect(items).toHaveLength(1);
+    expect(items[0]?.status?.S).toBe('COMPLETED');
+    const window = Number(items[0]?.expiration?.N) - before;
+    expect(window).toBeGreaterThanOrEqual(86_399);
+    expect(window).toBeLessThan(86_400 + 60);
+    expect(Items.some((item) => item.data?.M?.messageId?.S === copy.messageId)).toBe(false);
   });
 });

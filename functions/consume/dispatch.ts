@@ -1,0 +1,53 @@
+import type { CatalogScope } from '../../shared/bigcommerce/scopes/index.js';
+import { type Dedupe, type Delivery, EventInProgressError, type EventKey } from '../../shared/dedupe/port.js';
+import type { LogSink } from '../../shared/logger.js';
+import type { BigCommerceEvent, HandlerContext } from './handlers/types.js';
+import type { Route } from './router.js';
+
+/** One validated event on its way to its handler. */
+export interface Dispatch {
+  route: Route;
+  event: BigCommerceEvent<CatalogScope>;
+  context: HandlerContext;
+  key: EventKey;
+  delivery: Delivery;
+}
+
+/**
+ * Calls the event's handler through the dedupe port and says whether it ran or was a duplicate. It throws
+ * to fail the record when the handler throws, when another invocation holds the same event, or when the
+ * dedupe store fails, each time after one line saying which.
+ */
+export const dispatchOnce = async (
+  { route, event, context, key, delivery }: Dispatch,
+  dedupe: Dedupe,
+  log: () => LogSink,
+): Promise<'ran' | 'duplicate'> => {
+  let handlerError: unknown;
+  const handle = async () => {
+    try {
+      await route.handle(event, context);
+    } catch (error) {
+      handlerError = error;
+      log().error('handler failed; the record will be retried', { handler: route.pattern, error });
+      throw error;
+    }
+  };
+  try {
+    const outcome = await dedupe.once(key, delivery, handle);
+    if (outcome.status === 'duplicate') {
+      log().info('duplicate event skipped', {
+        firstMessageId: outcome.first?.messageId,
+        firstEventBridgeId: outcome.first?.eventBridgeId,
+      });
+    }
+    return outcome.status;
+  } catch (error) {
+    if (error instanceof EventInProgressError) {
+      log().warn('duplicate event in progress in another invocation; the record will be retried');
+    } else if (error !== handlerError) {
+      log().error('dedupe store failed; the record will be retried', { error });
+    }
+    throw error;
+  }
+};

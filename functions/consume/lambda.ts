@@ -1,0 +1,32 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Dedupe } from '../../shared/dedupe/port.js';
+import { keyed, logger } from '../../shared/logger.js';
+import { createRecordProcessor } from './consume.js';
+import type { HandlerRegistry } from './handlers/types.js';
+
+export interface ConsumeHandlerDeps {
+  handlers: HandlerRegistry;
+  /** The dedupe port; one that wants each invocation's context (for its deadline) gets it first. */
+  dedupe: Dedupe & { useLambdaContext?(context: Context): void };
+}
+
+/**
+ * Builds the SQS -> consume Lambda handler. Records are processed independently; the response names
+ * exactly the failed ones (`ReportBatchItemFailures`), also when every record failed, so nothing is
+ * acknowledged by mistake.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ */
+export const createConsumeHandler = ({ handlers, dedupe }: ConsumeHandlerDeps) => {
+  const processor = new BatchProcessor(EventType.SQS);
+  const processRecord = createRecordProcessor({ handlers, logger: keyed(logger), dedupe });
+  return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    dedupe.useLambdaContext?.(context);
+    return processPartialResponse(event, processRecord, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
+  }).use(injectLambdaContext(logger, { resetKeys: true }));
+};
