@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
+import { createConsumeHandler } from '../../../functions/consume/lambda.js';
+import { createIdempotentDedupe } from '../../../shared/dedupe/idempotency.js';
+import { fakeContext } from '../../helpers/context.js';
+import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
+import { loadEvent } from '../../helpers/load-event.js';
+import { recordFor } from '../../helpers/records.js';
+
+type Record = { messageId: string; body: string };
+
+const template = loadEvent('consume', 'store-order-created').Records[0];
+const sqsEvent = (records: Record[]): SQSEvent => {
+  if (!template) throw new Error('fixture has no record');
+  return { Records: records.map((record) => ({ ...template, ...record })) };
+};
+
+/** The same BigCommerce event delivered again: a new SQS message and a new EventBridge id. */
+const copyOf = (record: Record): Record => ({
+  messageId: randomUUID(),
+  body: JSON.stringify({ ...JSON.parse(record.body), id: randomUUID() }),
+});
+
+/** A fixed permutation (Fisher-Yates on a small LCG), so every run sends the copies in the same order. */
+const shuffled = <T>(items: T[], seed: number): T[] => {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
+  response.batchItemFailures.map((failure) => failure.itemIdentifier);
+
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+/**
+ * One Lambda container: its own handler, adapter and in-process state, sharing only the table. `runs`
+ * counts handler calls per order id; `fail` makes the handler throw for an order id.
+ */
+const containers = async (options: { windowSeconds?: number; delayMs?: number } = {}) => {
+  const tableName = await dynamo.createDedupeTable();
+  const runs = new Map<number, number>();
+  const failing = new Set<number>();
+  const handlers: HandlerRegistry = {
+    'store/order/created': async (event) => {
+      runs.set(event.data.id, (runs.get(event.data.id) ?? 0) + 1);
+      await sleep(options.delayMs ?? 0);
+      if (failing.has(event.data.id)) throw new Error(`order ${event.data.id}: downstream down`);
+    },
+  };
+  const container = () =>
+    createConsumeHandler({
+      handlers,
+      dedupe: createIdempotentDedupe({
+        client: dynamo.client,
+        tableName,
+        windowSeconds: options.windowSeconds ?? 3600,
+      }),
+    });
+  const totalRuns = () => [...runs.values()].reduce((sum, count) => sum + count, 0);
+  return { container, runs, failing, totalRuns };
+};
+
+const order = (id: number) => recordFor('store/order/created', { type: 'order', id });
+
+describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
+  it('runs the handler once for two copies in one batch, and acknowledges both', async () => {
+    // Prepare
+    const { container, totalRuns } = await containers({ delayMs: 20 });
+    const first = order(1);
+
+    // Act
+    const response = await container()(sqsEvent([first, copyOf(first)]), fakeContext());
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(totalRuns()).toBe(1);
+  });
+
+  it('runs the handler once for copies in two concurrent invocations; the held copy is retried, then skipped', async () => {
+    // Prepare
+    const { container, totalRuns } = await containers({ delayMs: 100 });
+    const first = order(2);
+    const copy = copyOf(first);
+
+    // Act
+    const [a, b] = await Promise.all([
+      container()(sqsEvent([first]), fakeContext()),
+      container()(sqsEvent([copy]), fakeContext()),
+    ]);
+    const failed = [...failedIds(a), ...failedIds(b)];
+    const retry = await container()(
+      sqsEvent([first, copy].filter((r) => failed.includes(r.messageId))),
+      fakeContext(),
+    );
+
+    // Assess
+    expect(totalRuns()).toBe(1);
+    expect(failed).toHaveLength(1);
+    expect(retry).toEqual({ batchItemFailures: [] });
+  });
+
+  it('does not mark a failed event done: the retry runs the handler again', async () => {
+    // Prepare
+    const { container, runs, failing } = await containers();
+    const first = order(3);
+    failing.add(3);
+
+    // Act
+    const failed = await container()(sqsEvent([first]), fakeContext());
+    failing.delete(3);
+    const retried = await container()(sqsEvent([first]), fakeContext());
+    const duplicate = await container()(sqsEvent([copyOf(first)]), fakeContext());
+
+    // Assess
+    expect(failedIds(failed)).toEqual([first.messageId]);
+    expect(retried).toEqual({ batchItemFailures: [] });
+    expect(duplicate).toEqual({ batchItemFailures: [] });
+    expect(runs.get(3)).toBe(2);
+  });
+
+  it('runs a copy again once the window has passed', async () => {
+    // Prepare
+    const { container, runs } = await containers({ windowSeconds: 1 });
+    const first = order(4);
+
+    // Act
+    await container()(sqsEvent([first]), fakeContext());
+    await container()(sqsEvent([copyOf(first)]), fakeContext());
+    const withinWindow = runs.get(4);
+    await sleep(2100);
+    await container()(sqsEvent([copyOf(first)]), fakeContext());
+
+    // Assess
+    expect(withinWindow).toBe(1);
+    expect(runs.get(4)).toBe(2);
+  });
+
+  it("frees a crashed invocation's hold on an event when that invocation's deadline passes", async () => {
+    // Prepare
+    const tableName = await dynamo.createDedupeTable();
+    const adapter = () => createIdempotentDedupe({ client: dynamo.client, tableName, windowSeconds: 3600 });
+    const crashed = adapter();
+    crashed.useLambdaContext({ ...fakeContext(), getRemainingTimeInMillis: () => 300 });
+    const other = adapter();
+    other.useLambdaContext(fakeContext());
+    const key = { storeHash: 'k7q2m9x4p1', hash: 'a'.repeat(40) };
+    const delivery = (messageId: string) => ({ messageId, eventBridgeId: `eb-${messageId}` });
+    let ran = 0;
+    const work = async () => {
+      ran += 1;
+    };
+
+    // Act: an invocation with 300 ms left takes the event and never finishes.
+    void crashed.once(key, delivery('m-1'), () => new Promise<void>(() => undefined));
+    await sleep(50);
+    const whileHeld = await other.once(key, delivery('m-2'), work).catch((error: Error) => error.name);
+    await sleep(400);
+    const afterDeadline = await other.once(key, delivery('m-3'), work);
+
+    // Assess
+    expect(whileHeld).toBe('EventInProgressError');
+    expect(afterDeadline).toEqual({ status: 'ran' });
+    expect(ran).toBe(1);
+  });
+});
+
+describe('Dedupe on DynamoDB (dynalite): many copies across concurrent invocations', () => {
+  it('runs each event once when every event arrives three times, shuffled over concurrent invocations', async () => {
+    // Prepare
+    const events = 30;
+    const copies = 3;
+    const { container, runs, totalRuns } = await containers({ delayMs: 15 });
+    const originals = Array.from({ length: events }, (_, index) => order(1000 + index));
+    let pending = originals.flatMap((record) => [
+      record,
+      ...Array.from({ length: copies - 1 }, () => copyOf(record)),
+    ]);
+    pending = shuffled(pending, 7);
+    const deliveries = pending.length;
+    let invocations = 0;
+    let retried = 0;
+
+    // Act: batches of 10 run at the same time in separate containers; failed records come back, as SQS does.
+    for (let round = 0; pending.length > 0 && round < 10; round += 1) {
+      const batches = Array.from({ length: Math.ceil(pending.length / 10) }, (_, i) =>
+        pending.slice(i * 10, i * 10 + 10),
+      );
+      invocations += batches.length;
+      const responses = await Promise.all(
+        batches.map((batch) => container()(sqsEvent(batch), fakeContext())),
+      );
+      const failed = new Set(responses.flatMap(failedIds));
+      pending = pending.filter((record) => failed.has(record.messageId));
+      retried += pending.length;
+    }
+
+    // Assess
+    console.info(
+      `dedupe figures: ${deliveries} deliveries of ${events} events in ${invocations} invocations ` +
+        `(${retried} held copies retried) -> ${totalRuns()} handler runs`,
+    );
+    expect(pending).toEqual([]);
+    expect(totalRuns()).toBe(events);
+    expect([...runs.values()].every((count) => count === 1)).toBe(true);
+  });
+});
