@@ -1,0 +1,62 @@
+import type { SQSEvent } from 'aws-lambda';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { BigCommerceEvent, HandlerRegistry } from '../../functions/consume/handlers/types.js';
+import { createConsumeHandler } from '../../functions/consume/lambda.js';
+import type { CatalogScope } from '../../shared/bigcommerce/scopes/index.js';
+import { catalogScopes } from '../../shared/bigcommerce/scopes/index.js';
+import { fakeContext } from '../helpers/context.js';
+import { createFakeDedupe } from '../helpers/fake-dedupe.js';
+import { loadEvent } from '../helpers/load-event.js';
+import { batchArb, type Case } from './arbitraries.js';
+
+const template = loadEvent('consume', 'store-order-created').Records[0];
+
+const sqsEvent = (cases: Case[]): SQSEvent => {
+  if (!template) throw new Error('fixture has no record');
+  return { Records: cases.map((c, index) => ({ ...template, messageId: `m-${index}`, body: c.body })) };
+};
+
+const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype];
+const prototypeKeys = () => PROTOTYPES.map((proto) => Reflect.ownKeys(proto).map(String).sort());
+
+/** Runs one batch through a fresh consume handler that registers every catalog scope. */
+const consume = async (cases: Case[]) => {
+  const dispatched: string[] = [];
+  const foreignPrototypes: string[] = [];
+  const record = (event: BigCommerceEvent<CatalogScope>, context: { messageId: string }) => {
+    dispatched.push(context.messageId);
+    const expected = Array.isArray(event.data) ? Array.prototype : Object.prototype;
+    if (Object.getPrototypeOf(event) !== Object.prototype || Object.getPrototypeOf(event.data) !== expected) {
+      foreignPrototypes.push(context.messageId);
+    }
+  };
+  const handlers = Object.fromEntries(catalogScopes.map((scope) => [scope, record])) as HandlerRegistry;
+  const handler = createConsumeHandler({ handlers, dedupe: createFakeDedupe().dedupe });
+  const response = await handler(sqsEvent(cases), fakeContext());
+  return { response, dispatched, foreignPrototypes };
+};
+
+const idsWhere = (cases: Case[], expect: Case['expect']) =>
+  cases.flatMap((c, index) => (c.expect === expect ? [`m-${index}`] : [])).sort();
+
+describe('Function: consume (property-based)', () => {
+  it('dispatches every valid record once, fails exactly the invalid ones, and never throws or pollutes a prototype', async () => {
+    const before = prototypeKeys();
+    await fc.assert(
+      fc.asyncProperty(batchArb, async (cases) => {
+        // Act
+        const { response, dispatched, foreignPrototypes } = await consume(cases);
+
+        // Assess
+        const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
+        expect(failed).toEqual(idsWhere(cases, 'fail'));
+        expect(dispatched.sort()).toEqual(idsWhere(cases, 'dispatch'));
+        expect(foreignPrototypes).toEqual([]);
+        expect(prototypeKeys()).toEqual(before);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 150), seed: Number(process.env.FC_SEED ?? 20261128) },
+    );
+  });
+});
