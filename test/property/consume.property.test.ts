@@ -42,11 +42,17 @@ const idsWhere = (cases: Case[], expect: Case['expect']) =>
 
 describe('Function: consume (property-based)', () => {
   it('dispatches every valid record once, fails exactly the invalid ones, and never throws or pollutes a prototype', async () => {
+    // Prepare
     const before = prototypeKeys();
+    const seen = { batches: 0, records: 0, fail: 0, dispatch: 0, duplicate: 0, ignore: 0, runs: 0 };
     await fc.assert(
       fc.asyncProperty(batchArb, async (cases) => {
         // Act
         const { response, dispatched, foreignPrototypes } = await consume(cases);
+        seen.batches += 1;
+        seen.records += cases.length;
+        seen.runs += dispatched.length;
+        for (const c of cases) seen[c.expect] += 1;
 
         // Assess
         const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
@@ -57,6 +63,11 @@ describe('Function: consume (property-based)', () => {
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),
       { numRuns: Number(process.env.FC_RUNS ?? 150), seed: Number(process.env.FC_SEED ?? 20261128) },
+    );
+    console.info(
+      `consume property figures: ${seen.batches} batches, ${seen.records} records: ${seen.dispatch} valid ` +
+        `(${seen.runs} handler runs), ${seen.duplicate} copies (acknowledged, not run), ${seen.ignore} unknown ` +
+        `scopes (acknowledged), ${seen.fail} invalid (all and only these in batchItemFailures)`,
     );
   });
 });
