@@ -6,10 +6,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsumeHandler } from '../../functions/consume/handler.js';
+import { createConsumeHandler } from '../../functions/consume/lambda.js';
 import { acknowledged, type BatchReport, startEventSourceMapping } from '../../local/event-source-mapping.js';
 import { type LocalQueues, startQueues } from '../../local/queues.js';
 import { fakeContext } from '../helpers/context.js';
+import { createFakeDedupe } from '../helpers/fake-dedupe.js';
 import { recordFor } from '../helpers/records.js';
 
 const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 15_000) => {
@@ -48,10 +49,13 @@ describe('Local event source mapping', () => {
       // Prepare
       const handled: number[] = [];
       const consume = createConsumeHandler({
-        'store/order/created': (event) => {
-          if (event.data.id === 13) throw new Error('poison');
-          handled.push(event.data.id);
+        handlers: {
+          'store/order/created': (event) => {
+            if (event.data.id === 13) throw new Error('poison');
+            handled.push(event.data.id);
+          },
         },
+        dedupe: createFakeDedupe().dedupe,
       });
       const reports: BatchReport[] = [];
       const mapping = await startEventSourceMapping({
