@@ -10,6 +10,8 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+const QueueName = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected an SQS queue name');
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /**
@@ -20,8 +22,8 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
  *   "AWS_REGION": "us-east-1",
  *   "BIGCOMMERCE_CLIENT_ID": "4yk6pb824t53hirbuz5akdr652lpjb2",
  *   "BIGCOMMERCE_TOKEN_PARAMETER": "/bigcommerce-webhooks/dev/stores/{storeHash}/access-token",
- *   "WEBHOOK_QUEUE_ARN": "arn:aws:sqs:us-east-1:123456789012:bigcommerce-webhooks-dev-events",
- *   "WEBHOOK_DLQ_ARN": "arn:aws:sqs:us-east-1:123456789012:bigcommerce-webhooks-dev-events-dlq"
+ *   "WEBHOOK_QUEUE_NAME": "bigcommerce-webhooks-dev-events",
+ *   "WEBHOOK_DLQ_NAME": "bigcommerce-webhooks-dev-events-dlq"
  * }
  */
 export const ProvisionEnvSchema = z
@@ -35,8 +37,9 @@ export const ProvisionEnvSchema = z
     ),
     /** One token for every store, for local runs only; when set, SSM is not read. */
     BIGCOMMERCE_ACCESS_TOKEN: optionalText,
-    WEBHOOK_QUEUE_ARN: z.string().startsWith('arn:', 'expected the queue ARN'),
-    WEBHOOK_DLQ_ARN: z.string().startsWith('arn:', 'expected the dead-letter queue ARN'),
+    /** Names, not ARNs: the ARNs are built from the function's own account and region at run time. */
+    WEBHOOK_QUEUE_NAME: QueueName,
+    WEBHOOK_DLQ_NAME: QueueName,
     EVENT_SOURCE_NAME_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,40}$/)

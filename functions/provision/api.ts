@@ -13,8 +13,8 @@ import { ProvisionRequestSchema, StoreHashSchema, StoreQuerySchema } from './sch
 /** Everything the API needs, built once at init from the configuration. */
 export interface ProvisionApi {
   deps: ProvisionDeps;
-  /** Settings minus the account, which comes from the invocation's context. */
-  settings: Omit<ProvisionSettings, 'awsAccount'>;
+  /** The settings of one invocation: account and partition come from its context. */
+  settingsFor: (context: Context, event: APIGatewayProxyEventV2) => ProvisionSettings;
   /** The scopes to subscribe when a request names none. */
   defaultScopes: string[];
   /** Requested scopes that no handler covers (empty when all are handled). */
@@ -29,13 +29,25 @@ type Route = (
   settings: ProvisionSettings,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** The account id in the invoked function's ARN (`arn:aws:lambda:<region>:<account>:function:<name>`). */
-export const accountOf = (context: Pick<Context, 'invokedFunctionArn'>) => {
-  const account = context.invokedFunctionArn.split(':')[4];
-  if (!account || !/^\d{12}$/.test(account)) {
-    throw new ConfigError(`no AWS account id in the invoked function ARN ${context.invokedFunctionArn}`);
-  }
-  return account;
+const partitionOfRegion = (region: string) =>
+  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+
+/**
+ * Partition and account id of this function: from the invoked function's ARN
+ * (`arn:aws:lambda:<region>:<account>:function:<name>`); where the runtime gives none (`serverless invoke
+ * local`), from the API Gateway request context, whose account owns the API of this same stack.
+ */
+export const invokedFunctionOf = (
+  context: Partial<Pick<Context, 'invokedFunctionArn'>>,
+  event: { requestContext?: { accountId?: string } },
+  region: string,
+) => {
+  const [, partition, , , account] = context.invokedFunctionArn?.split(':') ?? [];
+  if (partition && account && /^\d{12}$/.test(account)) return { partition, account };
+  const fallback = event.requestContext?.accountId;
+  if (fallback && /^\d{12}$/.test(fallback))
+    return { partition: partitionOfRegion(region), account: fallback };
+  throw new ConfigError(`no AWS account id in the invoked function ARN ${context.invokedFunctionArn}`);
 };
 
 const storeOf = (event: APIGatewayProxyEventV2) => {
@@ -105,7 +117,7 @@ export const createProvisionApi = (api: ProvisionApi) => {
     try {
       const route = routes[routeKeyOf(event)];
       if (!route) throw new HttpError(404, 'NotFound', `no route ${routeKeyOf(event)}`);
-      return await route(event, { ...api.settings, awsAccount: accountOf(context) });
+      return await route(event, api.settingsFor(context, event));
     } catch (error) {
       const response = errorResponse(error);
       if ((response.statusCode ?? 500) >= 500) api.logger.error('provision request failed', { error });

@@ -5,7 +5,7 @@ import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
 import type { ProvisionConfig } from '../../shared/config.js';
 import type { KeyedLogger } from '../../shared/logger.js';
 import type { HandlerRegistry } from '../consume/handlers/types.js';
-import type { ProvisionApi } from './api.js';
+import { invokedFunctionOf, type ProvisionApi } from './api.js';
 import { defaultScopes, unhandledScopes } from './scopes.js';
 
 const tokenProviderOf = (config: ProvisionConfig): TokenProvider => {
@@ -36,14 +36,19 @@ export const createProvisionApiDeps = (
         }),
       logger,
     },
-    settings: {
-      region: config.AWS_REGION,
-      clientId: config.BIGCOMMERCE_CLIENT_ID,
-      queueArn: config.WEBHOOK_QUEUE_ARN,
-      deadLetterQueueArn: config.WEBHOOK_DLQ_ARN,
-      ruleName: config.RULE_NAME,
-      targetId: config.TARGET_ID,
-      sourceWaitMs: config.EVENT_SOURCE_WAIT_MS,
+    settingsFor: (context, event) => {
+      const { partition, account } = invokedFunctionOf(context, event, config.AWS_REGION);
+      const queueArn = (name: string) => `arn:${partition}:sqs:${config.AWS_REGION}:${account}:${name}`;
+      return {
+        awsAccount: account,
+        region: config.AWS_REGION,
+        clientId: config.BIGCOMMERCE_CLIENT_ID,
+        queueArn: queueArn(config.WEBHOOK_QUEUE_NAME),
+        deadLetterQueueArn: queueArn(config.WEBHOOK_DLQ_NAME),
+        ruleName: config.RULE_NAME,
+        targetId: config.TARGET_ID,
+        sourceWaitMs: config.EVENT_SOURCE_WAIT_MS,
+      };
     },
     defaultScopes: defaultScopes(handlers),
     unhandled: (scopes) => unhandledScopes(scopes, handlers),

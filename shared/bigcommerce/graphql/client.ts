@@ -57,7 +57,10 @@ export const classifyGraphQLError = (error: unknown, operation: string): Error =
   if (error instanceof TransientError || error instanceof PermanentError) return error;
   // fetch rejects with TypeError on network failures and with TimeoutError/AbortError on our timeout.
   if (error instanceof Error && ['TypeError', 'TimeoutError', 'AbortError'].includes(error.name)) {
-    return new TransientError(`${operation}: network error talking to BigCommerce: ${messageOf(error)}`);
+    const reason = error.cause === undefined ? '' : ` (${messageOf(error.cause)})`;
+    return new TransientError(
+      `${operation}: network error talking to BigCommerce: ${messageOf(error)}${reason}`,
+    );
   }
   return error instanceof Error ? error : new Error(messageOf(error));
 };

@@ -6,8 +6,8 @@ const base = {
   AWS_REGION: 'us-east-1',
   BIGCOMMERCE_CLIENT_ID: '4yk6pb824t53hirbuz5akdr652lpjb2',
   BIGCOMMERCE_TOKEN_PARAMETER: '/bigcommerce-webhooks/dev/stores/{storeHash}/access-token',
-  WEBHOOK_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:events',
-  WEBHOOK_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:events-dlq',
+  WEBHOOK_QUEUE_NAME: 'bigcommerce-webhooks-dev-events',
+  WEBHOOK_DLQ_NAME: 'bigcommerce-webhooks-dev-events-dlq',
 };
 
 describe('Config: provision', () => {
@@ -35,7 +35,7 @@ describe('Config: provision', () => {
     // Assess
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(
-      /AWS_REGION.*BIGCOMMERCE_CLIENT_ID.*BIGCOMMERCE_TOKEN_PARAMETER: must contain \{storeHash\}.*WEBHOOK_QUEUE_ARN/,
+      /AWS_REGION.*BIGCOMMERCE_CLIENT_ID.*BIGCOMMERCE_TOKEN_PARAMETER: must contain \{storeHash\}.*WEBHOOK_QUEUE_NAME/,
     );
   });
 

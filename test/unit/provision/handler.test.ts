@@ -5,6 +5,7 @@ import { loadEvent } from '../../helpers/load-event.js';
 import {
   CLIENT_ID,
   DLQ_ARN,
+  FULL_SOURCE_NAME,
   type ProvisionHarness,
   QUEUE_ARN,
   STORE_HASH,
@@ -50,8 +51,8 @@ describe('Function: provision (HTTP adapter)', () => {
     vi.stubEnv('BIGCOMMERCE_API_URL', h.sandbox.url);
     vi.stubEnv('BIGCOMMERCE_CLIENT_ID', CLIENT_ID);
     vi.stubEnv('BIGCOMMERCE_ACCESS_TOKEN', TOKEN);
-    vi.stubEnv('WEBHOOK_QUEUE_ARN', QUEUE_ARN);
-    vi.stubEnv('WEBHOOK_DLQ_ARN', DLQ_ARN);
+    vi.stubEnv('WEBHOOK_QUEUE_NAME', QUEUE_ARN.split(':').at(-1) ?? '');
+    vi.stubEnv('WEBHOOK_DLQ_NAME', DLQ_ARN.split(':').at(-1) ?? '');
     vi.stubEnv('EVENT_SOURCE_NAME_PREFIX', 'bigcommerce-webhooks-test');
     vi.stubEnv('RULE_NAME', settings.ruleName);
     vi.stubEnv('PROVISION_MAX_BODY_BYTES', String(MAX_BODY_BYTES));
@@ -85,6 +86,9 @@ describe('Function: provision (HTTP adapter)', () => {
       'webhook:created',
       'webhook:created',
       'webhook:created',
+    ]);
+    expect(h.eventBridge.targetsOf(FULL_SOURCE_NAME, settings.ruleName)).toEqual([
+      expect.objectContaining({ Arn: QUEUE_ARN, DeadLetterConfig: { Arn: DLQ_ARN } }),
     ]);
     expect(status.status).toBe(200);
     expect(status.body.converged).toBe(true);
@@ -178,6 +182,25 @@ describe('Function: provision (HTTP adapter)', () => {
     expect(plain.status).toBe(413);
     expect(base64.status).toBe(413);
     expect(plain.body.error?.message).toMatch(/limit is 1024/);
+  });
+
+  it('takes the account from the API request context when the runtime gives no function ARN (invoke local)', async () => {
+    // Prepare
+    const event = loadEvent<APIGatewayProxyEventV2>('provision', 'post-provision');
+    event.body = JSON.stringify({ storeHash: STORE_HASH, dryRun: true });
+    event.requestContext.accountId = '210987654321';
+    const { invokedFunctionArn: _, ...context } = fakeContext();
+
+    // Act
+    const response = await handler(event, context as ReturnType<typeof fakeContext>);
+
+    // Assess
+    expect(JSON.parse(response.body ?? '{}').entries).toContainEqual(
+      expect.objectContaining({
+        resource: 'target',
+        arn: 'arn:aws:sqs:us-east-1:210987654321:bigcommerce-webhooks-test-events',
+      }),
+    );
   });
 
   it('answers 404 for an unknown route and 400 for a bad store hash in the path', async () => {
