@@ -1,9 +1,6 @@
-import {
-  BigCommerceEventBridgeEventSchema,
-  describeIssues,
-  storeHashOf,
-} from '../../shared/bigcommerce/envelope.js';
-import { type CatalogScope, catalog, resolveScope } from '../../shared/bigcommerce/scopes/index.js';
+import { describeIssues, storeHashOf } from '../../shared/bigcommerce/envelope.js';
+import { type CatalogScope, resolveScope } from '../../shared/bigcommerce/scopes/index.js';
+import { dataValidatorOf, EventBridgeEventValidator } from '../../shared/bigcommerce/validate.js';
 import type { Dedupe } from '../../shared/dedupe/port.js';
 import { messageOf, RecordRejectedError } from '../../shared/errors.js';
 import type { KeyedLogger, LogSink } from '../../shared/logger.js';
@@ -51,7 +48,7 @@ export const createRecordProcessor = ({ handlers, logger, dedupe }: ConsumeDeps)
         new RecordRejectedError('malformed-json', messageOf(error), { cause: error }),
       );
     }
-    const parsed = BigCommerceEventBridgeEventSchema.safeParse(json);
+    const parsed = EventBridgeEventValidator.safeParse(json);
     if (!parsed.success) {
       return reject(
         logger,
@@ -86,7 +83,7 @@ export const createRecordProcessor = ({ handlers, logger, dedupe }: ConsumeDeps)
       return { status: 'ignored', reason: 'no-handler', scope: payload.scope };
     }
 
-    const data = catalog[resolved.scope].safeParse(payload.data);
+    const data = dataValidatorOf(resolved.scope).safeParse(payload.data);
     if (!data.success) {
       return reject(
         recordLogger(),

@@ -1,9 +1,9 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Dedupe } from '../../shared/dedupe/port.js';
 import { keyed, logger } from '../../shared/logger.js';
+import { processBatch } from './batch.js';
 import { createRecordProcessor } from './consume.js';
 import type { HandlerRegistry } from './handlers/types.js';
 
@@ -11,6 +11,8 @@ export interface ConsumeHandlerDeps {
   handlers: HandlerRegistry;
   /** The dedupe port; one that wants each invocation's context (for its deadline) gets it first. */
   dedupe: Dedupe & { useLambdaContext?(context: Context): void };
+  /** How many records of a batch are processed at once (default 10). */
+  concurrency?: number;
 }
 
 /**
@@ -19,14 +21,10 @@ export interface ConsumeHandlerDeps {
  * acknowledged by mistake.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
-export const createConsumeHandler = ({ handlers, dedupe }: ConsumeHandlerDeps) => {
-  const processor = new BatchProcessor(EventType.SQS);
+export const createConsumeHandler = ({ handlers, dedupe, concurrency = 10 }: ConsumeHandlerDeps) => {
   const processRecord = createRecordProcessor({ handlers, logger: keyed(logger), dedupe });
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     dedupe.useLambdaContext?.(context);
-    return processPartialResponse(event, processRecord, processor, {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    return processBatch(event.Records, processRecord, concurrency);
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 };

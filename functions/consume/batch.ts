@@ -1,0 +1,37 @@
+import type { SQSBatchItemFailure, SQSBatchResponse } from 'aws-lambda';
+
+/**
+ * Runs `process` over every record with at most `concurrency` in flight and reports exactly the records
+ * whose promise rejected, in batch order. Bounded rather than all-at-once (Powertools' BatchProcessor)
+ * because a 10,000-record batch would otherwise open 10,000 concurrent handler calls against
+ * BigCommerce's per-store rate limit and the dedupe table.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting
+ */
+export const processBatch = async <R extends { messageId: string }>(
+  records: readonly R[],
+  process: (record: R) => Promise<unknown>,
+  concurrency: number,
+): Promise<SQSBatchResponse> => {
+  const failed: boolean[] = new Array(records.length).fill(false);
+  let next = 0;
+  const worker = async () => {
+    while (next < records.length) {
+      const index = next;
+      next += 1;
+      const record = records[index];
+      if (!record) continue;
+      try {
+        await process(record);
+      } catch {
+        // The record's processor has logged why; the failure is reported, never swallowed.
+        failed[index] = true;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, records.length)) }, worker));
+  const batchItemFailures: SQSBatchItemFailure[] = [];
+  records.forEach((record, index) => {
+    if (failed[index]) batchItemFailures.push({ itemIdentifier: record.messageId });
+  });
+  return { batchItemFailures };
+};
