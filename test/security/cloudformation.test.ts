@@ -72,8 +72,12 @@ describe('Security: the packaged CloudFormation template', () => {
   });
 
   it('lets only EventBridge rules on BigCommerce partner buses of this account send to the queues', () => {
-    const [policy] = ofType('AWS::SQS::QueuePolicy').map(([, resource]) => resource);
-    const statements = (policy?.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const policies = ofType('AWS::SQS::QueuePolicy');
+    expect(policies).toHaveLength(1);
+    const statements = policies.flatMap(
+      ([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       expect(statement.Effect).toBe('Allow');
       expect(arrayOf(statement.Action)).toEqual(['sqs:SendMessage']);
