@@ -55,6 +55,14 @@ export const ProvisionEnvSchema = z
     PROVISION_MAX_BODY_BYTES: positiveInt(16_384),
     /** How long to wait for a new partner event source to become visible to EventBridge. */
     EVENT_SOURCE_WAIT_MS: positiveInt(15_000),
+    /**
+     * The account id, only for runtimes that give it neither in the invoked function ARN nor in the API
+     * Gateway request context (serverless offline); Lambda and API Gateway always do.
+     */
+    AWS_ACCOUNT_ID: z
+      .string()
+      .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+      .optional(),
   })
   .refine((env) => env.BIGCOMMERCE_TOKEN_PARAMETER ?? env.BIGCOMMERCE_ACCESS_TOKEN, {
     message: 'set BIGCOMMERCE_TOKEN_PARAMETER (SSM) or, for local runs, BIGCOMMERCE_ACCESS_TOKEN',

@@ -35,18 +35,19 @@ const partitionOfRegion = (region: string) =>
 /**
  * Partition and account id of this function: from the invoked function's ARN
  * (`arn:aws:lambda:<region>:<account>:function:<name>`); where the runtime gives none (`serverless invoke
- * local`), from the API Gateway request context, whose account owns the API of this same stack.
+ * local`), from the API Gateway request context, whose account owns the API of this same stack; where
+ * neither has one (serverless offline), from AWS_ACCOUNT_ID.
  */
 export const invokedFunctionOf = (
   context: Partial<Pick<Context, 'invokedFunctionArn'>>,
   event: { requestContext?: { accountId?: string } },
   region: string,
+  configuredAccount?: string,
 ) => {
   const [, partition, , , account] = context.invokedFunctionArn?.split(':') ?? [];
   if (partition && account && /^\d{12}$/.test(account)) return { partition, account };
-  const fallback = event.requestContext?.accountId;
-  if (fallback && /^\d{12}$/.test(fallback))
-    return { partition: partitionOfRegion(region), account: fallback };
+  const fallback = [event.requestContext?.accountId, configuredAccount].find((id) => id && /^\d{12}$/.test(id));
+  if (fallback) return { partition: partitionOfRegion(region), account: fallback };
   throw new ConfigError(`no AWS account id in the invoked function ARN ${context.invokedFunctionArn}`);
 };
 
