@@ -1,18 +1,21 @@
-import { z } from 'zod';
+// zod/mini, not classic zod: this module is in the consume bundle, where classic zod alone is ~450 KB.
+import * as z from 'zod/mini';
 import { ConfigError } from './errors.js';
 
 /** Environment variables as Lambda and `process.env` hand them over. */
 export type Env = Record<string, string | undefined>;
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
+const optionalText = z.optional(
+  z.pipe(
+    z.string().check(z.trim()),
+    z.transform((value: string) => (value === '' ? undefined : value)),
+  ),
+);
 
-const QueueName = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected an SQS queue name');
+const QueueName = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected an SQS queue name'));
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveInt = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 /**
  * What the provision function reads from its environment.
@@ -28,30 +31,30 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
  */
 export const ProvisionEnvSchema = z
   .object({
-    AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1'),
-    BIGCOMMERCE_API_URL: z.url().default('https://api.bigcommerce.com'),
-    BIGCOMMERCE_CLIENT_ID: z.string().min(1),
+    AWS_REGION: z
+      .string()
+      .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1')),
+    BIGCOMMERCE_API_URL: z._default(z.url(), 'https://api.bigcommerce.com'),
+    BIGCOMMERCE_CLIENT_ID: z.string().check(z.minLength(1)),
     /** SSM SecureString name; `{storeHash}` is replaced by the store hash. */
-    BIGCOMMERCE_TOKEN_PARAMETER: optionalText.pipe(
-      z.string().includes('{storeHash}', { message: 'must contain {storeHash}' }).optional(),
+    BIGCOMMERCE_TOKEN_PARAMETER: z.pipe(
+      optionalText,
+      z.optional(z.string().check(z.includes('{storeHash}', { message: 'must contain {storeHash}' }))),
     ),
     /** One token for every store, for local runs only; when set, SSM is not read. */
     BIGCOMMERCE_ACCESS_TOKEN: optionalText,
     /** Names, not ARNs: the ARNs are built from the function's own account and region at run time. */
     WEBHOOK_QUEUE_NAME: QueueName,
     WEBHOOK_DLQ_NAME: QueueName,
-    EVENT_SOURCE_NAME_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,40}$/)
-      .default('bigcommerce-webhooks'),
-    RULE_NAME: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/)
-      .default('bigcommerce-webhooks-to-queue'),
-    TARGET_ID: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/)
-      .default('webhook-queue'),
+    EVENT_SOURCE_NAME_PREFIX: z._default(
+      z.string().check(z.regex(/^[A-Za-z0-9._-]{1,40}$/)),
+      'bigcommerce-webhooks',
+    ),
+    RULE_NAME: z._default(
+      z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)),
+      'bigcommerce-webhooks-to-queue',
+    ),
+    TARGET_ID: z._default(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)), 'webhook-queue'),
     PROVISION_MAX_BODY_BYTES: positiveInt(16_384),
     /** How long to wait for a new partner event source to become visible to EventBridge. */
     EVENT_SOURCE_WAIT_MS: positiveInt(15_000),
@@ -59,20 +62,19 @@ export const ProvisionEnvSchema = z
      * The account id, only for runtimes that give it neither in the invoked function ARN nor in the API
      * Gateway request context (serverless offline); Lambda and API Gateway always do.
      */
-    AWS_ACCOUNT_ID: z
-      .string()
-      .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
-      .optional(),
+    AWS_ACCOUNT_ID: z.optional(z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit AWS account id'))),
   })
-  .refine((env) => env.BIGCOMMERCE_TOKEN_PARAMETER ?? env.BIGCOMMERCE_ACCESS_TOKEN, {
-    message: 'set BIGCOMMERCE_TOKEN_PARAMETER (SSM) or, for local runs, BIGCOMMERCE_ACCESS_TOKEN',
-    path: ['BIGCOMMERCE_TOKEN_PARAMETER'],
-  });
+  .check(
+    z.refine((env) => Boolean(env.BIGCOMMERCE_TOKEN_PARAMETER ?? env.BIGCOMMERCE_ACCESS_TOKEN), {
+      message: 'set BIGCOMMERCE_TOKEN_PARAMETER (SSM) or, for local runs, BIGCOMMERCE_ACCESS_TOKEN',
+      path: ['BIGCOMMERCE_TOKEN_PARAMETER'],
+    }),
+  );
 
 export type ProvisionConfig = z.infer<typeof ProvisionEnvSchema>;
 
 /** Parses `env` with `schema`, or throws one {@link ConfigError} naming every bad variable. */
-export const parseEnv = <S extends z.ZodType>(schema: S, env: Env, what: string): z.infer<S> => {
+export const parseEnv = <S extends z.ZodMiniType>(schema: S, env: Env, what: string): z.infer<S> => {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
@@ -94,9 +96,9 @@ export const loadProvisionConfig = (env: Env = process.env): ProvisionConfig =>
  */
 export const ConsumeEnvSchema = z.object({
   /** The DynamoDB table that remembers handled events (Powertools idempotency layout). */
-  DEDUPE_TABLE_NAME: z.string().regex(/^[A-Za-z0-9._-]{3,255}$/, 'expected a DynamoDB table name'),
+  DEDUPE_TABLE_NAME: z.string().check(z.regex(/^[A-Za-z0-9._-]{3,255}$/, 'expected a DynamoDB table name')),
   /** How long a handled event is remembered: a copy arriving within it is skipped. At most 30 days. */
-  DEDUPE_WINDOW_SECONDS: positiveInt(86_400).pipe(z.number().max(2_592_000)),
+  DEDUPE_WINDOW_SECONDS: z.pipe(positiveInt(86_400), z.number().check(z.maximum(2_592_000))),
 });
 
 export type ConsumeConfig = z.infer<typeof ConsumeEnvSchema>;
