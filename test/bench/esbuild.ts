@@ -1,0 +1,21 @@
+import { type BuildOptions, build } from 'esbuild';
+
+/**
+ * The esbuild options of serverless.yml's `custom.esbuild`, for bundles the bench builds itself (the empty
+ * handler, the memory child). Keep in step with serverless.yml; the consume and provision bundles come from
+ * `serverless package` itself.
+ */
+export const lambdaBuildOptions: BuildOptions = {
+  bundle: true,
+  minify: true,
+  sourcemap: true,
+  target: 'node20',
+  platform: 'node',
+  format: 'cjs',
+  external: ['@aws-sdk/*'],
+};
+
+/** Bundles `entry` to `outfile` (a `.cjs`) the way serverless-esbuild bundles a function. */
+export const bundleLike = async (entry: string, outfile: string): Promise<void> => {
+  await build({ ...lambdaBuildOptions, entryPoints: [entry], outfile, logLevel: 'silent' });
+};

@@ -1,0 +1,146 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { startEventBridgeEmulator } from '../../local/eventbridge/emulator.js';
+import { partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
+import { startSandbox } from '../../local/sandbox/server.js';
+import { fakeContext } from '../helpers/context.js';
+import { loadEvent } from '../helpers/load-event.js';
+import { benchScopes } from './records.js';
+import { progress, type Sample, summarize } from './stats.js';
+
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const TOKEN = 'bench-token';
+const CLIENT_ID = '4yk6pb824t53hirbuz5akdr652lpjb2';
+/** EventBridge operations that change state. */
+const MUTATING = /^(Create|Put|Delete|Remove|Update|Activate|Deactivate|Tag|Untag)/;
+
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface ProvisionFigures {
+  ms_1_scope: number;
+  ms_10_scopes: number;
+  ms_50_scopes: number;
+  noop_rerun_mutating_calls: number;
+  latency_ms_per_call: number;
+  /** Calls per run (EventBridge + BigCommerce requests) for each scope count, from the last repetition. */
+  calls: Record<string, number>;
+  /** The mutating calls of the no-op re-run by operation (empty when there are none). */
+  noop_rerun_by_operation: Record<string, number>;
+  samples: Record<string, Sample>;
+}
+
+const diff = (after: Record<string, number>, before: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(after)
+      .map(([op, n]): [string, number] => [op, n - (before[op] ?? 0)])
+      .filter(([, n]) => n > 0),
+  );
+
+/**
+ * Wall time of `POST /provision` through the real HTTP adapter (functions/provision/handler.ts, in this
+ * process) against the BigCommerce sandbox and the EventBridge emulator over HTTP, each with `latencyMs`
+ * added to every call; each repetition provisions a new store from nothing. Then a re-run on a provisioned
+ * store, counting the calls that change anything on either side.
+ */
+export const measureProvisioning = async (
+  sizes: readonly [number, number, number],
+  reps: number,
+  latencyMs: number,
+): Promise<ProvisionFigures> => {
+  const stores = Array.from({ length: sizes.length * reps + 1 }, (_, i) => `bench${i}`);
+  const emulator = await startEventBridgeEmulator({ port: 0, account: ACCOUNT, region: REGION });
+  const hookClient = new EventBridgeClient({
+    region: REGION,
+    endpoint: emulator.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const sandbox = await startSandbox({
+    accounts: stores.map((storeHash) => ({ storeHash, token: TOKEN, clientId: CLIENT_ID })),
+    onEventSourceCreated: partnerSourceHook(hookClient),
+  });
+  try {
+    // The function reads its configuration at import, as in Lambda: set it first.
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_EVENTBRIDGE: emulator.url,
+      BIGCOMMERCE_API_URL: sandbox.url,
+      BIGCOMMERCE_CLIENT_ID: CLIENT_ID,
+      BIGCOMMERCE_ACCESS_TOKEN: TOKEN,
+      WEBHOOK_QUEUE_NAME: 'bigcommerce-webhooks-bench-events',
+      WEBHOOK_DLQ_NAME: 'bigcommerce-webhooks-bench-events-dlq',
+      EVENT_SOURCE_NAME_PREFIX: 'bigcommerce-webhooks-bench',
+      RULE_NAME: 'bigcommerce-webhooks-bench-to-queue',
+    });
+    const { handler } = (await import('../../functions/provision/handler.js')) as unknown as {
+      handler: Handler;
+    };
+    emulator.faults.inject({ operation: '*', latencyMs, times: Number.POSITIVE_INFINITY });
+    sandbox.faults.add({ delayMs: latencyMs, times: Number.POSITIVE_INFINITY });
+
+    const post = async (storeHash: string, scopes: number) => {
+      const event = loadEvent<APIGatewayProxyEventV2>('provision', 'post-provision');
+      event.body = JSON.stringify({ storeHash, scopes: benchScopes.slice(0, scopes), allowUnhandled: true });
+      const start = process.hrtime.bigint();
+      const response = await handler(event, fakeContext('bigcommerce-webhooks-bench-provision'));
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const body = JSON.parse(response.body ?? '{}') as { entries?: { resource: string; action: string }[] };
+      if (response.statusCode !== 200) throw new Error(`POST /provision answered ${response.body}`);
+      return { ms, entries: body.entries ?? [] };
+    };
+    const counts = () => ({ ...emulator.calls(), graphql: sandbox.calls.length });
+
+    let next = 0;
+    const samples: Record<string, Sample> = {};
+    const calls: Record<string, number> = {};
+    for (const size of sizes) {
+      const durations: number[] = [];
+      for (let rep = 0; rep < reps; rep += 1) {
+        progress(`provisioning: ${size} scope(s), rep ${rep + 1}/${reps}`);
+        const before = counts();
+        const { ms, entries } = await post(stores[next] ?? '', size);
+        next += 1;
+        const created = entries.filter((entry) => entry.resource === 'webhook' && entry.action === 'created');
+        if (created.length !== size) throw new Error(`${size} scopes: ${created.length} webhooks created`);
+        durations.push(ms);
+        calls[`${size}`] = Object.values(diff(counts(), before)).reduce((a, b) => a + b, 0);
+      }
+      samples[`${size}`] = summarize(durations);
+    }
+
+    progress('provisioning: no-op re-run');
+    const last = stores[next - 1] ?? '';
+    const eventBridgeBefore = emulator.calls();
+    const mutationsBefore = sandbox.calls.filter((call) => call.operation === 'mutation').length;
+    const rerun = await post(last, sizes[sizes.length - 1] ?? 1);
+    if (rerun.entries.some((entry) => entry.action !== 'unchanged')) {
+      throw new Error(`the re-run changed something: ${JSON.stringify(rerun.entries)}`);
+    }
+    const byOperation = Object.fromEntries(
+      Object.entries(diff(emulator.calls(), eventBridgeBefore)).filter(([op]) => MUTATING.test(op)),
+    );
+    const mutations = sandbox.calls.filter((call) => call.operation === 'mutation').length - mutationsBefore;
+    if (mutations > 0) byOperation['BigCommerce GraphQL mutation'] = mutations;
+
+    const median = (size: number) => Math.round(samples[`${size}`]?.median ?? 0);
+    return {
+      ms_1_scope: median(sizes[0]),
+      ms_10_scopes: median(sizes[1]),
+      ms_50_scopes: median(sizes[2]),
+      noop_rerun_mutating_calls: Object.values(byOperation).reduce((a, b) => a + b, 0),
+      latency_ms_per_call: latencyMs,
+      calls,
+      noop_rerun_by_operation: byOperation,
+      samples,
+    };
+  } finally {
+    hookClient.destroy();
+    await sandbox.close();
+    await emulator.close();
+  }
+};
