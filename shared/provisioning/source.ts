@@ -103,6 +103,14 @@ export const reconcileSource = async (
     eventSourceName,
     eventSourceRegion: eventSourceRegionOf(settings.region),
     clientId: settings.clientId,
+  }).catch(async (error: unknown) => {
+    // A concurrent run can create the source between our read and this call, and BigCommerce may then
+    // refuse with an error other than AlreadyExistsError: if EventBridge now lists it, this step is done.
+    // Transient errors keep their meaning (retry the run).
+    if (error instanceof TransientError) throw error;
+    const now = await findSource(deps.eventBridge, eventSourceName).catch(() => undefined);
+    if (now && now.state !== 'DELETED') return { created: false } as const;
+    throw error;
   });
   const fullName = created.created ? parseEventSourceArn(created.arn).name : undefined;
   const source = await waitUntilVisible(deps, eventSourceName, fullName, settings.sourceWaitMs);

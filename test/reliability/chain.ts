@@ -1,4 +1,4 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, ListEventSourcesCommand } from '@aws-sdk/client-eventbridge';
 import { type EventBridgeEmulator, startEventBridgeEmulator } from '../../local/eventbridge/index.js';
 import { partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
@@ -19,7 +19,7 @@ import {
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** The GraphQL client's per-request timeout in these tests: a sandbox delay above it is a timeout. */
-export const GRAPHQL_TIMEOUT_MS = 150;
+export const GRAPHQL_TIMEOUT_MS = 200;
 
 /** Mutating EventBridge operations of the chain and of teardown. */
 const MUTATING_OPERATIONS = [
@@ -56,6 +56,10 @@ export const startChain = async (options: { token?: string } = {}) => {
     new EventBridgeClient({ region: settings.region, endpoint: emulator.url, credentials, maxAttempts });
   const partner = client();
   const eventBridge = client();
+  // A fresh SDK client's first call is slow (config and credential resolution); make it before the
+  // timeouts under test can mistake it for a slow server.
+  await Promise.all([partner, eventBridge].map((c) => c.send(new ListEventSourcesCommand({}))));
+  emulator.reset();
   const sandbox: Sandbox = await startSandbox({
     accounts: [{ storeHash: STORE_HASH, token, clientId: CLIENT_ID }],
     onEventSourceCreated: partnerSourceHook(partner),
