@@ -14,6 +14,8 @@ export type InvokeBatch = (event: SQSEvent) => Promise<SQSBatchResponse | undefi
 
 export interface BatchReport {
   received: number;
+  /** The records of the batch, for a caller that follows events through the stack. */
+  records: SQSRecord[];
   failed: string[];
   /** Set when the invocation itself failed: the whole batch stays on the queue. */
   error?: string;
@@ -97,7 +99,12 @@ export const startEventSourceMapping = async (options: {
     try {
       response = await invoke({ Records: records });
     } catch (error) {
-      onBatch?.({ received: records.length, failed: records.map((r) => r.messageId), error: String(error) });
+      onBatch?.({
+        received: records.length,
+        records,
+        failed: records.map((r) => r.messageId),
+        error: String(error),
+      });
       return records.length;
     }
     const done = acknowledged(records, response);
@@ -112,6 +119,7 @@ export const startEventSourceMapping = async (options: {
     const doneIds = new Set(done.map((record) => record.messageId));
     onBatch?.({
       received: records.length,
+      records,
       failed: records.filter((r) => !doneIds.has(r.messageId)).map((r) => r.messageId),
     });
     return records.length;
@@ -123,7 +131,7 @@ export const startEventSourceMapping = async (options: {
       try {
         received = await pollOnce();
       } catch (error) {
-        if (running) onBatch?.({ received: 0, failed: [], error: String(error) });
+        if (running) onBatch?.({ received: 0, records: [], failed: [], error: String(error) });
       }
       if (received === 0 && running) {
         await new Promise<void>((resolve) => {

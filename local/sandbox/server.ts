@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLError, graphql } from 'graphql';
 import { describeCall, type SandboxCall } from './calls.js';
 import { type Fault, FaultQueue } from './faults.js';
+import { type FireRequest, FireRequestError, fireEvent, type PartnerEventPublisher } from './fire.js';
 import { createRoot, type EventSourceHook } from './resolvers.js';
 import { sandboxSchema } from './schema.js';
 import { SandboxState } from './state.js';
@@ -24,6 +25,8 @@ export interface SandboxOptions {
   namespace?: string;
   /** Called for each new event source; the offline stack creates the partner source in its EventBridge. */
   onEventSourceCreated?: EventSourceHook;
+  /** Where fired store events go; without it, `/__sandbox/fire` answers 501. */
+  publishPartnerEvents?: PartnerEventPublisher;
 }
 
 export interface Sandbox {
@@ -82,7 +85,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Starts the BigCommerce sandbox: the Admin GraphQL webhook API of each configured store at
  * `/stores/{storeHash}/graphql` (`X-Auth-Token` checked), plus `/__sandbox/faults` (POST a {@link Fault},
- * DELETE to clear) and `/__sandbox/state` (GET) for tests and the offline stack.
+ * DELETE to clear), `/__sandbox/state` (GET) and `/__sandbox/fire` (POST a {@link FireRequest}: a store
+ * event delivered to the store's matching EventBridge webhooks) for tests and the offline stack.
  */
 export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
   const state = new SandboxState();
@@ -138,6 +142,16 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     if (request.url === '/__sandbox/faults' && request.method === 'POST') {
       faults.add(JSON.parse(await readBody(request)) as Fault);
       return send(response, 202, { pending: faults.size });
+    }
+    if (request.url === '/__sandbox/fire' && request.method === 'POST') {
+      if (!options.publishPartnerEvents) return send(response, 501, { title: 'no partner event publisher' });
+      const fire = JSON.parse(await readBody(request)) as FireRequest;
+      try {
+        return send(response, 200, await fireEvent(state, fire, options.publishPartnerEvents));
+      } catch (error) {
+        if (error instanceof FireRequestError) return send(response, 400, { title: error.message });
+        throw error;
+      }
     }
     if (request.url === '/__sandbox/faults' && request.method === 'DELETE') {
       faults.clear();

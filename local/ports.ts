@@ -1,0 +1,36 @@
+import { connect } from 'node:net';
+import { HOST } from './stack-config.js';
+
+/** True when something accepts connections on `port`. */
+export const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: HOST, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+/** Resolves once `port` accepts connections; rejects after `timeoutMs`, or as soon as `exited()` says so. */
+export const waitForPort = async (port: number, timeoutMs: number, exited: () => boolean = () => false) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error(`the process that should listen on ${HOST}:${port} exited`);
+    if (await portOpen(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`nothing listens on ${HOST}:${port} after ${timeoutMs} ms`);
+};
+
+/** Fails with one clear message naming every port of `ports` already taken (another `npm start`?). */
+export const assertPortsFree = async (ports: Record<string, number>) => {
+  const taken: string[] = [];
+  for (const [part, port] of Object.entries(ports))
+    if (await portOpen(port)) taken.push(`${part} ${HOST}:${port}`);
+  if (taken.length > 0) {
+    throw new Error(
+      `ports already in use: ${taken.join(', ')}. Is another \`npm start\` or \`npm run demo\` running?`,
+    );
+  }
+};

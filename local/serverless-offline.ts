@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { InvokeBatch } from './event-source-mapping.js';
+import { waitForPort } from './ports.js';
+import { HOST } from './stack-config.js';
+
+export interface ServerlessOffline {
+  httpUrl: string;
+  lambdaUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `serverless offline` (serverless-offline + serverless-esbuild: the same bundles as a deploy) in
+ * its own process group, with `env` as the functions' environment (`--localEnvironment`). Its output goes
+ * to `output`, line by line.
+ */
+export const startServerlessOffline = async (options: {
+  httpPort: number;
+  lambdaPort: number;
+  env: Record<string, string>;
+  output: (line: string) => void;
+}): Promise<ServerlessOffline> => {
+  const child = spawn(
+    'npx',
+    [
+      'serverless',
+      'offline',
+      '--host',
+      HOST,
+      '--httpPort',
+      String(options.httpPort),
+      '--lambdaPort',
+      String(options.lambdaPort),
+      '--localEnvironment',
+      '--noPrependStageInUrl',
+      // API Gateway checks the IAM signature in AWS; serverless offline cannot, and would mistake it for JWT.
+      '--noAuth',
+    ],
+    { env: { ...process.env, ...options.env, SLS_TELEMETRY_DISABLED: '1' }, detached: true, stdio: 'pipe' },
+  );
+  let buffer = '';
+  const forward = (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) options.output(line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+      const killer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
+    }
+  };
+  try {
+    const exited = () => child.exitCode !== null || child.signalCode !== null;
+    await waitForPort(options.httpPort, 120_000, exited);
+    await waitForPort(options.lambdaPort, 30_000, exited);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    httpUrl: `http://${HOST}:${options.httpPort}`,
+    lambdaUrl: `http://${HOST}:${options.lambdaPort}`,
+    stop,
+  };
+};
+
+/**
+ * Invokes a function through serverless offline's Lambda API (the Invoke operation), as Lambda's event
+ * source mapping does; a function error rejects, so the batch stays on the queue.
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+ */
+export const lambdaInvoker =
+  (lambdaUrl: string, functionName: string): InvokeBatch =>
+  async (event: SQSEvent) => {
+    const response = await fetch(`${lambdaUrl}/2015-03-31/functions/${functionName}/invocations`, {
+      method: 'POST',
+      body: JSON.stringify(event),
+    });
+    const payload = (await response.json()) as (SQSBatchResponse & { errorMessage?: string }) | null;
+    if (!response.ok || response.headers.get('x-amz-function-error') || payload?.errorMessage) {
+      throw new Error(`consume failed: ${payload?.errorMessage ?? response.status}`);
+    }
+    return payload;
+  };

@@ -1,0 +1,153 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type LocalDynamo, startDynamo } from './dynamo.js';
+import {
+  type BatchReport,
+  type EventSourceMapping,
+  type InvokeBatch,
+  startEventSourceMapping,
+} from './event-source-mapping.js';
+import { type EventBridgeEmulator, startEventBridgeEmulator } from './eventbridge/index.js';
+import { assertPortsFree } from './ports.js';
+import { type LocalQueues, startQueues } from './queues.js';
+import { partnerEventPublisher } from './sandbox/fire.js';
+import { partnerSourceHook } from './sandbox/partner-source-hook.js';
+import { type Sandbox, startSandbox } from './sandbox/server.js';
+import { lambdaInvoker, type ServerlessOffline, startServerlessOffline } from './serverless-offline.js';
+import { ACCOUNT_ID, CONSUME_FUNCTION, PORTS, REGION, SERVICE, STAGE } from './stack-config.js';
+
+/** The sandbox store the stack serves, and the API account that may call it (local values, not secrets). */
+export const SANDBOX_STORE = {
+  storeHash: 'k7q2m9x4p1',
+  token: 'sandbox-access-token',
+  clientId: 'sandbox-client-id',
+} as const;
+
+export const DEDUPE_TABLE = `${SERVICE}-${STAGE}-dedupe`;
+
+export interface StackOptions {
+  /** Ports of each part; 0 picks a free one (tests). Defaults: the documented ones. */
+  ports?: Partial<Record<keyof typeof PORTS | 'dynamodb', number>>;
+  /**
+   * Who consumes the queue: `serverless-offline` (the bundled function, as deployed; also serves the
+   * provision routes) or a function called in this process (tests).
+   */
+  consume: 'serverless-offline' | InvokeBatch;
+  /** Local retries: failed records come back after this many seconds (default 2). */
+  visibilityTimeoutSeconds?: number;
+  onBatch?: (report: BatchReport) => void;
+  /** Where the parts' own output goes (serverless offline's lines, the emulator's warnings). */
+  output?: (part: string, line: string) => void;
+}
+
+export interface Stack {
+  /** The standard variables that point the service's code (and the AWS SDK) at this stack. */
+  env: Record<string, string>;
+  queues: LocalQueues;
+  dynamo: LocalDynamo;
+  eventBridge: EventBridgeEmulator;
+  sandbox: Sandbox;
+  offline: ServerlessOffline | undefined;
+  sqs: SQSClient;
+  stop(): Promise<void>;
+}
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/**
+ * Starts the offline stack: local SQS queues (serverless.yml's names and redrive policy), DynamoDB for
+ * dedupe, the EventBridge emulator, the BigCommerce sandbox (its new event sources become partner sources
+ * in the emulator; its fired events are partner events), optionally serverless offline, and the event
+ * source mapping that feeds the queue to consume. Each part is ready when this resolves.
+ */
+export const startStack = async (options: StackOptions): Promise<Stack> => {
+  const port = (part: keyof typeof PORTS | 'dynamodb', fallback: number) => options.ports?.[part] ?? fallback;
+  const output = options.output ?? (() => undefined);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const close of stops.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const fixed = Object.fromEntries(
+      Object.entries({ ...PORTS, dynamodb: 4567, ...options.ports }).filter(([, value]) => value !== 0),
+    );
+    if (options.consume !== 'serverless-offline') {
+      delete fixed.http;
+      delete fixed.lambda;
+    }
+    await assertPortsFree(fixed);
+    const queues = await startQueues({
+      port: port('sqs', PORTS.sqs),
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
+    });
+    stops.push(queues.close);
+    const dynamo = await startDynamo(port('dynamodb', 4567));
+    stops.push(dynamo.stop);
+    await dynamo.createDedupeTable(DEDUPE_TABLE);
+    const eventBridge = await startEventBridgeEmulator({
+      port: port('eventBridge', PORTS.eventBridge),
+      account: ACCOUNT_ID,
+      region: REGION,
+      sqsEndpoint: queues.url,
+      logger: {
+        info: () => undefined,
+        warn: (m) => output('eventbridge', m),
+        error: (m) => output('eventbridge', m),
+      },
+    });
+    stops.push(eventBridge.close);
+    const partnerClient = new EventBridgeClient({ endpoint: eventBridge.url, region: REGION, credentials });
+    stops.push(async () => partnerClient.destroy());
+    const sandbox = await startSandbox({
+      port: port('sandbox', PORTS.sandbox),
+      accounts: [SANDBOX_STORE],
+      onEventSourceCreated: partnerSourceHook(partnerClient),
+      publishPartnerEvents: partnerEventPublisher(partnerClient),
+    });
+    stops.push(sandbox.close);
+
+    const env: Record<string, string> = {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ACCOUNT_ID: ACCOUNT_ID,
+      AWS_ENDPOINT_URL_SQS: queues.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      BIGCOMMERCE_API_URL: sandbox.url,
+      BIGCOMMERCE_CLIENT_ID: SANDBOX_STORE.clientId,
+      BIGCOMMERCE_ACCESS_TOKEN: SANDBOX_STORE.token,
+      DEDUPE_TABLE_NAME: DEDUPE_TABLE,
+    };
+
+    let offline: ServerlessOffline | undefined;
+    let invoke: InvokeBatch;
+    if (options.consume === 'serverless-offline') {
+      offline = await startServerlessOffline({
+        httpPort: port('http', PORTS.http),
+        lambdaPort: port('lambda', PORTS.lambda),
+        env,
+        output: (line) => output('functions', line),
+      });
+      stops.push(offline.stop);
+      invoke = lambdaInvoker(offline.lambdaUrl, CONSUME_FUNCTION);
+    } else {
+      invoke = options.consume;
+    }
+
+    const sqs = new SQSClient({ endpoint: queues.url, region: REGION, credentials });
+    stops.push(async () => sqs.destroy());
+    const mapping: EventSourceMapping = await startEventSourceMapping({
+      sqs,
+      queueName: queues.queueName,
+      invoke,
+      onBatch: options.onBatch,
+    });
+    stops.push(mapping.stop);
+
+    return { env, queues, dynamo, eventBridge, sandbox, offline, sqs, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
