@@ -1,0 +1,149 @@
+/**
+ * `npm run demo`: proves the whole chain offline. Starts the stack, provisions the sandbox store for the
+ * registry's scopes, fires one event per subscribed scope and one that the consumer rejects, waits for
+ * each outcome, prints a table, stops everything, and exits 0 only if every expected outcome happened.
+ */
+import { GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { expandPattern, isScopePattern } from '../shared/bigcommerce/scopes/index.js';
+import { SANDBOX_STORE, startStack } from './stack.js';
+
+interface Fired {
+  subscribed: string;
+  scope: string;
+  expected: 'handled' | 'in DLQ';
+  eventIds: string[];
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const idOf = (body: string) => {
+  try {
+    return (JSON.parse(body) as { id?: string }).id ?? '';
+  } catch {
+    return '';
+  }
+};
+
+const handled = new Set<string>();
+const attempts = new Map<string, number>();
+const functionLog: string[] = [];
+
+say('demo: starting the offline stack...');
+const stack = await startStack({
+  consume: 'serverless-offline',
+  output: (part, line) => functionLog.push(`[${part}] ${line}`),
+  onBatch: ({ records, failed }) => {
+    for (const record of records) {
+      const id = idOf(record.body);
+      attempts.set(id, (attempts.get(id) ?? 0) + 1);
+      if (!failed.includes(record.messageId)) handled.add(id);
+    }
+  },
+});
+
+let ok = false;
+try {
+  const http = stack.offline?.httpUrl ?? '';
+  const provision = async () => {
+    const response = await fetch(`${http}/provision`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ storeHash: SANDBOX_STORE.storeHash }),
+    });
+    const body = (await response.json()) as {
+      converged?: boolean;
+      entries?: { resource: string; action: string; scope?: string }[];
+    };
+    if (response.status !== 200 || !body.converged)
+      throw new Error(`provision answered ${response.status}: ${JSON.stringify(body)}`);
+    return body.entries ?? [];
+  };
+
+  say('demo: POST /provision');
+  const entries = await provision();
+  for (const entry of entries)
+    say(`  ${entry.resource.padEnd(8)} ${entry.action.padEnd(10)} ${entry.scope ?? ''}`);
+  const subscribed = entries.flatMap((entry) =>
+    entry.resource === 'webhook' && entry.scope ? [entry.scope] : [],
+  );
+
+  const fire = async (scope: string, data?: unknown) => {
+    const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ storeHash: SANDBOX_STORE.storeHash, scope, data }),
+    });
+    const body = (await response.json()) as { delivered?: { eventId?: string }[] };
+    if (!response.ok) throw new Error(`fire ${scope} answered ${response.status}: ${JSON.stringify(body)}`);
+    return (body.delivered ?? []).map((event) => event.eventId ?? '');
+  };
+
+  const fired: Fired[] = [];
+  for (const pattern of subscribed) {
+    const scope =
+      pattern.endsWith('/*') && isScopePattern(pattern) ? (expandPattern(pattern)[0] ?? pattern) : pattern;
+    fired.push({ subscribed: pattern, scope, expected: 'handled', eventIds: await fire(scope) });
+  }
+  const rejected = 'store/order/created';
+  fired.push({
+    subscribed: `${rejected} (data.id is a string)`,
+    scope: rejected,
+    expected: 'in DLQ',
+    eventIds: await fire(rejected, { type: 'order', id: 'not-a-number' }),
+  });
+  say(
+    `demo: fired ${fired.length} events; waiting for the consumer (the rejected one is retried 5 times first)...`,
+  );
+
+  const { QueueUrl: dlqUrl } = await stack.sqs.send(
+    new GetQueueUrlCommand({ QueueName: stack.queues.dlqName }),
+  );
+  const dead = new Set<string>();
+  const outcomeOf = (event: Fired) => {
+    if (event.eventIds.length === 0) return 'not delivered';
+    if (event.eventIds.every((id) => dead.has(id))) return 'in DLQ';
+    if (event.eventIds.every((id) => handled.has(id))) return 'handled';
+    return 'pending';
+  };
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline && fired.some((event) => outcomeOf(event) !== event.expected)) {
+    const { Messages = [] } = await stack.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: dlqUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 0,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    for (const message of Messages) dead.add(idOf(message.Body ?? ''));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+
+  say('demo: POST /provision again (nothing to do)');
+  const again = await provision();
+  const changed = again.filter((entry) => entry.action !== 'unchanged');
+
+  say('');
+  say(
+    `${'subscribed scope'.padEnd(40)} ${'fired as'.padEnd(28)} ${'expected'.padEnd(9)} ${'outcome'.padEnd(13)} receives`,
+  );
+  for (const event of fired) {
+    const outcome = outcomeOf(event);
+    const receives = event.eventIds.map((id) => attempts.get(id) ?? 0).join(',');
+    const mark = outcome === event.expected ? 'ok' : 'MISSED';
+    say(
+      `${event.subscribed.padEnd(40)} ${event.scope.padEnd(28)} ${event.expected.padEnd(9)} ${outcome.padEnd(13)} ${receives.padEnd(8)} ${mark}`,
+    );
+  }
+  say(`second provision: ${again.length - changed.length}/${again.length} entries unchanged`);
+  ok = fired.every((event) => outcomeOf(event) === event.expected) && changed.length === 0;
+} catch (error) {
+  say(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  if (!ok) {
+    say('\nlast lines of the functions output:');
+    for (const line of functionLog.slice(-40)) say(line);
+  }
+  await stack.stop();
+}
+say(ok ? '\ndemo: every expected outcome happened' : '\ndemo: FAILED');
+process.exit(ok ? 0 : 1);
