@@ -24,6 +24,8 @@ const idOf = (body: string) => {
 };
 
 const handled = new Set<string>();
+const firedAt = new Map<string, number>();
+const handledAt = new Map<string, number>();
 const attempts = new Map<string, number>();
 const functionLog: string[] = [];
 
@@ -35,7 +37,10 @@ const stack = await startStack({
     for (const record of records) {
       const id = idOf(record.body);
       attempts.set(id, (attempts.get(id) ?? 0) + 1);
-      if (!failed.includes(record.messageId)) handled.add(id);
+      if (!failed.includes(record.messageId)) {
+        handled.add(id);
+        handledAt.set(id, Date.now());
+      }
     }
   },
 });
@@ -74,7 +79,9 @@ try {
     });
     const body = (await response.json()) as { delivered?: { eventId?: string }[] };
     if (!response.ok) throw new Error(`fire ${scope} answered ${response.status}: ${JSON.stringify(body)}`);
-    return (body.delivered ?? []).map((event) => event.eventId ?? '');
+    const ids = (body.delivered ?? []).map((event) => event.eventId ?? '');
+    for (const id of ids) firedAt.set(id, Date.now());
+    return ids;
   };
 
   const fired: Fired[] = [];
@@ -130,8 +137,15 @@ try {
     const outcome = outcomeOf(event);
     const receives = event.eventIds.map((id) => attempts.get(id) ?? 0).join(',');
     const mark = outcome === event.expected ? 'ok' : 'MISSED';
+    const latency = event.eventIds
+      .map((id) => {
+        const done = handledAt.get(id);
+        const start = firedAt.get(id);
+        return done && start ? `${done - start} ms` : '-';
+      })
+      .join(',');
     say(
-      `${event.subscribed.padEnd(40)} ${event.scope.padEnd(28)} ${event.expected.padEnd(9)} ${outcome.padEnd(13)} ${receives.padEnd(8)} ${mark}`,
+      `${event.subscribed.padEnd(40)} ${event.scope.padEnd(28)} ${event.expected.padEnd(9)} ${outcome.padEnd(13)} ${receives.padEnd(8)} ${latency.padEnd(14)} ${mark}`,
     );
   }
   say(`second provision: ${again.length - changed.length}/${again.length} entries unchanged`);
