@@ -8,10 +8,18 @@ const EventSourceNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 . _ -');
 
-const ScopeSchema = z.string().superRefine((scope, ctx) => {
-  const problem = scopeProblem(scope);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+/** Longer than any catalog scope with a channel id; a longer string is refused before it is echoed back. */
+export const MAX_SCOPE_LENGTH = 200;
+/** BigCommerce allows one webhook per scope; more than this in one request is a mistake, not a need. */
+export const MAX_SCOPES = 100;
+
+const ScopeSchema = z
+  .string()
+  .max(MAX_SCOPE_LENGTH, { error: `a scope is at most ${MAX_SCOPE_LENGTH} characters`, abort: true })
+  .superRefine((scope, ctx) => {
+    const problem = scopeProblem(scope);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /**
  * The body of `POST /provision`. Unknown fields are rejected, so a token cannot be slipped in.
@@ -23,7 +31,11 @@ export const ProvisionRequestSchema = z
   .object({
     storeHash: StoreHashSchema,
     /** Catalog scopes, family wildcards, or channel scopes with a concrete channel id; default: the handler registry. */
-    scopes: z.array(ScopeSchema).min(1).max(100).optional(),
+    scopes: z
+      .array(ScopeSchema)
+      .min(1, 'at least one scope, or leave scopes out for the handler registry')
+      .max(MAX_SCOPES, `at most ${MAX_SCOPES} scopes per request`)
+      .optional(),
     /** The name asked of BigCommerce; default `${EVENT_SOURCE_NAME_PREFIX}-${storeHash}`. */
     eventSourceName: EventSourceNameSchema.optional(),
     dryRun: z.boolean().default(false),
