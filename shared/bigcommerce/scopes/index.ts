@@ -46,7 +46,11 @@ const CHANNEL_ID = '{channel_id}';
 const CHANNEL_SCOPE = /^store\/channel\/(\d+)\/(.+)$/;
 
 /** True when `scope` is written exactly as a catalog key. */
-export const isCatalogScope = (scope: string): scope is CatalogScope => Object.hasOwn(catalog, scope);
+// A Set, not Object.hasOwn on the catalog: the catalog object has too many keys for a fast property lookup,
+// and this runs once per consumed record.
+const catalogScopeSet: ReadonlySet<string> = new Set(catalogScopes);
+
+export const isCatalogScope = (scope: string): scope is CatalogScope => catalogScopeSet.has(scope);
 
 /** A payload scope resolved against the catalog. */
 export interface ResolvedScope {
