@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { InvokeBatch } from './event-source-mapping.js';
 import { waitForPort } from './ports.js';

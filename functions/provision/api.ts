@@ -46,7 +46,9 @@ export const invokedFunctionOf = (
 ) => {
   const [, partition, , , account] = context.invokedFunctionArn?.split(':') ?? [];
   if (partition && account && /^\d{12}$/.test(account)) return { partition, account };
-  const fallback = [event.requestContext?.accountId, configuredAccount].find((id) => id && /^\d{12}$/.test(id));
+  const fallback = [event.requestContext?.accountId, configuredAccount].find(
+    (id) => id && /^\d{12}$/.test(id),
+  );
   if (fallback) return { partition: partitionOfRegion(region), account: fallback };
   throw new ConfigError(`no AWS account id in the invoked function ARN ${context.invokedFunctionArn}`);
 };

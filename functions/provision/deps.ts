@@ -37,7 +37,12 @@ export const createProvisionApiDeps = (
       logger,
     },
     settingsFor: (context, event) => {
-      const { partition, account } = invokedFunctionOf(context, event, config.AWS_REGION, config.AWS_ACCOUNT_ID);
+      const { partition, account } = invokedFunctionOf(
+        context,
+        event,
+        config.AWS_REGION,
+        config.AWS_ACCOUNT_ID,
+      );
       const queueArn = (name: string) => `arn:${partition}:sqs:${config.AWS_REGION}:${account}:${name}`;
       return {
         awsAccount: account,

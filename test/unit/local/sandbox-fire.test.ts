@@ -12,7 +12,7 @@ const ARN = `arn:aws:us-east-1::event-source/${SOURCE}`;
 
 const stateWith = (webhooks: { scope: string; isActive?: boolean; storeHash?: string }[]) => {
   const state = new SandboxState();
-  webhooks.forEach((hook, index) =>
+  for (const [index, hook] of webhooks.entries()) {
     state.webhooks.push({
       id: index + 1,
       storeHash: hook.storeHash ?? 'k7q2m9x4p1',
@@ -22,8 +22,8 @@ const stateWith = (webhooks: { scope: string; isActive?: boolean; storeHash?: st
       isActive: hook.isActive ?? true,
       createdAt: '2026-11-28T00:00:00Z',
       updatedAt: '2026-11-28T00:00:00Z',
-    }),
-  );
+    });
+  }
   return state;
 };
 
