@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../read-body.js';
 import { AwsError, statusOf } from './errors.js';
 import type { Faults } from './faults.js';
 import { type OperationContext, operations } from './ops/index.js';
@@ -20,12 +21,6 @@ export interface HttpDeps {
   countCall(operation: string): void;
   logger: { error(message: string, ...extra: Record<string, unknown>[]): void };
 }
-
-const readBody = async (request: IncomingMessage): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
-};
 
 const send = (
   response: ServerResponse,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError, graphql } from 'graphql';
+import { readBody } from '../read-body.js';
 import { describeCall, type SandboxCall } from './calls.js';
 import { type Fault, FaultQueue } from './faults.js';
 import { type FireRequest, FireRequestError, fireEvent, type PartnerEventPublisher } from './fire.js';
@@ -40,19 +41,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1_048_576;
 const GRAPHQL_PATH = /^\/stores\/([A-Za-z0-9]+)\/graphql$/;
-
-const readBody = async (request: IncomingMessage) => {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const part of request) {
-    size += (part as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
-    parts.push(part as Buffer);
-  }
-  return Buffer.concat(parts).toString('utf8');
-};
 
 const send = (
   response: ServerResponse,

@@ -12,14 +12,7 @@ import { type LocalQueues, startQueues } from '../../local/queues.js';
 import { fakeContext } from '../helpers/context.js';
 import { createFakeDedupe } from '../helpers/fake-dedupe.js';
 import { recordFor } from '../helpers/records.js';
-
-const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+import { until } from '../helpers/until.js';
 
 describe('Local event source mapping', () => {
   it('deletes only what the batch response acknowledges', () => {

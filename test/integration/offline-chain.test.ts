@@ -12,14 +12,7 @@ import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
 import { keyed, logger } from '../../shared/logger.js';
 import { fakeContext } from '../helpers/context.js';
 import { loadEvent } from '../helpers/load-event.js';
-
-const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+import { until } from '../helpers/until.js';
 
 /**
  * The whole chain on 127.0.0.1: the provision API and the consume handler (the same code as in Lambda,
