@@ -1,14 +1,7 @@
-import type { SQSEvent } from 'aws-lambda';
-import type { HandlerRegistry } from '../../functions/consume/handlers/types.js';
-import { createConsumeHandler } from '../../functions/consume/lambda.js';
-import { fakeContext } from '../helpers/context.js';
-import { passThroughDedupe } from '../helpers/fake-dedupe.js';
-import { peerHandler } from './peer.js';
-import { benchScopes, mixedBatch } from './records.js';
-import { progress, type Sample, summarize, time } from './stats.js';
-
-const noop = async () => undefined;
-const registry = Object.fromEntries(benchScopes.map((scope) => [scope, noop])) as HandlerRegistry;
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { bundleScript } from './esbuild.js';
+import { progress, type Sample, summarize } from './stats.js';
 
 export interface ConsumerFigures {
   batch: number;
@@ -18,44 +11,56 @@ export interface ConsumerFigures {
   samples: { ours: Sample; peer: Sample; floor: Sample };
 }
 
-/** Enough repetitions of a batch in one timed run that a run lasts tens of milliseconds. */
-const innerLoops = (size: number) => Math.max(1, Math.ceil(2000 / size));
+type Rates = Record<string, { contender: number[]; floor: number[] }>;
 
-/** Records per second of the consume handler, the Powertools peer and the JSON.parse floor on one batch. */
-export const measureConsumer = async (sizes: number[], reps: number): Promise<ConsumerFigures[]> => {
-  // Dedupe is a DynamoDB round trip per event in production; here it lets everything through so the figure
-  // is the consumer's own cost, comparable with the peer's.
-  const ours = createConsumeHandler({ handlers: registry, dedupe: passThroughDedupe });
-  const context = fakeContext();
-  const figures: ConsumerFigures[] = [];
-  for (const size of sizes) {
-    const event: SQSEvent = mixedBatch(size);
-    const check = [await ours(event, context), await peerHandler(event, context)];
-    if (check.some((response) => response.batchItemFailures.length > 0)) {
-      throw new Error(`batch ${size}: a consumer rejected a valid record`);
-    }
-    const loops = innerLoops(size);
-    const rate = (durations: number[]) => summarize(durations.map((ms) => (size * loops * 1000) / ms));
-    const run = async (label: string, fn: () => Promise<unknown> | unknown) => {
-      progress(`consumer: batch ${size}, ${label}`);
-      return rate(
-        await time(async () => {
-          for (let i = 0; i < loops; i += 1) await fn();
-        }, reps),
-      );
-    };
-    const floor = await run('floor', () => {
-      for (const record of event.Records) JSON.parse(record.body);
+/** Runs the bundled children/throughput.ts for one contender in a fresh node process, relaying its progress lines. */
+const runChild = (child: string, contender: 'ours' | 'peer', sizes: number[], reps: number) =>
+  new Promise<Rates>((resolve, reject) => {
+    const running = spawn(process.execPath, [child, contender, sizes.join(','), String(reps)], {
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const oursSample = await run('ours', () => ours(event, context));
-    const peerSample = await run('peer', () => peerHandler(event, context));
-    figures.push({
+    let out = '';
+    let err = '';
+    running.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    running.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      err += text;
+      const last = text.trim().split('\n').at(-1);
+      if (last?.startsWith('consumer:')) progress(last);
+    });
+    running.on('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Rates);
+      else reject(new Error(`throughput child (${contender}) exited ${code}: ${err}`));
+    });
+  });
+
+/**
+ * Records per second of the consume handler (middleware, logger, envelope parse, scope validation, dispatch
+ * to a no-op handler, batch response), the Powertools peer and the JSON.parse floor on the same batches.
+ * Ours and the peer each run in a fresh process; the floor is timed in turn with ours, in its process.
+ */
+export const measureConsumer = async (
+  workDir: string,
+  sizes: number[],
+  reps: number,
+): Promise<ConsumerFigures[]> => {
+  const child = join(workDir, 'throughput.mjs');
+  await bundleScript(new URL('./children/throughput.ts', import.meta.url).pathname, child);
+  const ours = await runChild(child, 'ours', sizes, reps);
+  const peer = await runChild(child, 'peer', sizes, reps);
+  return sizes.map((size) => {
+    const oursSample = summarize(ours[size]?.contender ?? []);
+    const peerSample = summarize(peer[size]?.contender ?? []);
+    const floor = summarize(ours[size]?.floor ?? []);
+    return {
       batch: size,
       ours_records_per_s: Math.round(oursSample.median),
       peer_records_per_s: Math.round(peerSample.median),
       floor_records_per_s: Math.round(floor.median),
       samples: { ours: oursSample, peer: peerSample, floor },
-    });
-  }
-  return figures;
+    };
+  });
 };

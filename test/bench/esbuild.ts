@@ -19,3 +19,21 @@ export const lambdaBuildOptions: BuildOptions = {
 export const bundleLike = async (entry: string, outfile: string): Promise<void> => {
   await build({ ...lambdaBuildOptions, entryPoints: [entry], outfile, logLevel: 'silent' });
 };
+
+/**
+ * Bundles a bench child script (top-level await, so ESM) with the function's other options: the consumer
+ * is measured as the bundle Lambda runs, not as tsx's per-file transpilation.
+ */
+export const bundleScript = async (entry: string, outfile: string): Promise<void> => {
+  await build({
+    ...lambdaBuildOptions,
+    format: 'esm',
+    entryPoints: [entry],
+    outfile,
+    logLevel: 'silent',
+    // CommonJS dependencies inside an ESM bundle still call require.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+};

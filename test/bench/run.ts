@@ -20,10 +20,10 @@ const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } },
 });
 const quick = values.quick ?? false;
-const reps = quick ? 1 : 5;
+const reps = quick ? 1 : 7;
 const workDir = mkdtempSync(join(tmpdir(), 'bc-bench-'));
 try {
-  const consumer = await measureConsumer(quick ? [10, 100] : [10, 100, 10_000], reps);
+  const consumer = await measureConsumer(workDir, quick ? [10, 100] : [10, 100, 10_000], reps);
   const memory = await measureMemory(workDir, 10_000, quick ? 1 : 3);
   const coldStart = await measureColdStart(workDir, quick ? 1 : 7);
   const provision = await measureProvisioning([1, 10, 50], quick ? 1 : 5, 50);
