@@ -1,6 +1,6 @@
 import { removeBus } from './bus.js';
 import { runStep } from './errors.js';
-import { BIGCOMMERCE_SOURCE_PREFIX, lastSegment } from './names.js';
+import { BIGCOMMERCE_SOURCE_PREFIX, lastSegment, normalizeSourceArn } from './names.js';
 import { recorder } from './provision.js';
 import { removeRule } from './rule.js';
 import { findSource } from './source.js';
@@ -34,10 +34,15 @@ export const teardown = async (
   const graphql = await runStep('credentials', done, () => deps.graphqlFor(storeHash));
   const source = await runStep('source', done, () => findSource(eventBridge, eventSourceName));
   const wanted = eventSourceName.toLowerCase();
+  // Without a listed source, match by name, but only in this function's region: the same store may have a
+  // chain of the same name in another region, seen by the same token, which must survive this teardown.
+  const inRegion = `:events:${settings.region}:`;
   const matches = source
-    ? (arn: string) => arn === source.arn
+    ? (arn: string) => normalizeSourceArn(arn) === normalizeSourceArn(source.arn)
     : (arn: string) =>
-        arn.includes(`:event-source/${BIGCOMMERCE_SOURCE_PREFIX}`) && lastSegment(arn) === wanted;
+        arn.includes(`:event-source/${BIGCOMMERCE_SOURCE_PREFIX}`) &&
+        normalizeSourceArn(arn).includes(inRegion) &&
+        lastSegment(arn) === wanted;
 
   await runStep('webhooks', done, () => removeWebhooks({ matches, dryRun }, graphql, record('webhooks')));
 

@@ -218,4 +218,23 @@ describe('Function: provision (reconciler scenarios)', () => {
     expect(h.eventBridge.mutations()).toEqual([]);
     expect(h.bigCommerceMutations()).toEqual([]);
   });
+  it('tears down by name only in its own region when the source is no longer listed', async () => {
+    // Prepare: the same store has a chain of the same name in another region, seen by the same token.
+    await provision(h.request(), settings, h.deps);
+    const [template] = h.sandbox.state.webhooks;
+    if (!template) throw new Error('no webhook provisioned');
+    const elsewhere = `arn:aws:events:eu-west-1::event-source/${FULL_SOURCE_NAME}`;
+    h.sandbox.state.webhooks.push({ ...template, id: 999, destination: elsewhere });
+    h.eventBridge.sources.delete(FULL_SOURCE_NAME);
+
+    // Act
+    await teardown(
+      { storeHash: h.request().storeHash, eventSourceName: EVENT_SOURCE_NAME, dryRun: false },
+      settings,
+      h.deps,
+    );
+
+    // Assess
+    expect(h.sandbox.state.webhooks.map((hook) => hook.destination)).toEqual([elsewhere]);
+  });
 });
