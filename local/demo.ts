@@ -28,11 +28,27 @@ const firedAt = new Map<string, number>();
 const handledAt = new Map<string, number>();
 const attempts = new Map<string, number>();
 const functionLog: string[] = [];
+// Acknowledged is not enough: an event acknowledged as "no handler" must not count. Every example handler
+// logs one INFO line carrying the record's EventBridge id; that line is the proof it ran.
+const handlerLogged = new Set<string>();
+const noteHandlerLine = (line: string) => {
+  try {
+    const entry = JSON.parse(line) as { level?: string; message?: string; eventBridgeId?: string };
+    if (entry.level === 'INFO' && entry.eventBridgeId && entry.message !== 'duplicate event skipped') {
+      handlerLogged.add(entry.eventBridgeId);
+    }
+  } catch {
+    // Not a log line of a function.
+  }
+};
 
 say('demo: starting the offline stack...');
 const stack = await startStack({
   consume: 'serverless-offline',
-  output: (part, line) => functionLog.push(`[${part}] ${line}`),
+  output: (part, line) => {
+    functionLog.push(`[${part}] ${line}`);
+    if (part === 'functions') noteHandlerLine(line);
+  },
   onBatch: ({ records, failed }) => {
     for (const record of records) {
       const id = idOf(record.body);
@@ -46,6 +62,15 @@ const stack = await startStack({
 });
 
 let ok = false;
+let interrupted = false;
+// Ctrl-C or a CI timeout must not leave serverless offline (its own process group) holding the ports.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    say(`\n${signal}: stopping the stack...`);
+    void stack.stop().then(() => process.exit(130));
+  });
+}
 try {
   const http = stack.offline?.httpUrl ?? '';
   const provision = async () => {
@@ -108,11 +133,16 @@ try {
   const outcomeOf = (event: Fired) => {
     if (event.eventIds.length === 0) return 'not delivered';
     if (event.eventIds.every((id) => dead.has(id))) return 'in DLQ';
-    if (event.eventIds.every((id) => handled.has(id))) return 'handled';
+    if (event.eventIds.every((id) => handled.has(id) && handlerLogged.has(id))) return 'handled';
+    if (event.eventIds.every((id) => handled.has(id))) return 'acknowledged, no handler ran';
     return 'pending';
   };
   const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline && fired.some((event) => outcomeOf(event) !== event.expected)) {
+  while (
+    !interrupted &&
+    Date.now() < deadline &&
+    fired.some((event) => outcomeOf(event) !== event.expected)
+  ) {
     const { Messages = [] } = await stack.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: dlqUrl,

@@ -158,11 +158,15 @@ export const samplePayload = (options: {
   createdAt?: number;
 }): BigCommercePayload => {
   const created_at = options.createdAt ?? Math.floor(Date.now() / 1000);
+  // A fired event is a new event even when fired twice in the same second; an explicit createdAt (fixtures,
+  // tests) keeps the hash reproducible.
+  const nonce = options.createdAt === undefined ? randomUUID() : '';
   const identity = JSON.stringify({
     scope: options.scope,
     data: options.data,
     created_at,
     store: options.storeHash,
+    nonce,
   });
   return {
     scope: options.scope,
