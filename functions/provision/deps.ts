@@ -8,6 +8,9 @@ import type { HandlerRegistry } from '../consume/handlers/types.js';
 import { invokedFunctionOf, type ProvisionApi } from './api.js';
 import { defaultScopes, unhandledScopes } from './scopes.js';
 
+/** Time kept, at the end of an invocation, to answer with what the run did. */
+const ANSWER_MARGIN_MS = 2_000;
+
 const tokenProviderOf = (config: ProvisionConfig): TokenProvider => {
   if (config.BIGCOMMERCE_ACCESS_TOKEN) return staticTokenProvider(config.BIGCOMMERCE_ACCESS_TOKEN);
   // The schema guarantees one of the two is set.
@@ -53,6 +56,10 @@ export const createProvisionApiDeps = (
         ruleName: config.RULE_NAME,
         targetId: config.TARGET_ID,
         sourceWaitMs: config.EVENT_SOURCE_WAIT_MS,
+        // Answer before Lambda's timeout: API Gateway would otherwise return a bare 5xx without the step.
+        ...(typeof context.getRemainingTimeInMillis === 'function' && {
+          deadline: Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
+        }),
       };
     },
     defaultScopes: defaultScopes(handlers),

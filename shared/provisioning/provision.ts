@@ -51,54 +51,73 @@ export const provision = async (
   const record = recorder(done, deps, storeHash);
   const { eventBridge } = deps;
 
-  const graphql = await runStep('credentials', done, () => deps.graphqlFor(storeHash));
-  const { entry, source } = await runStep('source', done, () =>
-    reconcileSource(
-      {
-        eventSourceName: request.eventSourceName,
-        dryRun,
-        settings,
-        reportDeleted: request.reportDeleted ?? false,
-      },
-      { eventBridge, graphql, ...(deps.sleep && { sleep: deps.sleep }) },
-    ),
+  const graphql = await runStep('credentials', done, () => deps.graphqlFor(storeHash), settings.deadline);
+  const { entry, source } = await runStep(
+    'source',
+    done,
+    () =>
+      reconcileSource(
+        {
+          eventSourceName: request.eventSourceName,
+          dryRun,
+          settings,
+          reportDeleted: request.reportDeleted ?? false,
+        },
+        { eventBridge, graphql, ...(deps.sleep && { sleep: deps.sleep }) },
+      ),
+    settings.deadline,
   );
   record('source')(entry);
 
-  const bus = await runStep('bus', done, () =>
-    reconcileBus({ sourceName: source?.name, dryRun }, eventBridge),
+  const bus = await runStep(
+    'bus',
+    done,
+    () => reconcileBus({ sourceName: source?.name, dryRun }, eventBridge),
+    settings.deadline,
   );
   record('bus')(bus);
 
-  const rule = await runStep('rule', done, () =>
-    reconcileRule(
-      { name: settings.ruleName, busName: source?.name, busExists: EXISTS.has(bus.action), dryRun },
-      eventBridge,
-    ),
+  const rule = await runStep(
+    'rule',
+    done,
+    () =>
+      reconcileRule(
+        { name: settings.ruleName, busName: source?.name, busExists: EXISTS.has(bus.action), dryRun },
+        eventBridge,
+      ),
+    settings.deadline,
   );
   record('rule')(rule);
 
-  const target = await runStep('target', done, () =>
-    reconcileTarget(
-      {
-        rule: { name: settings.ruleName, eventBusName: source?.name ?? '' },
-        ruleExists: EXISTS.has(rule.action),
-        targetId: settings.targetId,
-        queueArn: settings.queueArn,
-        deadLetterQueueArn: settings.deadLetterQueueArn,
-        dryRun,
-      },
-      eventBridge,
-    ),
+  const target = await runStep(
+    'target',
+    done,
+    () =>
+      reconcileTarget(
+        {
+          rule: { name: settings.ruleName, eventBusName: source?.name ?? '' },
+          ruleExists: EXISTS.has(rule.action),
+          targetId: settings.targetId,
+          queueArn: settings.queueArn,
+          deadLetterQueueArn: settings.deadLetterQueueArn,
+          dryRun,
+        },
+        eventBridge,
+      ),
+    settings.deadline,
   );
   record('target')(target);
 
-  await runStep('webhooks', done, () =>
-    reconcileWebhooks(
-      { destination: source?.arn, scopes: request.scopes, prune: request.prune, dryRun },
-      graphql,
-      record('webhooks'),
-    ),
+  await runStep(
+    'webhooks',
+    done,
+    () =>
+      reconcileWebhooks(
+        { destination: source?.arn, scopes: request.scopes, prune: request.prune, dryRun },
+        graphql,
+        record('webhooks'),
+      ),
+    settings.deadline,
   );
 
   const converged = !dryRun || done.every((item) => item.action === 'unchanged');

@@ -31,8 +31,13 @@ export const teardown = async (
   const record = recorder(done, deps, storeHash);
   const { eventBridge } = deps;
 
-  const graphql = await runStep('credentials', done, () => deps.graphqlFor(storeHash));
-  const source = await runStep('source', done, () => findSource(eventBridge, eventSourceName));
+  const graphql = await runStep('credentials', done, () => deps.graphqlFor(storeHash), settings.deadline);
+  const source = await runStep(
+    'source',
+    done,
+    () => findSource(eventBridge, eventSourceName),
+    settings.deadline,
+  );
   const wanted = eventSourceName.toLowerCase();
   // Without a listed source, match by name, but only in this function's region: the same store may have a
   // chain of the same name in another region, seen by the same token, which must survive this teardown.
@@ -44,21 +49,30 @@ export const teardown = async (
         normalizeSourceArn(arn).includes(inRegion) &&
         lastSegment(arn) === wanted;
 
-  await runStep('webhooks', done, () => removeWebhooks({ matches, dryRun }, graphql, record('webhooks')));
+  await runStep(
+    'webhooks',
+    done,
+    () => removeWebhooks({ matches, dryRun }, graphql, record('webhooks')),
+    settings.deadline,
+  );
 
   const rule = { name: settings.ruleName, eventBusName: source?.name ?? '' };
   const target = source
-    ? await runStep('target', done, () =>
-        removeTarget(
-          {
-            rule,
-            targetId: settings.targetId,
-            queueArn: settings.queueArn,
-            deadLetterQueueArn: settings.deadLetterQueueArn,
-            dryRun,
-          },
-          eventBridge,
-        ),
+    ? await runStep(
+        'target',
+        done,
+        () =>
+          removeTarget(
+            {
+              rule,
+              targetId: settings.targetId,
+              queueArn: settings.queueArn,
+              deadLetterQueueArn: settings.deadLetterQueueArn,
+              dryRun,
+            },
+            eventBridge,
+          ),
+        settings.deadline,
       )
     : ({
         resource: 'target',
@@ -70,12 +84,20 @@ export const teardown = async (
       } as const);
   record('target')(target);
 
-  const removedRule = await runStep('rule', done, () =>
-    removeRule({ name: settings.ruleName, busName: source?.name, dryRun }, eventBridge),
+  const removedRule = await runStep(
+    'rule',
+    done,
+    () => removeRule({ name: settings.ruleName, busName: source?.name, dryRun }, eventBridge),
+    settings.deadline,
   );
   record('rule')(removedRule);
 
-  const bus = await runStep('bus', done, () => removeBus({ sourceName: source?.name, dryRun }, eventBridge));
+  const bus = await runStep(
+    'bus',
+    done,
+    () => removeBus({ sourceName: source?.name, dryRun }, eventBridge),
+    settings.deadline,
+  );
   record('bus')(bus);
 
   record('source')({

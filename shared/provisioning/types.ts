@@ -77,6 +77,8 @@ export interface ProvisionSettings {
   targetId: string;
   /** Upper bound on waiting for a new partner source to become visible. */
   sourceWaitMs: number;
+  /** When this invocation must answer (epoch ms): a run still going then stops with a resumable error. */
+  deadline?: number;
 }
 
 /** The clients a run uses; tests pass fakes, the Lambda passes real ones. */
