@@ -79,11 +79,11 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
       return json(200, await provision(request, settings, api.deps));
     },
     'GET /provision/{storeHash}': async (event, settings) => {
-      const { storeHash, eventSourceName } = storeOf(event);
+      const { storeHash, eventSourceName, scopes } = storeOf(event);
       const request = {
         storeHash,
         eventSourceName: nameFor(storeHash, eventSourceName),
-        scopes: collapseScopes(api.defaultScopes),
+        scopes: collapseScopes(scopes ?? api.defaultScopes),
       };
       return json(200, await status(request, settings, api.deps));
     },

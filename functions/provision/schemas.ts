@@ -50,6 +50,13 @@ export type ProvisionRequestBody = z.infer<typeof ProvisionRequestSchema>;
 /** Query string of `GET` and `DELETE /provision/{storeHash}`. */
 export const StoreQuerySchema = z.object({
   eventSourceName: EventSourceNameSchema.optional(),
+  /** For `GET`: the scopes the store was provisioned with, comma-separated; default the handler registry. */
+  scopes: z
+    .string()
+    .max(MAX_SCOPES * (MAX_SCOPE_LENGTH + 1), 'too many scopes')
+    .transform((list) => list.split(',').filter((scope) => scope !== ''))
+    .pipe(z.array(ScopeSchema).min(1, 'at least one scope').max(MAX_SCOPES, `at most ${MAX_SCOPES} scopes`))
+    .optional(),
   dryRun: z
     .enum(['true', 'false'])
     .optional()

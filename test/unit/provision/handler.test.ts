@@ -97,6 +97,30 @@ describe('Function: provision (HTTP adapter)', () => {
     expect(created.raw).not.toContain(TOKEN);
   });
 
+  it('reports status against the scopes GET names in ?scopes=, not only the registry', async () => {
+    // Prepare
+    await post({ storeHash: STORE_HASH, scopes: ['store/cart/*'], allowUnhandled: true });
+    const get = (scopes: string) => {
+      const event = loadEvent<APIGatewayProxyEventV2>('provision', 'get-status');
+      event.queryStringParameters = { scopes };
+      return invoke(event);
+    };
+
+    // Act
+    const named = await get('store/cart/*');
+    const invalid = await get('store/cart/*,store/teleporter/created');
+
+    // Assess
+    const cart = named.body.resources?.find(
+      (entry) => entry.resource === 'webhook' && entry.scope === 'store/cart/*',
+    );
+    expect(cart).toMatchObject({ status: 'present', wanted: true });
+    expect(invalid.status).toBe(400);
+    expect(invalid.raw).toContain('store/teleporter/created');
+    // Leave the store as the next tests expect it: the registry's webhooks only.
+    expect((await post({ storeHash: STORE_HASH, prune: true })).status).toBe(200);
+  });
+
   it('tears down for DELETE /provision/{storeHash}; GET then shows what is missing', async () => {
     // Prepare
     await invoke(loadEvent('provision', 'post-provision'));
