@@ -3,6 +3,7 @@ import { DETAIL_TYPE } from '../../shared/bigcommerce/envelope.js';
 import { sampleData, samplePayload } from '../../shared/bigcommerce/samples.js';
 import { resolveScope } from '../../shared/bigcommerce/scopes/index.js';
 import { parseEventSourceArn } from '../../shared/provisioning/names.js';
+import { covers } from '../../shared/provisioning/scopes.js';
 import type { SandboxState, SandboxWebhook } from './state.js';
 
 /** What to fire: a store event of `scope`, with documented sample data around `id`, or with `data` as given. */
@@ -50,7 +51,7 @@ export const partnerEventPublisher =
 
 /** True when a webhook subscribed to `subscribed` receives events of the concrete `scope`. */
 export const scopeMatches = (subscribed: string, scope: string) =>
-  subscribed === scope || (subscribed.endsWith('/*') && scope.startsWith(subscribed.slice(0, -1)));
+  subscribed === scope || covers(subscribed, scope);
 
 /** Thrown for a fire request the sandbox cannot build a payload for. */
 export class FireRequestError extends Error {

@@ -1,8 +1,5 @@
 import { PermanentError } from '../errors.js';
 
-/** Prefix of every BigCommerce partner event source name. */
-export const BIGCOMMERCE_SOURCE_PREFIX = 'aws.partner/bigcommerce.com/';
-
 const PARTNER_NAME = /^aws\.partner(\/[.\-_A-Za-z0-9]+){2,}$/;
 const SOURCE_ARN = /^arn:([^:]+):(?:events:)?([a-z0-9-]+):(\d*):event-source\/(.+)$/;
 

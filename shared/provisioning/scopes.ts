@@ -21,7 +21,7 @@ export const scopeProblem = (scope: string): string | undefined => {
 };
 
 /** True when wildcard `pattern` (`.../*`) covers `scope` (and is not `scope` itself). */
-const covers = (pattern: string, scope: string) =>
+export const covers = (pattern: string, scope: string) =>
   pattern !== scope && pattern.endsWith('/*') && scope.startsWith(pattern.slice(0, -1));
 
 /**

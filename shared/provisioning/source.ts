@@ -1,10 +1,11 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { listPartnerSources, type PartnerSource } from '../aws/event-sources.js';
+import { PARTNER_SOURCE_PREFIX } from '../bigcommerce/envelope.js';
 import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
 import { createEventSource, eventSourceRegionOf } from '../bigcommerce/graphql/event-source.js';
 import { backoffDelay, sleep as realSleep } from '../bigcommerce/graphql/retry.js';
 import { ConflictError, TransientError } from '../errors.js';
-import { BIGCOMMERCE_SOURCE_PREFIX, lastSegment, normalizeSourceArn, parseEventSourceArn } from './names.js';
+import { lastSegment, normalizeSourceArn, parseEventSourceArn } from './names.js';
 import type { ProvisionSettings, SourceEntry } from './types.js';
 
 /** The partner source provision works with, ARN in canonical form. */
@@ -29,7 +30,7 @@ export const findSource = async (
   fullName?: string,
 ): Promise<FoundSource | undefined> => {
   const wanted = eventSourceName.toLowerCase();
-  const matches = (await listPartnerSources(eventBridge, BIGCOMMERCE_SOURCE_PREFIX))
+  const matches = (await listPartnerSources(eventBridge, PARTNER_SOURCE_PREFIX))
     .filter((source) => (fullName ? source.name === fullName : lastSegment(source.name) === wanted))
     .map((source) => ({ ...source, arn: normalizeSourceArn(source.arn) }));
   const live = matches.filter((source) => source.state !== 'DELETED');

@@ -1,6 +1,7 @@
+import { PARTNER_SOURCE_PREFIX } from '../bigcommerce/envelope.js';
 import { removeBus } from './bus.js';
 import { runStep } from './errors.js';
-import { BIGCOMMERCE_SOURCE_PREFIX, lastSegment, normalizeSourceArn } from './names.js';
+import { lastSegment, normalizeSourceArn } from './names.js';
 import { recorder } from './provision.js';
 import { removeRule } from './rule.js';
 import { findSource } from './source.js';
@@ -45,7 +46,7 @@ export const teardown = async (
   const matches = source
     ? (arn: string) => normalizeSourceArn(arn) === normalizeSourceArn(source.arn)
     : (arn: string) =>
-        arn.includes(`:event-source/${BIGCOMMERCE_SOURCE_PREFIX}`) &&
+        arn.includes(`:event-source/${PARTNER_SOURCE_PREFIX}`) &&
         normalizeSourceArn(arn).includes(inRegion) &&
         lastSegment(arn) === wanted;
 

@@ -29,7 +29,7 @@ describe('Function: provision (HTTP adapter)', () => {
     const response = await handler(event, fakeContext('bigcommerce-webhooks-test-provision'));
     const body = JSON.parse(response.body ?? '{}') as Record<string, unknown> & {
       entries?: { resource: string; action: string }[];
-      resources?: { resource: string; status: string; state?: string }[];
+      resources?: { resource: string; status: string; state?: string; scope?: string; wanted?: boolean }[];
       error?: {
         step?: string;
         type: string;
