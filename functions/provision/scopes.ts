@@ -1,4 +1,9 @@
-import { type CatalogScope, expandPattern, isScopePattern } from '../../shared/bigcommerce/scopes/index.js';
+import {
+  type CatalogScope,
+  expandPattern,
+  isScopePattern,
+  toCatalogPattern,
+} from '../../shared/bigcommerce/scopes/index.js';
 import type { HandlerRegistry } from '../consume/handlers/types.js';
 import { createRouter } from '../consume/router.js';
 
@@ -9,14 +14,11 @@ import { createRouter } from '../consume/router.js';
 export const defaultScopes = (handlers: HandlerRegistry) =>
   Object.keys(handlers).filter((scope) => !scope.includes('{channel_id}'));
 
-const asCatalogPattern = (scope: string) =>
-  scope.replace(/^store\/channel\/\d+\//, 'store/channel/{channel_id}/');
-
 /** The requested scopes that cover a catalog scope with no handler module (empty when all are handled). */
 export const unhandledScopes = (scopes: string[], handlers: HandlerRegistry) => {
   const route = createRouter(handlers);
   return scopes.filter((scope) => {
-    const pattern = asCatalogPattern(scope);
+    const pattern = toCatalogPattern(scope);
     const covered: CatalogScope[] = isScopePattern(pattern) ? expandPattern(pattern) : [];
     return covered.some((catalogScope) => !route(catalogScope));
   });

@@ -1,13 +1,11 @@
-import { isScopePattern, resolveScope } from '../bigcommerce/scopes/index.js';
-
-const CONCRETE_CHANNEL = /^store\/channel\/\d+\/(.+)$/;
+import { isScopePattern, resolveScope, toCatalogPattern } from '../bigcommerce/scopes/index.js';
 
 /** True for a scope BigCommerce accepts: a catalog scope, a family wildcard, or either with a concrete channel id. */
 export const isSubscribableScope = (scope: string) => {
   if (scope.includes('{channel_id}')) return false;
-  if (isScopePattern(scope) || resolveScope(scope)) return true;
-  const channel = CONCRETE_CHANNEL.exec(scope);
-  return channel?.[1] !== undefined && isScopePattern(`store/channel/{channel_id}/${channel[1]}`);
+  return (
+    isScopePattern(scope) || resolveScope(scope) !== undefined || isScopePattern(toCatalogPattern(scope))
+  );
 };
 
 /** Why `scope` cannot be subscribed, or `undefined` when it can. */

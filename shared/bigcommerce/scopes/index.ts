@@ -63,6 +63,15 @@ export interface ResolvedScope {
  * Finds the catalog entry for the `scope` string of a payload: `store/channel/7/cart/created` resolves
  * to `store/channel/{channel_id}/cart/created` with channel 7. Unknown scopes resolve to `undefined`.
  */
+/**
+ * A scope as the catalog writes it: a concrete channel id becomes `{channel_id}`
+ * (`store/channel/7/cart/*` -> `store/channel/{channel_id}/cart/*`); anything else is returned unchanged.
+ */
+export const toCatalogPattern = (scope: string): string => {
+  const channel = CHANNEL_SCOPE.exec(scope);
+  return channel ? `store/channel/${CHANNEL_ID}/${channel[2]}` : scope;
+};
+
 export const resolveScope = (scope: string): ResolvedScope | undefined => {
   if (isCatalogScope(scope)) return { scope };
   const channel = CHANNEL_SCOPE.exec(scope);
