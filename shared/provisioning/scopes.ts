@@ -1,11 +1,8 @@
-import { isScopePattern, resolveScope, toCatalogPattern } from '../bigcommerce/scopes/index.js';
+import { isScopePattern, toCatalogPattern } from '../bigcommerce/scopes/index.js';
 
 /** True for a scope BigCommerce accepts: a catalog scope, a family wildcard, or either with a concrete channel id. */
 export const isSubscribableScope = (scope: string) => {
-  if (scope.includes('{channel_id}')) return false;
-  return (
-    isScopePattern(scope) || resolveScope(scope) !== undefined || isScopePattern(toCatalogPattern(scope))
-  );
+  return !scope.includes('{channel_id}') && isScopePattern(toCatalogPattern(scope));
 };
 
 /** Why `scope` cannot be subscribed, or `undefined` when it can. */
