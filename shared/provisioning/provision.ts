@@ -27,12 +27,28 @@ export interface ProvisionResult {
 
 const EXISTS = new Set(['unchanged', 'created', 'updated', 'would-update']);
 
-/** Records an entry and logs it with the store and step keys. */
-export const recorder = (done: Entry[], deps: Pick<ProvisionDeps, 'logger'>, storeHash: string) => {
-  return (step: Step) => (entry: Entry) => {
+/**
+ * The bookkeeping of one run: `step` runs a step (a failure or the deadline becomes a `ProvisionError`
+ * with the entries so far), `record` keeps and logs an entry, `apply` does both for a step that yields
+ * one entry.
+ */
+export const runOf = (
+  done: Entry[],
+  deps: Pick<ProvisionDeps, 'logger'>,
+  storeHash: string,
+  deadline: number | undefined,
+) => {
+  const record = (step: Step) => (entry: Entry) => {
     done.push(entry);
     deps.logger.child({ storeHash, step }).info(`${entry.resource} ${entry.action}`, { entry });
   };
+  const step = <T>(name: Step, work: () => Promise<T>) => runStep(name, done, work, deadline);
+  const apply = async <E extends Entry>(name: Step, work: () => Promise<E>) => {
+    const entry = await step(name, work);
+    record(name)(entry);
+    return entry;
+  };
+  return { record, step, apply };
 };
 
 /**
@@ -48,76 +64,49 @@ export const provision = async (
 ): Promise<ProvisionResult> => {
   const { storeHash, dryRun } = request;
   const done: Entry[] = [];
-  const record = recorder(done, deps, storeHash);
+  const run = runOf(done, deps, storeHash, settings.deadline);
   const { eventBridge } = deps;
 
-  const graphql = await runStep('credentials', done, () => deps.graphqlFor(storeHash), settings.deadline);
-  const { entry, source } = await runStep(
-    'source',
-    done,
-    () =>
-      reconcileSource(
-        {
-          eventSourceName: request.eventSourceName,
-          dryRun,
-          settings,
-          reportDeleted: request.reportDeleted ?? false,
-        },
-        { eventBridge, graphql, ...(deps.sleep && { sleep: deps.sleep }) },
-      ),
-    settings.deadline,
+  const graphql = await run.step('credentials', () => deps.graphqlFor(storeHash));
+  const { entry, source } = await run.step('source', () =>
+    reconcileSource(
+      {
+        eventSourceName: request.eventSourceName,
+        dryRun,
+        settings,
+        reportDeleted: request.reportDeleted ?? false,
+      },
+      { eventBridge, graphql, ...(deps.sleep && { sleep: deps.sleep }) },
+    ),
   );
-  record('source')(entry);
+  run.record('source')(entry);
 
-  const bus = await runStep(
-    'bus',
-    done,
-    () => reconcileBus({ sourceName: source?.name, dryRun }, eventBridge),
-    settings.deadline,
+  const bus = await run.apply('bus', () => reconcileBus({ sourceName: source?.name, dryRun }, eventBridge));
+  const rule = await run.apply('rule', () =>
+    reconcileRule(
+      { name: settings.ruleName, busName: source?.name, busExists: EXISTS.has(bus.action), dryRun },
+      eventBridge,
+    ),
   );
-  record('bus')(bus);
-
-  const rule = await runStep(
-    'rule',
-    done,
-    () =>
-      reconcileRule(
-        { name: settings.ruleName, busName: source?.name, busExists: EXISTS.has(bus.action), dryRun },
-        eventBridge,
-      ),
-    settings.deadline,
+  await run.apply('target', () =>
+    reconcileTarget(
+      {
+        rule: { name: settings.ruleName, eventBusName: source?.name ?? '' },
+        ruleExists: EXISTS.has(rule.action),
+        targetId: settings.targetId,
+        queueArn: settings.queueArn,
+        deadLetterQueueArn: settings.deadLetterQueueArn,
+        dryRun,
+      },
+      eventBridge,
+    ),
   );
-  record('rule')(rule);
-
-  const target = await runStep(
-    'target',
-    done,
-    () =>
-      reconcileTarget(
-        {
-          rule: { name: settings.ruleName, eventBusName: source?.name ?? '' },
-          ruleExists: EXISTS.has(rule.action),
-          targetId: settings.targetId,
-          queueArn: settings.queueArn,
-          deadLetterQueueArn: settings.deadLetterQueueArn,
-          dryRun,
-        },
-        eventBridge,
-      ),
-    settings.deadline,
-  );
-  record('target')(target);
-
-  await runStep(
-    'webhooks',
-    done,
-    () =>
-      reconcileWebhooks(
-        { destination: source?.arn, scopes: request.scopes, prune: request.prune, dryRun },
-        graphql,
-        record('webhooks'),
-      ),
-    settings.deadline,
+  await run.step('webhooks', () =>
+    reconcileWebhooks(
+      { destination: source?.arn, scopes: request.scopes, prune: request.prune, dryRun },
+      graphql,
+      run.record('webhooks'),
+    ),
   );
 
   const converged = !dryRun || done.every((item) => item.action === 'unchanged');

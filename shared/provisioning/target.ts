@@ -54,7 +54,9 @@ export const reconcileTarget = async (
     deadLetterArn: input.deadLetterQueueArn,
   });
   if (!input.ruleExists) return entry('would-create');
-  const have = (await listTargets(eventBridge, input.rule)).find((target) => target.Id === input.targetId);
+  // No bus (teardown found no source): no rule, so no target to list.
+  const targets = input.rule.eventBusName ? await listTargets(eventBridge, input.rule) : [];
+  const have = targets.find((target) => target.Id === input.targetId);
   if (have && sameTarget(have, want)) return entry('unchanged');
   if (input.dryRun) return entry(have ? 'would-update' : 'would-create');
   await putTarget(eventBridge, input.rule, want);
@@ -66,7 +68,9 @@ export const removeTarget = async (
   input: Omit<TargetInput, 'ruleExists'>,
   eventBridge: EventBridgeClient,
 ): Promise<TargetEntry> => {
-  const have = (await listTargets(eventBridge, input.rule)).find((target) => target.Id === input.targetId);
+  // No bus (teardown found no source): no rule, so no target to list.
+  const targets = input.rule.eventBusName ? await listTargets(eventBridge, input.rule) : [];
+  const have = targets.find((target) => target.Id === input.targetId);
   const entry = (action: TargetEntry['action']): TargetEntry => ({
     resource: 'target',
     action,

@@ -1,8 +1,7 @@
 import { PARTNER_SOURCE_PREFIX } from '../bigcommerce/envelope.js';
 import { removeBus } from './bus.js';
-import { runStep } from './errors.js';
 import { lastSegment, normalizeSourceArn } from './names.js';
-import { recorder } from './provision.js';
+import { runOf } from './provision.js';
 import { removeRule } from './rule.js';
 import { findSource } from './source.js';
 import { removeTarget } from './target.js';
@@ -29,16 +28,11 @@ export const teardown = async (
 ) => {
   const { storeHash, dryRun, eventSourceName } = request;
   const done: Entry[] = [];
-  const record = recorder(done, deps, storeHash);
+  const run = runOf(done, deps, storeHash, settings.deadline);
   const { eventBridge } = deps;
 
-  const graphql = await runStep('credentials', done, () => deps.graphqlFor(storeHash), settings.deadline);
-  const source = await runStep(
-    'source',
-    done,
-    () => findSource(eventBridge, eventSourceName),
-    settings.deadline,
-  );
+  const graphql = await run.step('credentials', () => deps.graphqlFor(storeHash));
+  const source = await run.step('source', () => findSource(eventBridge, eventSourceName));
   const wanted = eventSourceName.toLowerCase();
   // Without a listed source, match by name, but only in this function's region: the same store may have a
   // chain of the same name in another region, seen by the same token, which must survive this teardown.
@@ -50,58 +44,25 @@ export const teardown = async (
         normalizeSourceArn(arn).includes(inRegion) &&
         lastSegment(arn) === wanted;
 
-  await runStep(
-    'webhooks',
-    done,
-    () => removeWebhooks({ matches, dryRun }, graphql, record('webhooks')),
-    settings.deadline,
+  await run.step('webhooks', () => removeWebhooks({ matches, dryRun }, graphql, run.record('webhooks')));
+  await run.apply('target', () =>
+    removeTarget(
+      {
+        rule: { name: settings.ruleName, eventBusName: source?.name ?? '' },
+        targetId: settings.targetId,
+        queueArn: settings.queueArn,
+        deadLetterQueueArn: settings.deadLetterQueueArn,
+        dryRun,
+      },
+      eventBridge,
+    ),
   );
-
-  const rule = { name: settings.ruleName, eventBusName: source?.name ?? '' };
-  const target = source
-    ? await runStep(
-        'target',
-        done,
-        () =>
-          removeTarget(
-            {
-              rule,
-              targetId: settings.targetId,
-              queueArn: settings.queueArn,
-              deadLetterQueueArn: settings.deadLetterQueueArn,
-              dryRun,
-            },
-            eventBridge,
-          ),
-        settings.deadline,
-      )
-    : ({
-        resource: 'target',
-        action: 'unchanged',
-        id: settings.targetId,
-        rule: settings.ruleName,
-        arn: settings.queueArn,
-        deadLetterArn: settings.deadLetterQueueArn,
-      } as const);
-  record('target')(target);
-
-  const removedRule = await runStep(
-    'rule',
-    done,
-    () => removeRule({ name: settings.ruleName, busName: source?.name, dryRun }, eventBridge),
-    settings.deadline,
+  await run.apply('rule', () =>
+    removeRule({ name: settings.ruleName, busName: source?.name, dryRun }, eventBridge),
   );
-  record('rule')(removedRule);
+  await run.apply('bus', () => removeBus({ sourceName: source?.name, dryRun }, eventBridge));
 
-  const bus = await runStep(
-    'bus',
-    done,
-    () => removeBus({ sourceName: source?.name, dryRun }, eventBridge),
-    settings.deadline,
-  );
-  record('bus')(bus);
-
-  record('source')({
+  run.record('source')({
     resource: 'source',
     action: 'unchanged',
     eventSourceName,
