@@ -25,6 +25,13 @@ export const desiredRule = (name: string, eventBusName: string): RuleSpec => ({
   description: RULE_DESCRIPTION,
 });
 
+/** The identifying part of the rule's entry. */
+const ruleEntry = (name: string, busName: string | undefined) => ({
+  resource: 'rule' as const,
+  name,
+  ...(busName && { eventBusName: busName }),
+});
+
 /**
  * Step 3: the rule on the partner bus. PutRule only when it is missing or differs (pattern compared as
  * JSON, state, description); an identical rule makes no call.
@@ -34,11 +41,7 @@ export const reconcileRule = async (
   input: { name: string; busName: string | undefined; busExists: boolean; dryRun: boolean },
   eventBridge: EventBridgeClient,
 ): Promise<RuleEntry> => {
-  const base = {
-    resource: 'rule' as const,
-    name: input.name,
-    ...(input.busName && { eventBusName: input.busName }),
-  };
+  const base = ruleEntry(input.name, input.busName);
   if (!input.busName || !input.busExists) return { ...base, action: 'would-create' };
   const want = desiredRule(input.name, input.busName);
   const have = await describeRule(eventBridge, want);
@@ -60,11 +63,7 @@ export const removeRule = async (
   input: { name: string; busName: string | undefined; dryRun: boolean },
   eventBridge: EventBridgeClient,
 ): Promise<RuleEntry> => {
-  const base = {
-    resource: 'rule' as const,
-    name: input.name,
-    ...(input.busName && { eventBusName: input.busName }),
-  };
+  const base = ruleEntry(input.name, input.busName);
   if (!input.busName) return { ...base, action: 'unchanged' };
   const ref = { name: input.name, eventBusName: input.busName };
   const have = await describeRule(eventBridge, ref);
