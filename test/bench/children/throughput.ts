@@ -33,8 +33,8 @@ for (const size of sizes) {
   const check = await handler(event, context);
   if (check.batchItemFailures.length > 0)
     throw new Error(`batch ${size}: ${contender} rejected a valid record`);
-  // The peer is ~50x slower: fewer records per timed run keep its runs as long as ours.
-  const loops = loopsFor(size, contender === 'peer' ? 1_000 : 20_000);
+  // The same records per timed run for both contenders, so both get the same JIT warm-up.
+  const loops = loopsFor(size, 20_000);
   const floorLoops = loopsFor(size, 20_000);
   const rate = async (fn: () => unknown, n: number, warmup: number) => {
     const [ms = 0] = await time(
