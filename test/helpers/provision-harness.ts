@@ -26,6 +26,16 @@ export const settings: ProvisionSettings = {
   sourceWaitMs: 10_000,
 };
 
+/** The harness store's provision request, with `overrides`. */
+export const provisionRequest = (overrides: Partial<ProvisionRequest> = {}): ProvisionRequest => ({
+  storeHash: STORE_HASH,
+  scopes: SCOPES,
+  eventSourceName: EVENT_SOURCE_NAME,
+  dryRun: false,
+  prune: false,
+  ...overrides,
+});
+
 /**
  * The sandbox on 127.0.0.1 plus the in-memory EventBridge, wired like the offline stack: the sandbox's
  * createEventSource hook creates the partner source. Sleeps are recorded, not waited.
@@ -61,14 +71,7 @@ export const startProvisionHarness = async (options: { hiddenForLists?: number }
     logger: log.logger,
     sleep,
   };
-  const request = (overrides: Partial<ProvisionRequest> = {}): ProvisionRequest => ({
-    storeHash: STORE_HASH,
-    scopes: SCOPES,
-    eventSourceName: EVENT_SOURCE_NAME,
-    dryRun: false,
-    prune: false,
-    ...overrides,
-  });
+  const request = provisionRequest;
   return {
     eventBridge,
     sandbox: running,

@@ -9,7 +9,7 @@ import type { ProvisionDeps } from '../../shared/provisioning/types.js';
 import { createFakeLogger } from '../helpers/fake-logger.js';
 import {
   CLIENT_ID,
-  EVENT_SOURCE_NAME,
+  provisionRequest,
   SCOPES,
   STORE_HASH,
   settings,
@@ -87,14 +87,7 @@ export const startChain = async (options: { token?: string } = {}) => {
     logger: log.logger,
     sleep: (ms) => sleep(Math.min(ms, 20)),
   };
-  const request = (overrides: Partial<ProvisionRequest> = {}): ProvisionRequest => ({
-    storeHash: STORE_HASH,
-    scopes: SCOPES,
-    eventSourceName: EVENT_SOURCE_NAME,
-    dryRun: false,
-    prune: false,
-    ...overrides,
-  });
+  const request = provisionRequest;
 
   return {
     emulator,
