@@ -4,7 +4,6 @@ import { partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
 import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
 import { sleep } from '../../shared/bigcommerce/graphql/retry.js';
-import type { ProvisionRequest } from '../../shared/provisioning/provision.js';
 import type { ProvisionDeps } from '../../shared/provisioning/types.js';
 import { createFakeLogger } from '../helpers/fake-logger.js';
 import {
