@@ -1,6 +1,6 @@
 import { compile } from 'zod/v4/core';
 import { BigCommerceEventBridgeEventSchema } from './envelope.js';
-import { type CatalogScope, catalog } from './scopes/index.js';
+import { type CatalogSchema, type CatalogScope, schemaOf } from './scopes/index.js';
 
 /**
  * The consumer's hot-path validators: the same schemas, compiled by zod to straight-line code (5x faster
@@ -9,14 +9,14 @@ import { type CatalogScope, catalog } from './scopes/index.js';
  */
 export const EventBridgeEventValidator = compile(BigCommerceEventBridgeEventSchema);
 
-const dataValidators = new Map<CatalogScope, (typeof catalog)[CatalogScope]>();
+const dataValidators = new Map<CatalogScope, CatalogSchema<CatalogScope>>();
 
-/** The compiled `data` schema of a scope, compiled on first use so a cold start pays only for its scopes. */
-export const dataValidatorOf = <S extends CatalogScope>(scope: S): (typeof catalog)[S] => {
+/** The compiled `data` schema of a scope, built and compiled on first use so a cold start pays only for its scopes. */
+export const dataValidatorOf = <S extends CatalogScope>(scope: S): CatalogSchema<S> => {
   let validator = dataValidators.get(scope);
   if (!validator) {
-    validator = compile(catalog[scope]);
+    validator = compile(schemaOf(scope));
     dataValidators.set(scope, validator);
   }
-  return validator as (typeof catalog)[S];
+  return validator as CatalogSchema<S>;
 };

@@ -5,7 +5,7 @@ import { EventBridgeSchema, SqsRecordSchema } from '@aws-lambda-powertools/parse
 import type { Context, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { BigCommercePayloadSchema } from '../../shared/bigcommerce/envelope.js';
-import { catalog } from '../../shared/bigcommerce/scopes/index.js';
+import { schemaOf } from '../../shared/bigcommerce/scopes/index.js';
 import { benchScopes } from './records.js';
 
 /**
@@ -14,7 +14,7 @@ import { benchScopes } from './records.js';
  * schemas) inside a Powertools BatchProcessor, dispatching to a no-op.
  */
 const [first, ...rest] = benchScopes.map((scope) =>
-  z.object({ ...BigCommercePayloadSchema.shape, scope: z.literal(scope), data: catalog[scope] }),
+  z.object({ ...BigCommercePayloadSchema.shape, scope: z.literal(scope), data: schemaOf(scope) }),
 );
 if (!first) throw new Error('empty catalog');
 const Detail = z.discriminatedUnion('scope', [first, ...rest]);

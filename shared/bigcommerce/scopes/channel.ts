@@ -1,15 +1,19 @@
 import * as z from 'zod/mini';
-import { AnyObject, family, Id, idOnly, MetafieldData, resource, Uuid } from './data.js';
+import { AnyObject, family, Id, idOnly, lazy, MetafieldData, resource, Uuid } from './data.js';
 
 /** `{channel_id}` is a placeholder: the payload's scope carries the number, e.g. `store/channel/1/cart/created`. */
 const CH = 'store/channel/{channel_id}';
 
-const CartId = z.looseObject({ cart_id: Uuid });
-const SiteId = idOnly('site_id');
+const CartId = lazy(() => z.looseObject({ cart_id: Uuid }));
+const SiteId = lazy(() => idOnly('site_id'));
 
 /** Channel scopes. @see https://developer.bigcommerce.com/docs/integrations/webhooks/events/channels */
 export const channelScopes = {
-  ...family('store/channel', ['created', 'updated'], resource('channel', Id)),
+  ...family(
+    'store/channel',
+    ['created', 'updated'],
+    lazy(() => resource('channel', Id)),
+  ),
   ...family('store/channel/metafield', ['created', 'updated', 'deleted'], MetafieldData),
 
   ...family(
@@ -20,26 +24,34 @@ export const channelScopes = {
   ...family(
     `${CH}/cart/lineItem`,
     ['created', 'updated', 'deleted'],
-    z.extend(CartId, { cart_item_id: Uuid }),
+    lazy(() => z.extend(CartId(), { cart_item_id: Uuid })),
   ),
   ...family(
     `${CH}/category`,
     ['created', 'updated', 'deleted'],
-    z.looseObject({ category_id: Id, tree_id: Id }),
+    lazy(() => z.looseObject({ category_id: Id, tree_id: Id })),
   ),
-  [`${CH}/categoryTree/updated`]: idOnly('tree_id'),
+  [`${CH}/categoryTree/updated`]: lazy(() => idOnly('tree_id')),
   ...family(
     `${CH}/order`,
     ['created', 'updated', 'archived', 'statusUpdated', 'message/created', 'refund/created'],
-    idOnly('order_id'),
+    lazy(() => idOnly('order_id')),
   ),
   ...family(
     CH,
     ['product/assigned', 'product/unassigned', 'category/product/assigned', 'category/product/unassigned'],
-    idOnly('product_id'),
+    lazy(() => idOnly('product_id')),
   ),
-  ...family(`${CH}/page`, ['created', 'updated'], idOnly('page_id')),
-  ...family(`${CH}/script`, ['created', 'updated'], z.looseObject({ uuid: Uuid })),
+  ...family(
+    `${CH}/page`,
+    ['created', 'updated'],
+    lazy(() => idOnly('page_id')),
+  ),
+  ...family(
+    `${CH}/script`,
+    ['created', 'updated'],
+    lazy(() => z.looseObject({ uuid: Uuid })),
+  ),
 
   ...family(
     `${CH}/settings`,
@@ -71,7 +83,7 @@ export const channelScopes = {
   ...family(
     `${CH}/settings/emailStatus`,
     ['updated', 'deleted'],
-    z.looseObject({ template_kind: z.string() }),
+    lazy(() => z.looseObject({ template_kind: z.string() })),
   ),
   ...family(`${CH}/email/templates`, ['updated', 'deleted'], AnyObject),
   ...family(
@@ -82,6 +94,8 @@ export const channelScopes = {
   ...family(
     `${CH}/theme/configuration`,
     ['created', 'activated'],
-    z.looseObject({ theme_id: Uuid, variation_id: Uuid, version_id: Uuid, configuration_id: Uuid }),
+    lazy(() =>
+      z.looseObject({ theme_id: Uuid, variation_id: Uuid, version_id: Uuid, configuration_id: Uuid }),
+    ),
   ),
 } as const;

@@ -5,8 +5,10 @@ import { inventoryScopes } from './inventory.js';
 import { storeScopes } from './store.js';
 
 /**
- * Every BigCommerce webhook scope we know, mapped to the zod schema of its payload's `data`.
- * This object is the catalog: the types below derive from it, and so does everything that lists scopes.
+ * Every BigCommerce webhook scope we know, mapped to a memoized thunk that builds the zod schema of its
+ * payload's `data`. This object is the catalog: the types below derive from it, and so does everything
+ * that lists scopes. Its keys cost nothing; a schema is built the first time {@link schemaOf} asks for
+ * it, so a cold start pays only for the scopes it receives.
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/events
  */
 export const catalog = { ...storeScopes, ...channelScopes, ...inventoryScopes, ...b2bScopes } as const;
@@ -14,8 +16,15 @@ export const catalog = { ...storeScopes, ...channelScopes, ...inventoryScopes, .
 /** A scope as the catalog writes it; channel scopes keep their `{channel_id}` placeholder. */
 export type CatalogScope = keyof typeof catalog;
 
+/** The zod schema of the `data` of a payload of scope `S`. */
+export type CatalogSchema<S extends CatalogScope> = ReturnType<(typeof catalog)[S]>;
+
 /** The `data` of a payload of scope `S`. */
-export type ScopeData<S extends CatalogScope> = z.infer<(typeof catalog)[S]>;
+export type ScopeData<S extends CatalogScope> = z.infer<CatalogSchema<S>>;
+
+/** The `data` schema of a scope, built on first use; scopes of one family share one instance. */
+export const schemaOf = <S extends CatalogScope>(scope: S): CatalogSchema<S> =>
+  catalog[scope]() as CatalogSchema<S>;
 
 /** The `scope` string a payload of catalog scope `S` carries: the channel placeholder becomes a number. */
 export type PayloadScope<S extends string> = S extends `${infer A}{channel_id}${infer B}`
@@ -40,16 +49,17 @@ export type ScopesMatching<W extends string> = W extends `${infer P}/*`
 /** What a subscription or a handler can name: one catalog scope, or a family wildcard. */
 export type ScopePattern = CatalogScope | ScopeWildcard;
 
+/** Every catalog scope, in catalog order. Listing them builds no schema. */
 export const catalogScopes = Object.keys(catalog) as CatalogScope[];
 
 const CHANNEL_ID = '{channel_id}';
 const CHANNEL_SCOPE = /^store\/channel\/(\d+)\/(.+)$/;
 
-/** True when `scope` is written exactly as a catalog key. */
 // A Set, not Object.hasOwn on the catalog: the catalog object has too many keys for a fast property lookup,
 // and this runs once per consumed record.
 const catalogScopeSet: ReadonlySet<string> = new Set(catalogScopes);
 
+/** True when `scope` is written exactly as a catalog key. */
 export const isCatalogScope = (scope: string): scope is CatalogScope => catalogScopeSet.has(scope);
 
 /** A payload scope resolved against the catalog. */
@@ -60,10 +70,6 @@ export interface ResolvedScope {
 }
 
 /**
- * Finds the catalog entry for the `scope` string of a payload: `store/channel/7/cart/created` resolves
- * to `store/channel/{channel_id}/cart/created` with channel 7. Unknown scopes resolve to `undefined`.
- */
-/**
  * A scope as the catalog writes it: a concrete channel id becomes `{channel_id}`
  * (`store/channel/7/cart/*` -> `store/channel/{channel_id}/cart/*`); anything else is returned unchanged.
  */
@@ -72,6 +78,10 @@ export const toCatalogPattern = (scope: string): string => {
   return channel ? `store/channel/${CHANNEL_ID}/${channel[2]}` : scope;
 };
 
+/**
+ * Finds the catalog entry for the `scope` string of a payload: `store/channel/7/cart/created` resolves
+ * to `store/channel/{channel_id}/cart/created` with channel 7. Unknown scopes resolve to `undefined`.
+ */
 export const resolveScope = (scope: string): ResolvedScope | undefined => {
   if (isCatalogScope(scope)) return { scope };
   const channel = CHANNEL_SCOPE.exec(scope);

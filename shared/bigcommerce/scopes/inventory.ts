@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { family, Id, idOnly, MetafieldData } from './data.js';
+import { family, Id, idOnly, lazy, MetafieldData } from './data.js';
 
 /**
  * Inventory and location scopes. The product inventory scopes contain a literal `*` where channel scopes
@@ -10,8 +10,12 @@ export const inventoryScopes = {
   ...family(
     'store/channel/*/inventory/product',
     ['stock_changed', 'low_stock_reached', 'out_of_stock_reached', 'settings_changed'],
-    z.looseObject({ product_id: Id, location_id: Id, variant_id: z.optional(Id) }),
+    lazy(() => z.looseObject({ product_id: Id, location_id: Id, variant_id: z.optional(Id) })),
   ),
-  ...family('store/inventory/location', ['created', 'updated'], idOnly('location_id')),
+  ...family(
+    'store/inventory/location',
+    ['created', 'updated'],
+    lazy(() => idOnly('location_id')),
+  ),
   ...family('store/inventory/location/metafield', ['created', 'updated', 'deleted'], MetafieldData),
 } as const;

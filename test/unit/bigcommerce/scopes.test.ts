@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { sampleData } from '../../../shared/bigcommerce/samples.js';
 import {
   type CatalogScope,
-  catalog,
   catalogScopes,
   expandPattern,
   isScopePattern,
   resolveScope,
+  schemaOf,
   wildcardsOf,
 } from '../../../shared/bigcommerce/scopes/index.js';
 
@@ -33,7 +33,7 @@ describe('Scope catalog', () => {
   });
 
   it.each(catalogScopes)('accepts the documented sample data of %s', (scope) => {
-    expect(catalog[scope].safeParse(sampleData(scope)).success).toBe(true);
+    expect(schemaOf(scope).safeParse(sampleData(scope)).success).toBe(true);
   });
 
   it.each(
@@ -42,7 +42,7 @@ describe('Scope catalog', () => {
       return Array.isArray(sample) || Object.keys(sample as object).length > 0;
     }),
   )('rejects data of %s that lacks its documented fields', (scope) => {
-    expect(catalog[scope].safeParse({}).success).toBe(false);
+    expect(schemaOf(scope).safeParse({}).success).toBe(false);
   });
 
   it.each<[CatalogScope, unknown]>([
@@ -62,11 +62,11 @@ describe('Scope catalog', () => {
     ['store/channel/{channel_id}/order/created', { order_id: '5' }],
     ['store/company/user/created', { company_id: 1 }],
   ])('rejects a %s payload that contradicts the docs', (scope, data) => {
-    expect(catalog[scope].safeParse(data).success).toBe(false);
+    expect(schemaOf(scope).safeParse(data).success).toBe(false);
   });
 
   it('keeps undocumented fields in data', () => {
-    const parsed = catalog['store/category/created'].parse({ type: 'category', id: 1, added_later: 'x' });
+    const parsed = schemaOf('store/category/created').parse({ type: 'category', id: 1, added_later: 'x' });
     expect(parsed).toEqual({ type: 'category', id: 1, added_later: 'x' });
   });
 });
