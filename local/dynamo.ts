@@ -1,14 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { createDynamoDbHttp, type DynamoDbHttp } from '../shared/aws/dynamodb-http.js';
 import { dedupeTableInput } from '../shared/dedupe/table.js';
 import { HOST, REGION } from './stack-config.js';
 
-/** An in-memory DynamoDB (dynalite) over HTTP, and a real client pointed at it. */
+/** An in-memory DynamoDB (dynalite) over HTTP, and the two clients the project uses pointed at it. */
 export interface LocalDynamo {
   /** The endpoint to set as AWS_ENDPOINT_URL_DYNAMODB. */
   endpoint: string;
+  /** The AWS SDK client, for table management. */
   client: DynamoDBClient;
+  /** The consumer's own client, as its dedupe calls DynamoDB. */
+  http: DynamoDbHttp;
   /** Creates a dedupe table with the layout serverless.yml declares. */
   createDedupeTable(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -22,20 +26,20 @@ export const startDynamo = async (port = 0): Promise<LocalDynamo> => {
     server.listen(port, HOST, () => resolve());
   });
   const endpoint = `http://${HOST}:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  const client = new DynamoDBClient({ endpoint, region: REGION, credentials });
+  const http = createDynamoDbHttp({ endpoint, region: REGION, credentials });
   return {
     endpoint,
     client,
+    http,
     async createDedupeTable(name) {
       await client.send(new CreateTableCommand(dedupeTableInput(name)));
       return name;
     },
     async stop() {
       client.destroy();
+      http.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -14,6 +14,10 @@ const optionalText = z.optional(
 
 const QueueName = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected an SQS queue name'));
 
+const Region = z
+  .string()
+  .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1'));
+
 const positiveInt = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
@@ -31,9 +35,7 @@ const positiveInt = (fallback: number) =>
  */
 export const ProvisionEnvSchema = z
   .object({
-    AWS_REGION: z
-      .string()
-      .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1')),
+    AWS_REGION: Region,
     BIGCOMMERCE_API_URL: z._default(z.url(), 'https://api.bigcommerce.com'),
     BIGCOMMERCE_CLIENT_ID: z.string().check(z.minLength(1)),
     /** SSM SecureString name; `{storeHash}` is replaced by the store hash. */
@@ -90,11 +92,28 @@ export const loadProvisionConfig = (env: Env = process.env): ProvisionConfig =>
  *
  * @example
  * {
+ *   "AWS_REGION": "us-east-1",
+ *   "AWS_ACCESS_KEY_ID": "ASIAEXAMPLEKEYID1234",
+ *   "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMIEXAMPLEKEY",
+ *   "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjEXAMPLE",
  *   "DEDUPE_TABLE_NAME": "bigcommerce-webhooks-dev-dedupe",
  *   "DEDUPE_WINDOW_SECONDS": "86400"
  * }
  */
+const lambdaSets = z
+  .string({ error: 'missing: Lambda sets it for the function; set it yourself elsewhere' })
+  .check(z.minLength(1, 'empty: Lambda sets it for the function; set it yourself elsewhere'));
+
 export const ConsumeEnvSchema = z.object({
+  AWS_REGION: Region,
+  // The dedupe table is called without the AWS SDK (shared/aws/dynamodb-http.ts), so without its credential
+  // chain: these are the role's credentials Lambda puts in every function's environment.
+  AWS_ACCESS_KEY_ID: lambdaSets,
+  AWS_SECRET_ACCESS_KEY: lambdaSets,
+  AWS_SESSION_TOKEN: optionalText,
+  /** A local DynamoDB (dynalite) for offline runs: the AWS SDK's variables, so one setting serves both. */
+  AWS_ENDPOINT_URL_DYNAMODB: z.optional(z.url()),
+  AWS_ENDPOINT_URL: z.optional(z.url()),
   /** The DynamoDB table that remembers handled events (Powertools idempotency layout). */
   DEDUPE_TABLE_NAME: z.string().check(z.regex(/^[A-Za-z0-9._-]{3,255}$/, 'expected a DynamoDB table name')),
   /** How long a handled event is remembered: a copy arriving within it is skipped. At most 30 days. */

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbHttp } from '../../shared/aws/dynamodb-http.js';
 import { loadConsumeConfig } from '../../shared/config.js';
 import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
 import { handlers } from './handlers/registry.js';
@@ -10,7 +10,15 @@ const config = loadConsumeConfig();
 export const handler = createConsumeHandler({
   handlers,
   dedupe: createIdempotentDedupe({
-    client: new DynamoDBClient({}),
+    dynamo: createDynamoDbHttp({
+      region: config.AWS_REGION,
+      endpoint: config.AWS_ENDPOINT_URL_DYNAMODB ?? config.AWS_ENDPOINT_URL,
+      credentials: {
+        accessKeyId: config.AWS_ACCESS_KEY_ID,
+        secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
+        sessionToken: config.AWS_SESSION_TOKEN,
+      },
+    }),
     tableName: config.DEDUPE_TABLE_NAME,
     windowSeconds: config.DEDUPE_WINDOW_SECONDS,
   }),

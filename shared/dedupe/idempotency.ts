@@ -3,14 +3,13 @@ import {
   IdempotencyConfig,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import type { DynamoDbHttp } from '../aws/dynamodb-http.js';
+import { DedupePersistenceLayer } from './dynamodb-persistence.js';
 import { type Dedupe, type Delivery, EventInProgressError, type EventKey, keyOf } from './port.js';
-import { DEDUPE_KEY_ATTRIBUTE, DEDUPE_TTL_ATTRIBUTE } from './table.js';
 
 export interface IdempotentDedupeOptions {
-  client: DynamoDBClient;
+  dynamo: DynamoDbHttp;
   tableName: string;
   /** How long a completed event is remembered; a copy arriving later runs again. */
   windowSeconds: number;
@@ -30,7 +29,7 @@ const isDelivery = (value: unknown): value is Delivery =>
   typeof (value as Partial<Delivery>).eventBridgeId === 'string';
 
 /**
- * Implements {@link Dedupe} with Powertools idempotency on a DynamoDB table: a conditional put marks the
+ * Implements {@link Dedupe} with Powertools idempotency on a DynamoDB table ({@link DedupePersistenceLayer}): a conditional put marks the
  * event in progress (the lock, which expires with the invocation that holds it), success marks it
  * completed until the window ends, failure deletes it. Copies of one event inside one invocation wait for
  * each other instead of failing on each other's lock.
@@ -38,12 +37,7 @@ const isDelivery = (value: unknown): value is Delivery =>
  */
 export const createIdempotentDedupe = (options: IdempotentDedupeOptions): IdempotentDedupe => {
   const config = new IdempotencyConfig({ expiresAfterSeconds: options.windowSeconds });
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: options.tableName,
-    awsSdkV3Client: options.client,
-    keyAttr: DEDUPE_KEY_ATTRIBUTE,
-    expiryAttr: DEDUPE_TTL_ATTRIBUTE,
-  });
+  const persistenceStore = new DedupePersistenceLayer(options.dynamo, options.tableName);
   // Only the first argument, the event key, is hashed into the record's id; the result stored is the
   // delivery that ran the handler.
   const runOnce = makeIdempotent(

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,7 +73,7 @@ describe('Offline stack: the whole chain', () => {
         },
       },
       dedupe: createIdempotentDedupe({
-        client: new DynamoDBClient({}),
+        dynamo: stack.dynamo.http,
         tableName: stack.env.DEDUPE_TABLE_NAME ?? '',
         windowSeconds: 3600,
       }),

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
 import { createConsumeHandler } from '../../../functions/consume/lambda.js';
 import { createIdempotentDedupe } from '../../../shared/dedupe/idempotency.js';
+import type { Delivery, EventKey } from '../../../shared/dedupe/port.js';
 import { fakeContext } from '../../helpers/context.js';
 import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
 import { loadEvent } from '../../helpers/load-event.js';
@@ -68,7 +71,7 @@ const containers = async (options: { windowSeconds?: number; delayMs?: number } 
     createConsumeHandler({
       handlers,
       dedupe: createIdempotentDedupe({
-        client: dynamo.client,
+        dynamo: dynamo.http,
         tableName,
         windowSeconds: options.windowSeconds ?? 3600,
       }),
@@ -155,7 +158,7 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
   it("frees a crashed invocation's hold on an event when that invocation's deadline passes", async () => {
     // Prepare
     const tableName = await dynamo.createDedupeTable();
-    const adapter = () => createIdempotentDedupe({ client: dynamo.client, tableName, windowSeconds: 3600 });
+    const adapter = () => createIdempotentDedupe({ dynamo: dynamo.http, tableName, windowSeconds: 3600 });
     const crashed = adapter();
     crashed.useLambdaContext({ ...fakeContext(), getRemainingTimeInMillis: () => 300 });
     const other = adapter();
@@ -178,6 +181,40 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
     expect(whileHeld).toBe('EventInProgressError');
     expect(afterDeadline).toEqual({ status: 'ran' });
     expect(ran).toBe(1);
+  });
+  it("shares its records with Powertools' own DynamoDB layer both ways, so moving between them forgets nothing", async () => {
+    // Prepare
+    const tableName = await dynamo.createDedupeTable();
+    const ours = createIdempotentDedupe({ dynamo: dynamo.http, tableName, windowSeconds: 3600 });
+    const theirs = makeIdempotent(
+      async (_key: EventKey, delivery: Delivery, work: () => Promise<void>) => {
+        await work();
+        return delivery;
+      },
+      {
+        persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamo.client }),
+        config: new IdempotencyConfig({ expiresAfterSeconds: 3600 }),
+        keyPrefix: 'bigcommerce-event',
+      },
+    );
+    const keyA = { storeHash: 'k7q2m9x4p1', hash: 'a'.repeat(40) };
+    const keyB = { storeHash: 'k7q2m9x4p1', hash: 'b'.repeat(40) };
+    const delivery = (messageId: string) => ({ messageId, eventBridgeId: `eb-${messageId}` });
+    let ran = 0;
+    const work = async () => {
+      ran += 1;
+    };
+
+    // Act
+    await theirs(keyA, delivery('m-1'), work);
+    const copyOfA = await ours.once(keyA, delivery('m-2'), work);
+    await ours.once(keyB, delivery('m-3'), work);
+    const copyOfB = await theirs(keyB, delivery('m-4'), work);
+
+    // Assess
+    expect(copyOfA).toEqual({ status: 'duplicate', first: delivery('m-1') });
+    expect(copyOfB).toEqual(delivery('m-3'));
+    expect(ran).toBe(2);
   });
 });
 
