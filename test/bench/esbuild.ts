@@ -9,10 +9,11 @@ export const lambdaBuildOptions: BuildOptions = {
   bundle: true,
   minify: true,
   sourcemap: true,
+  sourcesContent: false,
   target: 'node20',
   platform: 'node',
   format: 'cjs',
-  external: ['@aws-sdk/*'],
+  external: ['@aws-sdk/client-*'],
 };
 
 /** Bundles `entry` to `outfile` (a `.cjs`) the way serverless-esbuild bundles a function. */
