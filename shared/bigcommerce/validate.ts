@@ -10,12 +10,16 @@ import { type CatalogSchema, type CatalogScope, schemaOf } from './scopes/index.
 export const EventBridgeEventValidator = compile(BigCommerceEventBridgeEventSchema);
 
 const dataValidators = new Map<CatalogScope, CatalogSchema<CatalogScope>>();
+// By schema too: the scopes of a family (created, updated, deleted) share one schema, compiled once.
+const compiledSchemas = new WeakMap<object, CatalogSchema<CatalogScope>>();
 
 /** The compiled `data` schema of a scope, built and compiled on first use so a cold start pays only for its scopes. */
 export const dataValidatorOf = <S extends CatalogScope>(scope: S): CatalogSchema<S> => {
   let validator = dataValidators.get(scope);
   if (!validator) {
-    validator = compile(schemaOf(scope));
+    const schema = schemaOf(scope);
+    validator = compiledSchemas.get(schema) ?? compile(schema);
+    compiledSchemas.set(schema, validator);
     dataValidators.set(scope, validator);
   }
   return validator as CatalogSchema<S>;
