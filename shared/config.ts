@@ -16,7 +16,7 @@ const QueueName = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected an
 
 const Region = z
   .string()
-  .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1'));
+  .check(z.regex(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, 'expected an AWS region such as us-east-1'));
 
 const positiveInt = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
@@ -87,6 +87,19 @@ export const parseEnv = <S extends z.ZodMiniType>(schema: S, env: Env, what: str
 export const loadProvisionConfig = (env: Env = process.env): ProvisionConfig =>
   parseEnv(ProvisionEnvSchema, env, 'provision');
 
+const lambdaSets = z
+  .string({ error: 'missing: Lambda sets it for the function; set it yourself elsewhere' })
+  .check(z.minLength(1, 'empty: Lambda sets it for the function; set it yourself elsewhere'));
+
+/** An AWS SDK endpoint switch the consume function's DynamoDB client cannot honour: refused, not ignored. */
+const unsupportedSwitch = z.optional(
+  z.string().check(
+    z.refine((value) => value.trim().toLowerCase() !== 'true', {
+      message: 'not supported by the consumer; set AWS_ENDPOINT_URL_DYNAMODB to the endpoint you need',
+    }),
+  ),
+);
+
 /**
  * What the consume function reads from its environment.
  *
@@ -100,10 +113,6 @@ export const loadProvisionConfig = (env: Env = process.env): ProvisionConfig =>
  *   "DEDUPE_WINDOW_SECONDS": "86400"
  * }
  */
-const lambdaSets = z
-  .string({ error: 'missing: Lambda sets it for the function; set it yourself elsewhere' })
-  .check(z.minLength(1, 'empty: Lambda sets it for the function; set it yourself elsewhere'));
-
 export const ConsumeEnvSchema = z.object({
   AWS_REGION: Region,
   // The dedupe table is called without the AWS SDK (shared/aws/dynamodb-http.ts), so without its credential
@@ -114,6 +123,10 @@ export const ConsumeEnvSchema = z.object({
   /** A local DynamoDB (dynalite) for offline runs: the AWS SDK's variables, so one setting serves both. */
   AWS_ENDPOINT_URL_DYNAMODB: z.optional(z.url()),
   AWS_ENDPOINT_URL: z.optional(z.url()),
+  /** As for the AWS SDK: `true` ignores the two endpoint variables above. */
+  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: optionalText,
+  AWS_USE_FIPS_ENDPOINT: unsupportedSwitch,
+  AWS_USE_DUALSTACK_ENDPOINT: unsupportedSwitch,
   /** The DynamoDB table that remembers handled events (Powertools idempotency layout). */
   DEDUPE_TABLE_NAME: z.string().check(z.regex(/^[A-Za-z0-9._-]{3,255}$/, 'expected a DynamoDB table name')),
   /** How long a handled event is remembered: a copy arriving within it is skipped. At most 30 days. */
@@ -125,3 +138,21 @@ export type ConsumeConfig = z.infer<typeof ConsumeEnvSchema>;
 /** The consume function's configuration, read once at start. */
 export const loadConsumeConfig = (env: Env = process.env): ConsumeConfig =>
   parseEnv(ConsumeEnvSchema, env, 'consume');
+
+/**
+ * Where and as whom the consumer calls DynamoDB: the endpoint variables in the AWS SDK's order
+ * (service-specific first) unless told to ignore them, then the region's public endpoint.
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ */
+export const dynamoDbConnectionOf = (config: ConsumeConfig) => ({
+  region: config.AWS_REGION,
+  endpoint:
+    config.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true'
+      ? undefined
+      : (config.AWS_ENDPOINT_URL_DYNAMODB ?? config.AWS_ENDPOINT_URL),
+  credentials: {
+    accessKeyId: config.AWS_ACCESS_KEY_ID,
+    secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
+    sessionToken: config.AWS_SESSION_TOKEN,
+  },
+});

@@ -50,7 +50,7 @@ export interface DynamoDbHttpOptions {
   endpoint?: string | undefined;
   /** Attempts per call, the first included (default 3, as the AWS SDK's standard retry mode). */
   maxAttempts?: number;
-  /** Per attempt, connection included (default 5 s). */
+  /** Per attempt, from sending to the last byte of the answer, connection included (default 5 s). */
   timeoutMs?: number;
   /** First retry waits up to this, doubling after (full jitter; default 50 ms). */
   baseDelayMs?: number;
@@ -73,17 +73,36 @@ export class DynamoDbError extends Error {
   }
 }
 
-/** Error types DynamoDB documents as worth retrying (HTTP 400 ones; any 5xx is retried too). */
+/**
+ * Error types worth retrying that come with an HTTP 4xx: DynamoDB's throttling and conflict errors, and the
+ * AWS SDK's own throttling and timeout codes. Any 5xx and a 429 are retried too.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
+ */
 const RETRYABLE_CODES = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
   'RequestLimitExceeded',
   'TransactionConflictException',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'PriorRequestNotComplete',
 ]);
 
-/** The region's endpoint: `dynamodb.<region>.amazonaws.com`, `.com.cn` in the China regions. */
-export const dynamoDbEndpointOf = (region: string): string =>
-  `https://dynamodb.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+/** Region prefix -> the DNS suffix of its partition; everything else is in `aws` (amazonaws.com). */
+const PARTITION_SUFFIXES: [prefix: string, suffix: string][] = [
+  ['cn-', 'amazonaws.com.cn'],
+  ['us-isob-', 'sc2s.sgov.gov'],
+  ['us-iso-', 'c2s.ic.gov'],
+  ['eusc-', 'amazonaws.eu'],
+];
+
+/** The region's public DynamoDB endpoint, in its partition's domain. */
+export const dynamoDbEndpointOf = (region: string): string => {
+  const suffix = PARTITION_SUFFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'amazonaws.com';
+  return `https://dynamodb.${region}.${suffix}`;
+};
 
 interface Reply {
   statusCode: number;
@@ -105,7 +124,8 @@ const errorOf = ({ statusCode, body }: Reply): DynamoDbError => {
     typeof parsed.Item === 'object' && parsed.Item !== null
       ? (parsed.Item as Record<string, AttributeValue>)
       : undefined;
-  return new DynamoDbError(code, message, statusCode, statusCode >= 500 || RETRYABLE_CODES.has(code), item);
+  const retryable = statusCode >= 500 || statusCode === 429 || RETRYABLE_CODES.has(code);
+  return new DynamoDbError(code, message, statusCode, retryable, item);
 };
 
 /** A dropped socket, a refused connection or a timeout: the call may have run, and may be retried. */
@@ -113,6 +133,17 @@ const networkError = (error: Error & { code?: string }): DynamoDbError =>
   new DynamoDbError(error.code ?? 'NetworkError', error.message, undefined, true, undefined, {
     cause: error,
   });
+
+/** A 200 whose body is not JSON (cut short by a proxy, say) is a failed attempt, not a result. */
+const parseOutput = (reply: Reply) => {
+  try {
+    return JSON.parse(reply.body);
+  } catch (error) {
+    throw new DynamoDbError('InvalidResponse', 'the answer is not JSON', reply.statusCode, true, undefined, {
+      cause: error,
+    });
+  }
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -158,6 +189,14 @@ export const createDynamoDbHttp = (options: DynamoDbHttpOptions): DynamoDbHttp =
         },
         options.credentials,
       );
+      let settled = false;
+      let deadline: ReturnType<typeof setTimeout> | undefined;
+      const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        outcome();
+      };
       const request = send(
         {
           protocol: url.protocol,
@@ -167,19 +206,27 @@ export const createDynamoDbHttp = (options: DynamoDbHttpOptions): DynamoDbHttp =
           method: 'POST',
           headers: signed.headers,
           agent,
-          timeout: timeoutMs,
         },
         (response: IncomingMessage) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', (error) => reject(networkError(error)));
+          response.on('error', (error) => settle(() => reject(networkError(error))));
           response.on('end', () =>
-            resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+            settle(() =>
+              resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+            ),
           );
         },
       );
-      request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      request.on('error', (error) => reject(networkError(error)));
+      // The whole attempt, not the socket's idle time: an answer trickling in a byte at a time ends too.
+      deadline = setTimeout(() => {
+        const error = Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), {
+          code: 'TimeoutError',
+        });
+        settle(() => reject(networkError(error)));
+        request.destroy(error);
+      }, timeoutMs);
+      request.on('error', (error) => settle(() => reject(networkError(error))));
       request.end(body);
     });
   };
@@ -191,7 +238,7 @@ export const createDynamoDbHttp = (options: DynamoDbHttpOptions): DynamoDbHttp =
         let failure: DynamoDbError;
         try {
           const reply = await attempt(operation, body);
-          if (reply.statusCode === 200) return JSON.parse(reply.body);
+          if (reply.statusCode === 200) return parseOutput(reply);
           failure = errorOf(reply);
         } catch (error) {
           if (!(error instanceof DynamoDbError)) throw error;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   IdempotencyItemAlreadyExistsError,
   IdempotencyItemNotFoundError,
@@ -14,7 +15,8 @@ import { DEDUPE_ATTRIBUTES as A } from './table.js';
  * the AWS SDK client Powertools' own DynamoDB layer needs (the SDK cost ~150 ms of each cold start). It
  * writes the same items under the same conditions as that layer, so the two read each other's records:
  * - put: only when no record exists, the record's window has passed, or its in-progress lock has lapsed;
- *   otherwise the record found comes back in the error, saving a read;
+ *   otherwise the record found comes back in the error, saving a read. Each put also writes a random
+ *   `writer` id (Powertools ignores it), so a put retried after a lost answer knows its own record;
  * - update: status, window end and stored result once the work is done;
  * - delete: when the work failed, so a later delivery runs it again.
  * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/#bring-your-own-persistent-store
@@ -43,14 +45,19 @@ export class DedupePersistenceLayer extends BasePersistenceLayer {
     });
   }
 
-  protected async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {
+  private async getItem(idempotencyKey: string): Promise<Record<string, AttributeValue> | undefined> {
     const { Item } = await this.dynamo.call('GetItem', {
       TableName: this.tableName,
       Key: this.keyOf(idempotencyKey),
       ConsistentRead: true,
     });
-    if (!Item) throw new IdempotencyItemNotFoundError();
-    return this.recordOf(Item);
+    return Item;
+  }
+
+  protected async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {
+    const item = await this.getItem(idempotencyKey);
+    if (!item) throw new IdempotencyItemNotFoundError();
+    return this.recordOf(item);
   }
 
   protected async _putRecord(record: IdempotencyRecord): Promise<void> {
@@ -64,6 +71,8 @@ export class DedupePersistenceLayer extends BasePersistenceLayer {
     if (this.isPayloadValidationEnabled() && record.payloadHash !== undefined) {
       item[A.validation] = { S: record.payloadHash };
     }
+    const writer = randomUUID();
+    item[A.writer] = { S: writer };
     const now = Date.now();
     try {
       await this.dynamo.call('PutItem', {
@@ -89,9 +98,14 @@ export class DedupePersistenceLayer extends BasePersistenceLayer {
       });
     } catch (error) {
       if (!(error instanceof DynamoDbError) || error.code !== 'ConditionalCheckFailedException') throw error;
+      // DynamoDB returns the item it found; a store that does not (dynalite) is asked for it.
+      const found = error.item ?? (await this.getItem(record.idempotencyKey));
+      // This put's own item: an earlier attempt was written but its answer was lost (a timeout, a reset
+      // socket), and the client's retry then met it. The event is ours to run, not a copy in progress.
+      if (found?.[A.writer]?.S === writer) return;
       throw new IdempotencyItemAlreadyExistsError(
         `Failed to put record for already existing idempotency key: ${record.idempotencyKey}`,
-        error.item && this.recordOf(error.item),
+        found && this.recordOf(found),
         { cause: error },
       );
     }

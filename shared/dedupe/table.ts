@@ -17,6 +17,8 @@ export const DEDUPE_ATTRIBUTES = {
   status: 'status',
   data: 'data',
   validation: 'validation',
+  /** Not Powertools': a random id per put, so a put retried after a lost answer recognises its own item. */
+  writer: 'writer',
 } as const;
 
 /** The CreateTable input for a dedupe table named `tableName`. */

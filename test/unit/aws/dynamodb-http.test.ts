@@ -219,8 +219,53 @@ describe('DynamoDB over HTTP (the consumer dedupe path without the SDK)', () => 
     expect(received).toHaveLength(3);
   });
 
+  it('ends an attempt whose answer trickles in past the timeout, and retries it', async () => {
+    // Prepare: the first answer sends a byte every 50 ms and never finishes.
+    const { client, received } = await serve(
+      [
+        (_request, response) => {
+          response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+          const drip = setInterval(
+            () => (response.destroyed ? clearInterval(drip) : response.write(' ')),
+            50,
+          );
+        },
+        json(200, { Item: { id: { S: 'k' } } }),
+      ],
+      { timeoutMs: 300 },
+    );
+    const started = Date.now();
+
+    // Act
+    const output = await getItem(client);
+
+    // Assess
+    expect(output.Item).toEqual({ id: { S: 'k' } });
+    expect(received).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('retries a 429 and a 200 whose body is not JSON', async () => {
+    // Prepare
+    const { client, received } = await serve([
+      (_request, response) => response.writeHead(429).end('slow down'),
+      (_request, response) => response.writeHead(200).end('{"Item": {"id"'),
+      json(200, {}),
+    ]);
+
+    // Act
+    const output = await getItem(client);
+
+    // Assess
+    expect(output).toEqual({});
+    expect(received).toHaveLength(3);
+  });
+
   it("calls the region's public endpoint when no endpoint is set", () => {
     expect(dynamoDbEndpointOf('us-east-1')).toBe('https://dynamodb.us-east-1.amazonaws.com');
     expect(dynamoDbEndpointOf('cn-north-1')).toBe('https://dynamodb.cn-north-1.amazonaws.com.cn');
+    expect(dynamoDbEndpointOf('us-gov-west-1')).toBe('https://dynamodb.us-gov-west-1.amazonaws.com');
+    expect(dynamoDbEndpointOf('us-isob-east-1')).toBe('https://dynamodb.us-isob-east-1.sc2s.sgov.gov');
+    expect(dynamoDbEndpointOf('eusc-de-east-1')).toBe('https://dynamodb.eusc-de-east-1.amazonaws.eu');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConsumeConfig } from '../../../shared/config.js';
+import { dynamoDbConnectionOf, loadConsumeConfig } from '../../../shared/config.js';
 import { ConfigError } from '../../../shared/errors.js';
 
 /** What Lambda puts in every function's environment. */
@@ -30,18 +30,51 @@ describe('Function: consume, configuration', () => {
     expect(config.DEDUPE_WINDOW_SECONDS).toBe(3600);
   });
 
-  it('signs its DynamoDB calls with the session token and reaches a local endpoint when given them', () => {
+  it('calls DynamoDB as the role Lambda gives it, at the endpoint variables in the AWS SDK order', () => {
+    // Prepare
+    const env = { ...lambda, AWS_SESSION_TOKEN: 'token', DEDUPE_TABLE_NAME: 'dedupe' };
+
+    // Act
+    const onAws = dynamoDbConnectionOf(loadConsumeConfig(env));
+    const general = dynamoDbConnectionOf(
+      loadConsumeConfig({ ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }),
+    );
+    const specific = dynamoDbConnectionOf(
+      loadConsumeConfig({
+        ...env,
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4567',
+      }),
+    );
+    const ignored = dynamoDbConnectionOf(
+      loadConsumeConfig({
+        ...env,
+        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4567',
+        AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
+      }),
+    );
+
+    // Assess
+    expect(onAws).toEqual({
+      region: 'us-east-1',
+      endpoint: undefined,
+      credentials: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' },
+    });
+    expect(general.endpoint).toBe('http://127.0.0.1:4566');
+    expect(specific.endpoint).toBe('http://127.0.0.1:4567');
+    expect(ignored.endpoint).toBeUndefined();
+  });
+
+  it('takes a region of any partition, sovereign ones included', () => {
     // Act
     const config = loadConsumeConfig({
       ...lambda,
-      AWS_SESSION_TOKEN: 'token',
-      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4567',
+      AWS_REGION: 'eusc-de-east-1',
       DEDUPE_TABLE_NAME: 'dedupe',
     });
 
     // Assess
-    expect(config.AWS_SESSION_TOKEN).toBe('token');
-    expect(config.AWS_ENDPOINT_URL_DYNAMODB).toBe('http://127.0.0.1:4567');
+    expect(config.AWS_REGION).toBe('eusc-de-east-1');
   });
 
   it.each([

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
 import { createConsumeHandler } from '../../../functions/consume/lambda.js';
+import { createDynamoDbHttp } from '../../../shared/aws/dynamodb-http.js';
 import { createIdempotentDedupe } from '../../../shared/dedupe/idempotency.js';
 import type { Delivery, EventKey } from '../../../shared/dedupe/port.js';
 import { fakeContext } from '../../helpers/context.js';
@@ -215,6 +218,61 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
     expect(copyOfA).toEqual({ status: 'duplicate', first: delivery('m-1') });
     expect(copyOfB).toEqual(delivery('m-3'));
     expect(ran).toBe(2);
+  });
+  it('runs an event whose first put was written but answered too late, instead of waiting on its own lock', async () => {
+    // Prepare: a proxy in front of dynalite holds back the answer to the first call (the put) past the
+    // client's timeout; the client retries the put, which then meets the item its first attempt wrote.
+    const tableName = await dynamo.createDedupeTable();
+    const upstream = new URL(dynamo.endpoint);
+    let calls = 0;
+    const proxy = createServer((request, response) => {
+      const call = calls;
+      calls += 1;
+      const forward = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: 'POST', path: '/', headers: request.headers },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () =>
+            setTimeout(
+              () => response.writeHead(answer.statusCode ?? 500, answer.headers).end(Buffer.concat(chunks)),
+              call === 0 ? 400 : 0,
+            ),
+          );
+        },
+      );
+      request.pipe(forward);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const client = createDynamoDbHttp({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      timeoutMs: 200,
+    });
+    const dedupe = createIdempotentDedupe({ dynamo: client, tableName, windowSeconds: 3600 });
+    dedupe.useLambdaContext(fakeContext());
+    let ran = 0;
+
+    // Act
+    const outcome = await dedupe
+      .once(
+        { storeHash: 'k7q2m9x4p1', hash: 'd'.repeat(40) },
+        { messageId: 'm-1', eventBridgeId: 'eb-1' },
+        async () => {
+          ran += 1;
+        },
+      )
+      .finally(() => {
+        client.destroy();
+        proxy.closeAllConnections();
+        proxy.close();
+      });
+
+    // Assess
+    expect(outcome).toEqual({ status: 'ran' });
+    expect(ran).toBe(1);
+    expect(calls).toBeGreaterThanOrEqual(3); // the late put, its retry, the completion
   });
 });
 
