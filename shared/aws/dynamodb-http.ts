@@ -11,6 +11,7 @@ import type {
   UpdateItemOutput,
 } from '@aws-sdk/client-dynamodb';
 import aws4 from 'aws4';
+import { isTransientAwsCode } from './errors.js';
 
 /**
  * DynamoDB's JSON protocol over node:http(s), signed with aws4: the item calls the consumer's dedupe
@@ -73,23 +74,6 @@ export class DynamoDbError extends Error {
   }
 }
 
-/**
- * Error types worth retrying that come with an HTTP 4xx: DynamoDB's throttling and conflict errors, and the
- * AWS SDK's own throttling and timeout codes. Any 5xx and a 429 are retried too.
- * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
- */
-const RETRYABLE_CODES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TransactionConflictException',
-  'TooManyRequestsException',
-  'RequestThrottled',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'PriorRequestNotComplete',
-]);
-
 /** Region prefix -> the DNS suffix of its partition; everything else is in `aws` (amazonaws.com). */
 const PARTITION_SUFFIXES: [prefix: string, suffix: string][] = [
   ['cn-', 'amazonaws.com.cn'],
@@ -124,8 +108,7 @@ const errorOf = ({ statusCode, body }: Reply): DynamoDbError => {
     typeof parsed.Item === 'object' && parsed.Item !== null
       ? (parsed.Item as Record<string, AttributeValue>)
       : undefined;
-  const retryable = statusCode >= 500 || statusCode === 429 || RETRYABLE_CODES.has(code);
-  return new DynamoDbError(code, message, statusCode, retryable, item);
+  return new DynamoDbError(code, message, statusCode, isTransientAwsCode(code, statusCode), item);
 };
 
 /** A dropped socket, a refused connection or a timeout: the call may have run, and may be retried. */

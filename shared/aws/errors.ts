@@ -8,10 +8,19 @@ interface AwsErrorShape {
   $metadata?: { httpStatusCode?: number };
 }
 
+/**
+ * AWS error codes worth retrying that can come with an HTTP 4xx: throttling, conflicts, timeouts and the
+ * internal faults some services send as 400s. Any 5xx and a 429 are retried too ({@link isTransientAwsCode}).
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
+ */
 const TRANSIENT_NAMES = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
+  'RequestThrottled',
+  'ProvisionedThroughputExceededException',
+  'TransactionConflictException',
+  'PriorRequestNotComplete',
   'InternalException',
   'InternalFailure',
   'InternalServerError',
@@ -20,7 +29,12 @@ const TRANSIENT_NAMES = new Set([
   'ConcurrentModificationException',
   'TimeoutError',
   'RequestTimeout',
+  'RequestTimeoutException',
 ]);
+
+/** True when an AWS error of type `code` answered with `status` may succeed if the call is made again. */
+export const isTransientAwsCode = (code: string, status: number): boolean =>
+  TRANSIENT_NAMES.has(code) || status === 429 || status >= 500;
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -39,11 +53,9 @@ export const isTransientAwsError = (error: unknown): boolean => {
   const status = shape.$metadata?.httpStatusCode ?? 0;
   const code = (error as { code?: unknown }).code;
   return (
-    TRANSIENT_NAMES.has(shape.name) ||
+    isTransientAwsCode(shape.name, status) ||
     shape.$fault === 'server' ||
     shape.$retryable !== undefined ||
-    status === 429 ||
-    status >= 500 ||
     (typeof code === 'string' && NETWORK_CODES.has(code))
   );
 };
