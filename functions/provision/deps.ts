@@ -51,6 +51,7 @@ export const createProvisionApiDeps = (
         awsAccount: account,
         region: config.AWS_REGION,
         clientId: config.BIGCOMMERCE_CLIENT_ID,
+        managedBy: config.EVENT_SOURCE_NAME_PREFIX,
         queueArn: queueArn(config.WEBHOOK_QUEUE_NAME),
         deadLetterQueueArn: queueArn(config.WEBHOOK_DLQ_NAME),
         ruleName: config.RULE_NAME,

@@ -29,6 +29,8 @@ export interface Bus {
   description?: string;
   creationTime: Date;
   lastModifiedTime: Date;
+  /** Tags by key, as CreateEventBus and TagResource set them. */
+  tags: Map<string, string>;
 }
 
 /** A target as PutTargets stored it (unknown fields are kept so ListTargetsByRule returns them). */
@@ -54,6 +56,8 @@ export interface Rule {
   description?: string;
   roleArn?: string;
   targets: Map<string, TargetRecord>;
+  /** Tags by key: PutRule sets them only when it creates the rule; TagResource afterwards. */
+  tags: Map<string, string>;
 }
 
 /** One event the emulator accepted: where it went, which rules matched, or why it was dropped. */
@@ -88,6 +92,7 @@ export class EmulatorState {
       arn: busArn(this.place, DEFAULT_BUS),
       creationTime: now,
       lastModifiedTime: now,
+      tags: new Map(),
     });
   }
 

@@ -3,6 +3,7 @@ import {
   DeleteEventBusCommand,
   DescribeEventBusCommand,
   type EventBridgeClient,
+  type Tag,
 } from '@aws-sdk/client-eventbridge';
 import { TransientError } from '../errors.js';
 import { classifyAwsError, isAwsError } from './errors.js';
@@ -20,13 +21,19 @@ export const describeEventBus = async (client: EventBridgeClient, name: string) 
 
 /**
  * Creates the partner bus for a partner source: `Name` and `EventSourceName` must both be the source's
- * full name. An existing bus counts as success (`existed: true`); a source that is not visible yet is a
- * {@link TransientError}.
+ * full name; `tags` are set with it. An existing bus counts as success (`existed: true`, its tags untouched);
+ * a source that is not visible yet is a {@link TransientError}.
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
  */
-export const createPartnerEventBus = async (client: EventBridgeClient, name: string) => {
+export const createPartnerEventBus = async (client: EventBridgeClient, name: string, tags: Tag[] = []) => {
   try {
-    const created = await client.send(new CreateEventBusCommand({ Name: name, EventSourceName: name }));
+    const created = await client.send(
+      new CreateEventBusCommand({
+        Name: name,
+        EventSourceName: name,
+        ...(tags.length > 0 && { Tags: tags }),
+      }),
+    );
     return { arn: created.EventBusArn, existed: false };
   } catch (error) {
     if (isAwsError(error, 'ResourceAlreadyExistsException')) {

@@ -3,6 +3,7 @@ import {
   DescribeRuleCommand,
   type EventBridgeClient,
   PutRuleCommand,
+  type Tag,
 } from '@aws-sdk/client-eventbridge';
 import { classifyAwsError, isAwsError } from './errors.js';
 
@@ -38,10 +39,11 @@ export const describeRule = async (client: EventBridgeClient, rule: RuleRef) => 
 };
 
 /**
- * Creates or replaces a rule (PutRule is an upsert that resets omitted fields) and returns its ARN.
+ * Creates or replaces a rule (PutRule is an upsert that resets omitted fields) and returns its ARN. `tags`
+ * apply only when the rule is created: AWS ignores them on an existing rule.
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
  */
-export const putRule = async (client: EventBridgeClient, rule: RuleSpec) => {
+export const putRule = async (client: EventBridgeClient, rule: RuleSpec, tags: Tag[] = []) => {
   const put = await client
     .send(
       new PutRuleCommand({
@@ -50,6 +52,7 @@ export const putRule = async (client: EventBridgeClient, rule: RuleSpec) => {
         EventPattern: rule.eventPattern,
         State: rule.state,
         Description: rule.description,
+        ...(tags.length > 0 && { Tags: tags }),
       }),
     )
     .catch((error: unknown) => {

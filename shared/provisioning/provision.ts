@@ -1,10 +1,21 @@
+import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
+import { messageOf } from '../errors.js';
+import type { KeyedLogger, LogSink } from '../logger.js';
 import { reconcileBus } from './bus.js';
 import { runStep } from './errors.js';
+import {
+  assertOwnName,
+  checkOwnership,
+  type Owner,
+  type Ownership,
+  ownerTags,
+  unprovenError,
+} from './ownership.js';
 import { reconcileRule } from './rule.js';
-import { reconcileSource } from './source.js';
+import { type FoundSource, reconcileSource } from './source.js';
 import { reconcileTarget } from './target.js';
 import type { Entry, ProvisionDeps, ProvisionSettings, Step } from './types.js';
-import { reconcileWebhooks } from './webhooks.js';
+import { reconcileWebhooks, webhooksTo } from './webhooks.js';
 
 export interface ProvisionRequest {
   storeHash: string;
@@ -20,9 +31,14 @@ export interface ProvisionRequest {
 export interface ProvisionResult {
   storeHash: string;
   dryRun: boolean;
-  /** True when the chain is in the wanted state: after a run that applied, or a plan with nothing to do. */
+  /**
+   * True when the chain is in the wanted state: a plan with nothing to do, or, after a run that applied, a
+   * read of every resource afterwards that found nothing left to do.
+   */
   converged: boolean;
   entries: Entry[];
+  /** When a run applied but the read afterwards still found work: what it found, or why it could not read. */
+  drift?: Entry[] | string;
 }
 
 const EXISTS = new Set(['unchanged', 'created', 'updated', 'would-update']);
@@ -51,6 +67,58 @@ export const runOf = (
   return { record, step, apply };
 };
 
+/** The store and deployment a run works for. */
+export const ownerOf = (storeHash: string, settings: Pick<ProvisionSettings, 'managedBy'>): Owner => ({
+  storeHash,
+  managedBy: settings.managedBy,
+});
+
+/**
+ * The ownership step: the source's bus and rule are this store's, or the run stops before any change.
+ * A store's own webhooks pointing at the source prove an untagged chain to be its own.
+ */
+export const ownershipStep = (
+  owner: Owner,
+  input: { eventSourceName: string; source: FoundSource | undefined; ruleName: string },
+  deps: Pick<ProvisionDeps, 'eventBridge'> & { graphql: StoreGraphQL },
+): Promise<Ownership> =>
+  checkOwnership(
+    { owner, ...input },
+    {
+      eventBridge: deps.eventBridge,
+      storeHasWebhooksTo: async (arn) => (await webhooksTo(deps.graphql, (to) => to === arn)).length > 0,
+    },
+  );
+
+/** The same logger with its info lines at debug: a run's read-back would repeat every line the run logged. */
+const atDebug = (base: KeyedLogger): KeyedLogger => {
+  const quiet = (sink: LogSink): LogSink => ({
+    debug: (message, ...extra) => sink.debug(message, ...extra),
+    info: (message, ...extra) => sink.debug(message, ...extra),
+    warn: (message, ...extra) => sink.warn(message, ...extra),
+    error: (message, ...extra) => sink.error(message, ...extra),
+  });
+  return { ...quiet(base), child: (keys) => quiet(base.child(keys)) };
+};
+
+/**
+ * Reads the chain again after a run that applied (`plan` is the same request as a dry run): converged only
+ * when nothing is left to do. A failure to read is reported, not thrown: what the run did stays done and is
+ * in the response.
+ */
+export const verifyConverged = async (
+  deps: ProvisionDeps,
+  plan: (quiet: ProvisionDeps) => Promise<{ entries: Entry[] }>,
+): Promise<Pick<ProvisionResult, 'converged' | 'drift'>> => {
+  try {
+    const after = await plan({ ...deps, logger: atDebug(deps.logger) });
+    const left = after.entries.filter((entry) => entry.action !== 'unchanged');
+    return left.length === 0 ? { converged: true } : { converged: false, drift: left };
+  } catch (error) {
+    return { converged: false, drift: `the read after the run failed: ${messageOf(error)}` };
+  }
+};
+
 /**
  * Brings one store's chain to the wanted state (source -> bus -> rule -> target -> webhooks), each step
  * reading first and changing only what differs; with `dryRun` it only reads and returns the plan. A
@@ -66,8 +134,11 @@ export const provision = async (
   const done: Entry[] = [];
   const run = runOf(done, deps, storeHash, settings.deadline);
   const { eventBridge } = deps;
+  const owner = ownerOf(storeHash, settings);
+  const tags = ownerTags(owner);
 
   const graphql = await run.step('credentials', () => deps.graphqlFor(storeHash));
+  await run.step('ownership', async () => assertOwnName(owner, request.eventSourceName));
   const { entry, source } = await run.step('source', () =>
     reconcileSource(
       {
@@ -80,11 +151,31 @@ export const provision = async (
     ),
   );
   run.record('source')(entry);
+  const ownership = await run.step('ownership', async () => {
+    const found = await ownershipStep(
+      owner,
+      { eventSourceName: request.eventSourceName, source, ruleName: settings.ruleName },
+      { eventBridge, graphql },
+    );
+    if (found.bus === 'unproven' || found.rule === 'unproven') {
+      throw unprovenError(owner, source?.name ?? request.eventSourceName);
+    }
+    return found;
+  });
 
-  const bus = await run.apply('bus', () => reconcileBus({ sourceName: source?.name, dryRun }, eventBridge));
+  const bus = await run.apply('bus', () =>
+    reconcileBus({ sourceName: source?.name, dryRun, claim: ownership.bus, tags }, eventBridge),
+  );
   const rule = await run.apply('rule', () =>
     reconcileRule(
-      { name: settings.ruleName, busName: source?.name, busExists: EXISTS.has(bus.action), dryRun },
+      {
+        name: settings.ruleName,
+        busName: source?.name,
+        busExists: EXISTS.has(bus.action),
+        dryRun,
+        claim: ownership.rule,
+        tags,
+      },
       eventBridge,
     ),
   );
@@ -109,6 +200,11 @@ export const provision = async (
     ),
   );
 
-  const converged = !dryRun || done.every((item) => item.action === 'unchanged');
-  return { storeHash, dryRun, converged, entries: done };
+  if (dryRun) {
+    return { storeHash, dryRun, converged: done.every((item) => item.action === 'unchanged'), entries: done };
+  }
+  const verified = await verifyConverged(deps, (quiet) =>
+    provision({ ...request, dryRun: true }, settings, quiet),
+  );
+  return { storeHash, dryRun, ...verified, entries: done };
 };

@@ -1,7 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, Tag } from '@aws-sdk/client-eventbridge';
+import { describeEventBus } from '../aws/event-bus.js';
+import { isAwsError } from '../aws/errors.js';
 import { deleteRule, describeRule, putRule, type RuleSpec } from '../aws/rules.js';
+import { tagResource } from '../aws/tags.js';
+import { listTargets } from '../aws/targets.js';
 import { DETAIL_TYPE } from '../bigcommerce/envelope.js';
+import { TransientError } from '../errors.js';
+import type { Claim } from './ownership.js';
 import type { RuleEntry } from './types.js';
 
 /** Every BigCommerce event on the partner bus, as BigCommerce's guide writes the pattern. */
@@ -33,32 +39,67 @@ const ruleEntry = (name: string, busName: string | undefined) => ({
 });
 
 /**
- * Step 3: the rule on the partner bus. PutRule only when it is missing or differs (pattern compared as
- * JSON, state, description); an identical rule makes no call.
+ * A mutation that failed because its bus vanished after this run saw it (a concurrent change, shown by a
+ * re-read) is transient: the next run starts from what is there.
+ */
+const busVanished = async (eventBridge: EventBridgeClient, busName: string, error: unknown) => {
+  if (!isAwsError((error as Error).cause, 'ResourceNotFoundException')) return error;
+  if (await describeEventBus(eventBridge, busName)) return error;
+  return new TransientError(
+    `bus ${busName} was deleted while this run worked (a concurrent change); run again`,
+    {
+      cause: error,
+    },
+  );
+};
+
+/**
+ * Step 3: the rule on the partner bus, created with the ownership `tags`. PutRule only when it is missing or
+ * differs (pattern compared as JSON, state, description); an untagged rule proven to be this store's
+ * (`claim: 'adopt'`) is tagged; an identical, tagged rule makes no call.
+ * IAM: events:DescribeRule, events:PutRule, events:TagResource.
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
  */
 export const reconcileRule = async (
-  input: { name: string; busName: string | undefined; busExists: boolean; dryRun: boolean },
+  input: {
+    name: string;
+    busName: string | undefined;
+    busExists: boolean;
+    dryRun: boolean;
+    claim?: Claim;
+    tags?: Tag[];
+  },
   eventBridge: EventBridgeClient,
 ): Promise<RuleEntry> => {
   const base = ruleEntry(input.name, input.busName);
   if (!input.busName || !input.busExists) return { ...base, action: 'would-create' };
-  const want = desiredRule(input.name, input.busName);
+  const busName = input.busName;
+  const want = desiredRule(input.name, busName);
   const have = await describeRule(eventBridge, want);
+  const put = () =>
+    putRule(eventBridge, want, input.tags ?? []).catch(async (error: unknown) => {
+      throw await busVanished(eventBridge, busName, error);
+    });
   if (have) {
     const same =
       isDeepStrictEqual(parsePattern(have.eventPattern), parsePattern(want.eventPattern)) &&
       have.state === want.state &&
       (have.description ?? '') === want.description;
-    if (same) return { ...base, action: 'unchanged', arn: have.arn };
+    const adopt = input.claim === 'adopt';
+    if (same && !adopt) return { ...base, action: 'unchanged', arn: have.arn };
     if (input.dryRun) return { ...base, action: 'would-update', arn: have.arn };
-    return { ...base, action: 'updated', arn: await putRule(eventBridge, want) };
+    const arn = same ? have.arn : await put();
+    if (adopt && arn) await tagResource(eventBridge, arn, input.tags ?? []);
+    return { ...base, action: 'updated', arn };
   }
   if (input.dryRun) return { ...base, action: 'would-create' };
-  return { ...base, action: 'created', arn: await putRule(eventBridge, want) };
+  return { ...base, action: 'created', arn: await put() };
 };
 
-/** Teardown of step 3: deletes the rule (after its target); one that is already gone is reported unchanged. */
+/**
+ * Teardown of step 3: deletes the rule (after its target); one that is already gone is reported unchanged.
+ * A rule that gained a target while this run worked (a re-read lists one) is a transient failure.
+ */
 export const removeRule = async (
   input: { name: string; busName: string | undefined; dryRun: boolean },
   eventBridge: EventBridgeClient,
@@ -69,6 +110,16 @@ export const removeRule = async (
   const have = await describeRule(eventBridge, ref);
   if (!have) return { ...base, action: 'unchanged' };
   if (input.dryRun) return { ...base, action: 'would-delete', arn: have.arn };
-  await deleteRule(eventBridge, ref);
+  try {
+    await deleteRule(eventBridge, ref);
+  } catch (error) {
+    if ((await listTargets(eventBridge, ref)).length > 0) {
+      throw new TransientError(
+        `DeleteRule: rule ${input.name} gained a target while this teardown ran (a concurrent change); run again`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   return { ...base, action: 'deleted', arn: have.arn };
 };

@@ -1,6 +1,8 @@
 import type { EventBridgeClient, Target } from '@aws-sdk/client-eventbridge';
-import type { RuleRef } from '../aws/rules.js';
+import { isAwsError } from '../aws/errors.js';
+import { describeRule, type RuleRef } from '../aws/rules.js';
 import { listTargets, putTarget, removeTargets } from '../aws/targets.js';
+import { TransientError } from '../errors.js';
 import type { TargetEntry } from './types.js';
 
 /** EventBridge's own maxima: retry for 24 hours, then the target's dead-letter queue. */
@@ -59,7 +61,17 @@ export const reconcileTarget = async (
   const have = targets.find((target) => target.Id === input.targetId);
   if (have && sameTarget(have, want)) return entry('unchanged');
   if (input.dryRun) return entry(have ? 'would-update' : 'would-create');
-  await putTarget(eventBridge, input.rule, want);
+  await putTarget(eventBridge, input.rule, want).catch(async (error: unknown) => {
+    // The rule this run saw is gone (a re-read shows it): a concurrent change, not a permanent refusal.
+    const gone =
+      isAwsError((error as Error).cause, 'ResourceNotFoundException') &&
+      !(await describeRule(eventBridge, input.rule));
+    if (!gone) throw error;
+    throw new TransientError(
+      `rule ${input.rule.name} was deleted while this run worked (a concurrent change); run again`,
+      { cause: error },
+    );
+  });
   return entry(have ? 'updated' : 'created');
 };
 

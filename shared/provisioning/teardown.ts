@@ -1,7 +1,8 @@
 import { PARTNER_SOURCE_PREFIX } from '../bigcommerce/envelope.js';
 import { removeBus } from './bus.js';
 import { lastSegment, normalizeSourceArn } from './names.js';
-import { runOf } from './provision.js';
+import { assertOwnName } from './ownership.js';
+import { ownerOf, ownershipStep, runOf, verifyConverged } from './provision.js';
 import { removeRule } from './rule.js';
 import { findSource } from './source.js';
 import { removeTarget } from './target.js';
@@ -17,9 +18,14 @@ export interface TeardownRequest {
 const SOURCE_NOTE =
   'BigCommerce has no API to delete an event source: without its bus it returns to PENDING, and AWS deletes it after two weeks in that state (provisioning again reuses it)';
 
+const LEFT_NOTE =
+  "left: it carries no ownership tags and no webhook of this store points at its source, so it may be another store's";
+
 /**
  * Removes one store's chain in reverse order: webhooks, target, rule, bus. Each step tolerates what is
- * already gone (reported `unchanged`), so a teardown that failed half way can simply be run again.
+ * already gone (reported `unchanged`), so a teardown that failed half way can simply be run again. It
+ * deletes only what is this store's: a bus or rule of another store stops it before any change (409), and
+ * an untagged one that nothing shows to be this store's is left and reported.
  */
 export const teardown = async (
   request: TeardownRequest,
@@ -30,9 +36,14 @@ export const teardown = async (
   const done: Entry[] = [];
   const run = runOf(done, deps, storeHash, settings.deadline);
   const { eventBridge } = deps;
+  const owner = ownerOf(storeHash, settings);
 
   const graphql = await run.step('credentials', () => deps.graphqlFor(storeHash));
+  await run.step('ownership', async () => assertOwnName(owner, eventSourceName));
   const source = await run.step('source', () => findSource(eventBridge, eventSourceName));
+  const ownership = await run.step('ownership', () =>
+    ownershipStep(owner, { eventSourceName, source, ruleName: settings.ruleName }, { eventBridge, graphql }),
+  );
   const wanted = eventSourceName.toLowerCase();
   // Without a listed source, match by name, but only in this function's region: the same store may have a
   // chain of the same name in another region, seen by the same token, which must survive this teardown.
@@ -45,22 +56,39 @@ export const teardown = async (
         lastSegment(arn) === wanted;
 
   await run.step('webhooks', () => removeWebhooks({ matches, dryRun }, graphql, run.record('webhooks')));
-  await run.apply('target', () =>
-    removeTarget(
-      {
-        rule: { name: settings.ruleName, eventBusName: source?.name ?? '' },
-        targetId: settings.targetId,
-        queueArn: settings.queueArn,
-        deadLetterQueueArn: settings.deadLetterQueueArn,
-        dryRun,
-      },
-      eventBridge,
-    ),
-  );
-  await run.apply('rule', () =>
-    removeRule({ name: settings.ruleName, busName: source?.name, dryRun }, eventBridge),
-  );
-  await run.apply('bus', () => removeBus({ sourceName: source?.name, dryRun }, eventBridge));
+  const busName = source?.name;
+  const rule = { name: settings.ruleName, eventBusName: busName ?? '' };
+  const target = {
+    rule,
+    targetId: settings.targetId,
+    queueArn: settings.queueArn,
+    deadLetterQueueArn: settings.deadLetterQueueArn,
+  };
+  if (ownership.bus === 'unproven' || ownership.rule === 'unproven') {
+    const { targetId: id, queueArn: arn, deadLetterQueueArn: deadLetterArn } = target;
+    const note = LEFT_NOTE;
+    run.record('target')({
+      resource: 'target',
+      action: 'unchanged',
+      id,
+      rule: rule.name,
+      arn,
+      deadLetterArn,
+      note,
+    });
+    run.record('rule')({
+      resource: 'rule',
+      action: 'unchanged',
+      name: rule.name,
+      eventBusName: rule.eventBusName,
+      note,
+    });
+    run.record('bus')({ resource: 'bus', action: 'unchanged', name: rule.eventBusName, note });
+  } else {
+    await run.apply('target', () => removeTarget({ ...target, dryRun }, eventBridge));
+    await run.apply('rule', () => removeRule({ name: rule.name, busName, dryRun }, eventBridge));
+    await run.apply('bus', () => removeBus({ sourceName: busName, dryRun }, eventBridge));
+  }
 
   run.record('source')({
     resource: 'source',
@@ -68,10 +96,11 @@ export const teardown = async (
     eventSourceName,
     ...(source && { name: source.name, arn: source.arn, state: source.state, note: SOURCE_NOTE }),
   });
-  return {
-    storeHash,
-    dryRun,
-    converged: !dryRun || done.every((item) => item.action === 'unchanged'),
-    entries: done,
-  };
+  if (dryRun) {
+    return { storeHash, dryRun, converged: done.every((item) => item.action === 'unchanged'), entries: done };
+  }
+  const verified = await verifyConverged(deps, (quiet) =>
+    teardown({ ...request, dryRun: true }, settings, quiet),
+  );
+  return { storeHash, dryRun, ...verified, entries: done };
 };

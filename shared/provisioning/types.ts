@@ -12,8 +12,11 @@ export type Action =
   | 'would-update'
   | 'would-delete';
 
-/** The steps of the chain, in order; `credentials` is reading the store's access token. */
-export type Step = 'credentials' | 'source' | 'bus' | 'rule' | 'target' | 'webhooks';
+/**
+ * The steps of the chain, in order; `credentials` is reading the store's access token, `ownership` proving
+ * that the source's bus and rule are this store's before anything changes them.
+ */
+export type Step = 'credentials' | 'source' | 'ownership' | 'bus' | 'rule' | 'target' | 'webhooks';
 
 export interface SourceEntry {
   resource: 'source';
@@ -33,6 +36,8 @@ export interface BusEntry {
   action: Action;
   name?: string;
   arn?: string;
+  /** Why teardown left it (it cannot be shown to be this store's). */
+  note?: string;
 }
 
 export interface RuleEntry {
@@ -41,6 +46,7 @@ export interface RuleEntry {
   name: string;
   eventBusName?: string;
   arn?: string;
+  note?: string;
 }
 
 export interface TargetEntry {
@@ -50,6 +56,7 @@ export interface TargetEntry {
   rule: string;
   arn: string;
   deadLetterArn: string;
+  note?: string;
 }
 
 export interface WebhookEntry {
@@ -71,6 +78,11 @@ export interface ProvisionSettings {
   /** e.g. `us-east-1`. */
   region: string;
   clientId: string;
+  /**
+   * This deployment's event source name prefix (`<service>-<stage>`): the `managed-by` ownership tag, and
+   * the prefix of every store's default source name (`<prefix>-<storeHash>`).
+   */
+  managedBy: string;
   queueArn: string;
   deadLetterQueueArn: string;
   ruleName: string;

@@ -6,12 +6,15 @@ import {
   DescribeRuleCommand,
   EventBridgeClient,
   ListEventSourcesCommand,
+  ListTagsForResourceCommand,
   ListTargetsByRuleCommand,
   PutRuleCommand,
   PutTargetsCommand,
   RemoveTargetsCommand,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
+  type Tag,
+  TagResourceCommand,
   type Target,
 } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -27,6 +30,7 @@ export const MUTATING_COMMANDS = [
   'RemoveTargetsCommand',
   'DeleteRuleCommand',
   'DeleteEventBusCommand',
+  'TagResourceCommand',
 ];
 
 interface FakeRule {
@@ -51,6 +55,15 @@ export const createEventBridgeFake = (options: { pageSize?: number } = {}) => {
   const buses = new Map<string, string>();
   const rules = new Map<string, FakeRule>();
   const failures = new Map<string, Error[]>();
+  /** Tags by resource ARN, as CreateEventBus, PutRule (on create) and TagResource set them. */
+  const tags = new Map<string, Map<string, string>>();
+  const setTags = (arn: string, list: Tag[] | undefined) => {
+    const map = tags.get(arn) ?? new Map<string, string>();
+    for (const tag of list ?? []) map.set(tag.Key ?? '', tag.Value ?? '');
+    tags.set(arn, map);
+  };
+  const exists = (arn: string) =>
+    [...buses.values()].includes(arn) || [...rules.values()].some((rule) => rule.arn === arn);
   const pageSize = options.pageSize ?? 2;
 
   const ruleKey = (bus: string | undefined, name: string | undefined) => `${bus ?? 'default'}|${name}`;
@@ -92,7 +105,7 @@ export const createEventBridgeFake = (options: { pageSize?: number } = {}) => {
     }),
   );
   mock.on(CreateEventBusCommand).callsFake(
-    guard('CreateEventBusCommand', (input: { Name?: string; EventSourceName?: string }) => {
+    guard('CreateEventBusCommand', (input: { Name?: string; EventSourceName?: string; Tags?: Tag[] }) => {
       const name = input.Name ?? '';
       const source = sources.get(input.EventSourceName ?? '');
       if (!source || source.hiddenForLists > 0)
@@ -100,6 +113,8 @@ export const createEventBridgeFake = (options: { pageSize?: number } = {}) => {
       if (buses.has(name)) throw new ResourceAlreadyExistsException({ message: 'exists', $metadata: {} });
       const arn = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${name}`;
       buses.set(name, arn);
+      tags.delete(arn);
+      setTags(arn, input.Tags);
       source.state = 'ACTIVE';
       return { EventBusArn: arn };
     }),
@@ -133,12 +148,18 @@ export const createEventBridgeFake = (options: { pageSize?: number } = {}) => {
         EventPattern?: string;
         State?: string;
         Description?: string;
+        Tags?: Tag[];
       }) => {
         if (!buses.has(input.EventBusName ?? ''))
           throw notFound(`Event bus ${input.EventBusName} does not exist.`);
         const key = ruleKey(input.EventBusName, input.Name);
         const arn = `arn:aws:events:${REGION}:${ACCOUNT}:rule/${input.EventBusName}/${input.Name}`;
-        const targets = rules.get(key)?.targets ?? [];
+        const existing = rules.get(key);
+        const targets = existing?.targets ?? [];
+        if (!existing) {
+          tags.delete(arn);
+          setTags(arn, input.Tags);
+        }
         rules.set(key, {
           arn,
           eventPattern: input.EventPattern,
@@ -180,6 +201,22 @@ export const createEventBridgeFake = (options: { pageSize?: number } = {}) => {
     }),
   );
 
+  mock.on(ListTagsForResourceCommand).callsFake(
+    guard('ListTagsForResourceCommand', (input: { ResourceARN?: string }) => {
+      const arn = input.ResourceARN ?? '';
+      if (!exists(arn)) throw notFound(`Resource ${arn} does not exist.`);
+      return { Tags: [...(tags.get(arn) ?? [])].map(([Key, Value]) => ({ Key, Value })) };
+    }),
+  );
+  mock.on(TagResourceCommand).callsFake(
+    guard('TagResourceCommand', (input: { ResourceARN?: string; Tags?: Tag[] }) => {
+      const arn = input.ResourceARN ?? '';
+      if (!exists(arn)) throw notFound(`Resource ${arn} does not exist.`);
+      setTags(arn, input.Tags);
+      return {};
+    }),
+  );
+
   const commandNames = () => mock.calls().map((call) => (call.args[0] as object).constructor.name);
 
   return {
@@ -188,6 +225,8 @@ export const createEventBridgeFake = (options: { pageSize?: number } = {}) => {
     sources,
     buses,
     rules,
+    /** Tags by resource ARN. */
+    tags,
     /** What BigCommerce does for createEventSource: a PENDING partner source in this account. */
     addPartnerSource: (name: string, hiddenForLists = 0) => {
       sources.set(name, {

@@ -19,6 +19,7 @@ export const settings: ProvisionSettings = {
   awsAccount: ACCOUNT,
   region: REGION,
   clientId: CLIENT_ID,
+  managedBy: 'bigcommerce-webhooks-test',
   queueArn: QUEUE_ARN,
   deadLetterQueueArn: DLQ_ARN,
   ruleName: 'bigcommerce-webhooks-test',

@@ -83,7 +83,8 @@ const graphqlCases = (
 
 const AWS_CALLS: { call: string; step: Step }[] = [
   { call: 'ListEventSources', step: 'source' },
-  { call: 'DescribeEventBus', step: 'bus' },
+  // The ownership step reads the bus first, before the bus step does.
+  { call: 'DescribeEventBus', step: 'ownership' },
   { call: 'CreateEventBus', step: 'bus' },
   { call: 'DescribeRule', step: 'rule' },
   { call: 'PutRule', step: 'rule' },

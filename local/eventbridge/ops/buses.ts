@@ -6,18 +6,27 @@ import { z } from 'zod';
 import { busArn, busNameOf, DEFAULT_BUS } from '../arns.js';
 import { AwsError, invalid, notFound } from '../errors.js';
 import type { Operation } from './context.js';
-import { BusNameSchema, BusRefSchema, epochSeconds, PARTNER_SOURCE_NAME, parseInput } from './input.js';
+import {
+  BusNameSchema,
+  BusRefSchema,
+  epochSeconds,
+  PARTNER_SOURCE_NAME,
+  parseInput,
+  TagsSchema,
+  tagMapOf,
+} from './input.js';
 import { expiryFromNow } from './sources.js';
 
 const CreateEventBusInput = z.object({
   Name: BusNameSchema,
   EventSourceName: z.string().min(1).max(256).optional(),
   Description: z.string().max(512).optional(),
+  Tags: TagsSchema.optional(),
 });
 
 /** CreateEventBus: a custom bus, or a partner bus whose Name and EventSourceName equal a partner source's name. */
 export const createEventBus: Operation = (input, { state }) => {
-  const { Name, EventSourceName, Description } = parseInput(CreateEventBusInput, input);
+  const { Name, EventSourceName, Description, Tags } = parseInput(CreateEventBusInput, input);
   if (EventSourceName === undefined) {
     if (Name.startsWith('aws.')) throw invalid("EventBus name starting with 'aws.' is not valid.");
     if (Name.includes('/'))
@@ -44,6 +53,7 @@ export const createEventBus: Operation = (input, { state }) => {
     arn,
     creationTime: now,
     lastModifiedTime: now,
+    tags: tagMapOf(Tags),
     ...(EventSourceName === undefined ? {} : { eventSourceName: EventSourceName }),
     ...(Description === undefined ? {} : { description: Description }),
   });

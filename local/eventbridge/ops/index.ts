@@ -10,6 +10,7 @@ import {
   describeEventSource,
   listEventSources,
 } from './sources.js';
+import { listTagsForResource, tagResource, untagResource } from './tags.js';
 import { listTargetsByRule, putTargets, removeTargets } from './targets.js';
 
 export type { Operation, OperationContext } from './context.js';
@@ -32,4 +33,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   RemoveTargets: removeTargets,
   PutPartnerEvents: putPartnerEvents,
   PutEvents: putEvents,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
 };

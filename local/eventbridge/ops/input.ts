@@ -29,6 +29,24 @@ export const RuleNameSchema = z
   .regex(/^[.\-_A-Za-z0-9]+$/, 'not a valid rule name');
 /** A 12-digit AWS account id. */
 export const AccountSchema = z.string().regex(/^\d{12}$/, 'not a 12-digit account id');
+/** Tags as the API takes them: at most 50, keys 1-128 and values 0-256 characters, keys not `aws:`. */
+export const TagsSchema = z
+  .array(
+    z.object({
+      Key: z
+        .string()
+        .min(1)
+        .max(128)
+        .refine((key) => !key.toLowerCase().startsWith('aws:'), 'tag keys starting with aws: are reserved'),
+      Value: z.string().max(256),
+    }),
+  )
+  .max(50);
+
+/** A tag list as a map by key (a later duplicate key wins, as AWS does). */
+export const tagMapOf = (tags: z.infer<typeof TagsSchema> | undefined): Map<string, string> =>
+  new Map((tags ?? []).map((tag) => [tag.Key, tag.Value]));
+
 /** ListX paging: Limit 1-100 and an opaque NextToken. */
 export const PagingSchema = z.object({
   NextToken: z.string().optional(),

@@ -9,7 +9,15 @@ import type { EventPattern } from '../pattern.js';
 import { InvalidEventPatternError, parseEventPattern } from '../pattern-validate.js';
 import type { Rule } from '../state.js';
 import type { Operation } from './context.js';
-import { BusRefSchema, PagingSchema, paginate, parseInput, RuleNameSchema } from './input.js';
+import {
+  BusRefSchema,
+  PagingSchema,
+  paginate,
+  parseInput,
+  RuleNameSchema,
+  TagsSchema,
+  tagMapOf,
+} from './input.js';
 
 const PutRuleInput = z.object({
   Name: RuleNameSchema,
@@ -19,6 +27,7 @@ const PutRuleInput = z.object({
   State: z.enum(['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS']).optional(),
   Description: z.string().max(512).optional(),
   RoleArn: z.string().max(1600).optional(),
+  Tags: TagsSchema.optional(),
 });
 
 const RuleRefInput = z.object({ Name: RuleNameSchema, EventBusName: BusRefSchema });
@@ -46,12 +55,15 @@ export const putRule: Operation = (input, { state }) => {
   }
   const pattern = request.EventPattern === undefined ? undefined : parsePattern(request.EventPattern);
   const arn = ruleArn(state.place, busName, request.Name);
+  const existing = rules.get(request.Name);
   rules.set(request.Name, {
     name: request.Name,
     arn,
     busName,
     state: request.State ?? 'ENABLED',
-    targets: rules.get(request.Name)?.targets ?? new Map(),
+    targets: existing?.targets ?? new Map(),
+    // AWS ignores PutRule's Tags on an existing rule: TagResource changes them.
+    tags: existing?.tags ?? tagMapOf(request.Tags),
     ...(pattern === undefined ? {} : { pattern, eventPattern: request.EventPattern }),
     ...(request.ScheduleExpression === undefined ? {} : { scheduleExpression: request.ScheduleExpression }),
     ...(request.Description === undefined ? {} : { description: request.Description }),
