@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Dedupe } from '../../shared/dedupe/port.js';
-import { keyed, logger } from '../../shared/logger.js';
+import { type KeyedLogger, keyed, logger } from '../../shared/logger.js';
 import { processBatch } from './batch.js';
 import { createRecordProcessor } from './consume.js';
 import type { HandlerRegistry } from './handlers/types.js';
@@ -13,6 +13,8 @@ export interface ConsumeHandlerDeps {
   dedupe: Dedupe & { useLambdaContext?(context: Context): void };
   /** How many records of a batch are processed at once (default 10). */
   concurrency?: number;
+  /** Where records' lines go (default: the service's Powertools logger, which also gets the Lambda context). */
+  recordLogger?: KeyedLogger;
 }
 
 /**
@@ -21,8 +23,13 @@ export interface ConsumeHandlerDeps {
  * acknowledged by mistake.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
-export const createConsumeHandler = ({ handlers, dedupe, concurrency = 10 }: ConsumeHandlerDeps) => {
-  const processRecord = createRecordProcessor({ handlers, logger: keyed(logger), dedupe });
+export const createConsumeHandler = ({
+  handlers,
+  dedupe,
+  concurrency = 10,
+  recordLogger = keyed(logger),
+}: ConsumeHandlerDeps) => {
+  const processRecord = createRecordProcessor({ handlers, logger: recordLogger, dedupe });
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     dedupe.useLambdaContext?.(context);
     return processBatch(event.Records, processRecord, concurrency);

@@ -6,12 +6,21 @@ import { parseEventSourceArn } from '../../shared/provisioning/names.js';
 import { covers } from '../../shared/provisioning/scopes.js';
 import type { SandboxState, SandboxWebhook } from './state.js';
 
-/** What to fire: a store event of `scope`, with documented sample data around `id`, or with `data` as given. */
+/**
+ * What to fire: a store event of `scope`, with documented sample data around `id`, or with `data` as given.
+ * The other fields override what the sandbox would put in the payload, to fire what BigCommerce might.
+ */
 export interface FireRequest {
   storeHash: string;
   scope: string;
   id?: number;
   data?: unknown;
+  /** `created_at` (Unix seconds); firing the same request with it again sends the same event again. */
+  createdAt?: number;
+  /** `hash` as given, e.g. the same for two events (BigCommerce documents it as a SHA-1 of `data`). */
+  hash?: string;
+  /** `producer` as given instead of `stores/{storeHash}`: an event on this store's sources claiming another. */
+  producer?: string;
 }
 
 /** One partner event the sandbox put on an event source. */
@@ -82,11 +91,16 @@ export const fireEvent = async (
   if (request.scope.includes('*') && !request.scope.startsWith('store/channel/*/')) {
     throw new FireRequestError('fire a concrete scope such as store/product/updated, not a wildcard');
   }
-  const payload = samplePayload({
-    scope: request.scope,
-    data: dataFor(request),
-    storeHash: request.storeHash,
-  });
+  const payload = {
+    ...samplePayload({
+      scope: request.scope,
+      data: dataFor(request),
+      storeHash: request.storeHash,
+      createdAt: request.createdAt,
+    }),
+    ...(request.hash !== undefined && { hash: request.hash }),
+    ...(request.producer !== undefined && { producer: request.producer }),
+  };
   const webhooks = state.webhooks.filter(
     (hook: SandboxWebhook) =>
       hook.storeHash === request.storeHash && hook.isActive && scopeMatches(hook.scope, request.scope),
