@@ -3,6 +3,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createDynamoDbHttp, type DynamoDbHttp } from '../shared/aws/dynamodb-http.js';
 import { dedupeTableInput } from '../shared/dedupe/table.js';
+import { storesTableInput } from '../shared/provisioning/stores-table.js';
 import { HOST, REGION } from './stack-config.js';
 
 /** An in-memory DynamoDB (dynalite) over HTTP, and the two clients the project uses pointed at it. */
@@ -15,6 +16,8 @@ export interface LocalDynamo {
   http: DynamoDbHttp;
   /** Creates a dedupe table with the layout serverless.yml declares. */
   createDedupeTable(name: string): Promise<string>;
+  /** Creates a stores table (provision's store leases) with the layout serverless.yml declares. */
+  createStoresTable(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -35,6 +38,10 @@ export const startDynamo = async (port = 0): Promise<LocalDynamo> => {
     http,
     async createDedupeTable(name) {
       await client.send(new CreateTableCommand(dedupeTableInput(name)));
+      return name;
+    },
+    async createStoresTable(name) {
+      await client.send(new CreateTableCommand(storesTableInput(name)));
       return name;
     },
     async stop() {

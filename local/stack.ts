@@ -13,17 +13,24 @@ import { type LocalQueues, startQueues } from './queues.js';
 import { partnerEventPublisher } from './sandbox/fire.js';
 import { partnerSourceHook } from './sandbox/partner-source-hook.js';
 import { type Sandbox, startSandbox } from './sandbox/server.js';
+import {
+  SANDBOX_ACCOUNTS,
+  SANDBOX_CLIENT_ID,
+  SANDBOX_STORE_HASHES,
+  SANDBOX_TOKEN,
+} from './sandbox/stores.js';
 import { lambdaInvoker, type ServerlessOffline, startServerlessOffline } from './serverless-offline.js';
 import { ACCOUNT_ID, CONSUME_FUNCTION, PORTS, REGION, SERVICE, STAGE } from './stack-config.js';
 
-/** The sandbox store the stack serves, and the API account that may call it (local values, not secrets). */
+/** The first sandbox store, and the API account that may call it (local values, not secrets). */
 export const SANDBOX_STORE = {
-  storeHash: 'k7q2m9x4p1',
-  token: 'sandbox-access-token',
-  clientId: 'sandbox-client-id',
+  storeHash: SANDBOX_STORE_HASHES[0],
+  token: SANDBOX_TOKEN,
+  clientId: SANDBOX_CLIENT_ID,
 } as const;
 
 export const DEDUPE_TABLE = `${SERVICE}-${STAGE}-dedupe`;
+export const STORES_TABLE = `${SERVICE}-${STAGE}-stores`;
 
 export interface StackOptions {
   /** Ports of each part; 0 picks a free one (tests). Defaults: the documented ones. */
@@ -84,6 +91,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     const dynamo = await startDynamo(port('dynamodb', 4567));
     stops.push(dynamo.stop);
     await dynamo.createDedupeTable(DEDUPE_TABLE);
+    await dynamo.createStoresTable(STORES_TABLE);
     const eventBridge = await startEventBridgeEmulator({
       port: port('eventBridge', PORTS.eventBridge),
       account: ACCOUNT_ID,
@@ -100,7 +108,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     stops.push(async () => partnerClient.destroy());
     const sandbox = await startSandbox({
       port: port('sandbox', PORTS.sandbox),
-      accounts: [SANDBOX_STORE],
+      accounts: SANDBOX_ACCOUNTS,
       onEventSourceCreated: partnerSourceHook(partnerClient),
       publishPartnerEvents: partnerEventPublisher(partnerClient),
     });
@@ -118,6 +126,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       BIGCOMMERCE_CLIENT_ID: SANDBOX_STORE.clientId,
       BIGCOMMERCE_ACCESS_TOKEN: SANDBOX_STORE.token,
       DEDUPE_TABLE_NAME: DEDUPE_TABLE,
+      STORES_TABLE_NAME: STORES_TABLE,
     };
 
     let offline: ServerlessOffline | undefined;

@@ -30,7 +30,8 @@ const positiveInt = (fallback: number) =>
  *   "BIGCOMMERCE_CLIENT_ID": "4yk6pb824t53hirbuz5akdr652lpjb2",
  *   "BIGCOMMERCE_TOKEN_PARAMETER": "/bigcommerce-webhooks/dev/stores/{storeHash}/access-token",
  *   "WEBHOOK_QUEUE_NAME": "bigcommerce-webhooks-dev-events",
- *   "WEBHOOK_DLQ_NAME": "bigcommerce-webhooks-dev-events-dlq"
+ *   "WEBHOOK_DLQ_NAME": "bigcommerce-webhooks-dev-events-dlq",
+ *   "STORES_TABLE_NAME": "bigcommerce-webhooks-dev-stores"
  * }
  */
 export const ProvisionEnvSchema = z
@@ -60,6 +61,8 @@ export const ProvisionEnvSchema = z
     PROVISION_MAX_BODY_BYTES: positiveInt(16_384),
     /** How long to wait for a new partner event source to become visible to EventBridge. */
     EVENT_SOURCE_WAIT_MS: positiveInt(15_000),
+    /** The stores table: each store's operation lease (one changing run per store at a time). */
+    STORES_TABLE_NAME: z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name')),
     /**
      * The account id, only for runtimes that give it neither in the invoked function ARN nor in the API
      * Gateway request context (serverless offline); Lambda and API Gateway always do.

@@ -1,9 +1,11 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ssmTokenProvider, staticTokenProvider, type TokenProvider } from '../../shared/aws/ssm.js';
 import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
 import type { ProvisionConfig } from '../../shared/config.js';
 import type { KeyedLogger } from '../../shared/logger.js';
+import { dynamoStoreLeases } from '../../shared/provisioning/stores-table.js';
 import type { HandlerRegistry } from '../consume/handlers/types.js';
 import { invokedFunctionOf, type ProvisionApi } from './api.js';
 import { defaultScopes, unhandledScopes } from './scopes.js';
@@ -19,7 +21,8 @@ const tokenProviderOf = (config: ProvisionConfig): TokenProvider => {
 
 /**
  * Builds the API's dependencies from the configuration. SDK clients use their default configuration, so
- * `AWS_ENDPOINT_URL_EVENTBRIDGE` / `AWS_ENDPOINT_URL_SSM` point them at emulators without code branches.
+ * `AWS_ENDPOINT_URL_EVENTBRIDGE` / `AWS_ENDPOINT_URL_SSM` / `AWS_ENDPOINT_URL_DYNAMODB` point them at
+ * emulators without code branches.
  */
 export const createProvisionApiDeps = (
   config: ProvisionConfig,
@@ -63,6 +66,7 @@ export const createProvisionApiDeps = (
         }),
       };
     },
+    leases: dynamoStoreLeases(new DynamoDBClient({}), config.STORES_TABLE_NAME),
     defaultScopes: defaultScopes(handlers),
     unhandled: (scopes) => unhandledScopes(scopes, handlers),
     eventSourceNamePrefix: config.EVENT_SOURCE_NAME_PREFIX,

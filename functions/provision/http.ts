@@ -8,6 +8,7 @@ import {
   TransientError,
 } from '../../shared/errors.js';
 import { ProvisionError } from '../../shared/provisioning/errors.js';
+import { OperationInProgressError } from '../../shared/provisioning/lease.js';
 
 /** A response the adapter returns early (bad body, unknown route), carried as an exception. */
 export class HttpError extends Error {
@@ -52,14 +53,53 @@ export const parseBody = <S extends z.ZodType>(
   return validate(schema, value, 'body');
 };
 
-/** Validates `value` with `schema`; a 400 {@link HttpError} lists every bad field. */
+/** Edit distance between two short strings (insertions, deletions, substitutions). */
+const distance = (a: string, b: string) => {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+};
+
+/** The known key an unknown one was probably meant to be: same letters in another case, or a close typo. */
+export const closestKey = (key: string, known: readonly string[]): string | undefined =>
+  known.find((candidate) => candidate.toLowerCase() === key.toLowerCase()) ??
+  known
+    .map((candidate) => ({ candidate, far: distance(key.toLowerCase(), candidate.toLowerCase()) }))
+    .filter(({ far }) => far <= 2)
+    .sort((a, b) => a.far - b.far)[0]?.candidate;
+
+const knownKeysOf = (schema: z.ZodType): string[] =>
+  'shape' in schema && typeof schema.shape === 'object' && schema.shape !== null
+    ? Object.keys(schema.shape)
+    : [];
+
+/**
+ * Validates `value` with `schema`; a 400 {@link HttpError} lists every bad field, and names each unknown
+ * key of a strict object with the known key it was probably meant to be.
+ */
 export const validate = <S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : where,
-    message: issue.message,
-  }));
+  const known = knownKeysOf(schema);
+  const issues = result.error.issues.flatMap((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join('.') : where;
+    if (issue.code !== 'unrecognized_keys') return [{ field, message: issue.message }];
+    return issue.keys.map((key) => {
+      const near = issue.path.length === 0 ? closestKey(key, known) : undefined;
+      const message = `unknown ${where === 'body' ? 'field' : 'parameter'} ${key}${near ? `; did you mean ${near}?` : ''}`;
+      return { field: key, message };
+    });
+  });
   throw new HttpError(
     400,
     'InvalidRequest',
@@ -87,10 +127,11 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
   const step = error instanceof ProvisionError ? error.step : undefined;
   const cause = error instanceof ProvisionError ? error.cause : error;
   const statusCode = statusFor(cause);
-  const retryAfter =
-    cause instanceof TransientError
-      ? String(Math.max(1, Math.ceil((cause.retryAfterMs ?? 5_000) / 1000)))
-      : undefined;
+  // A transient failure, or a store busy with another run: calling again later is the fix.
+  const retryable = cause instanceof TransientError || cause instanceof OperationInProgressError;
+  const retryAfter = retryable
+    ? String(Math.max(1, Math.ceil((cause.retryAfterMs ?? 5_000) / 1000)))
+    : undefined;
   return json(
     statusCode,
     {
@@ -98,7 +139,7 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
         ...(step && { step }),
         type: cause instanceof Error ? cause.name : 'Error',
         message: messageOf(cause),
-        retryable: cause instanceof TransientError,
+        retryable,
       },
       entries: error instanceof ProvisionError ? error.entries : [],
     },

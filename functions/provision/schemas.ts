@@ -47,18 +47,36 @@ export const ProvisionRequestSchema = z
   .strict();
 export type ProvisionRequestBody = z.infer<typeof ProvisionRequestSchema>;
 
-/** Query string of `GET` and `DELETE /provision/{storeHash}`. */
-export const StoreQuerySchema = z.object({
-  eventSourceName: EventSourceNameSchema.optional(),
-  /** For `GET`: the scopes the store was provisioned with, comma-separated; default the handler registry. */
-  scopes: z
-    .string()
-    .max(MAX_SCOPES * (MAX_SCOPE_LENGTH + 1), 'too many scopes')
-    .transform((list) => list.split(',').filter((scope) => scope !== ''))
-    .pipe(z.array(ScopeSchema).min(1, 'at least one scope').max(MAX_SCOPES, `at most ${MAX_SCOPES} scopes`))
-    .optional(),
-  dryRun: z
-    .enum(['true', 'false'])
-    .optional()
-    .transform((value) => value === 'true'),
-});
+const QueryScopesSchema = z
+  .string()
+  .max(MAX_SCOPES * (MAX_SCOPE_LENGTH + 1), 'too many scopes')
+  .transform((list) => list.split(',').filter((scope) => scope !== ''))
+  .pipe(z.array(ScopeSchema).min(1, 'at least one scope').max(MAX_SCOPES, `at most ${MAX_SCOPES} scopes`));
+
+const QueryBooleanSchema = z
+  .enum(['true', 'false'], { error: 'expected true or false' })
+  .optional()
+  .transform((value) => value === 'true');
+
+/**
+ * Query string of `GET /provision/{storeHash}`. Unknown keys are refused like unknown body fields: a typo
+ * must never change what a request does.
+ */
+export const StatusQuerySchema = z
+  .object({
+    eventSourceName: EventSourceNameSchema.optional(),
+    /** The scopes the store was provisioned with, comma-separated; default the handler registry. */
+    scopes: QueryScopesSchema.optional(),
+  })
+  .strict();
+
+/** Query string of `DELETE /provision/{storeHash}`; unknown keys are refused (`?dryrun=true` is not a dry run). */
+export const TeardownQuerySchema = z
+  .object({
+    eventSourceName: EventSourceNameSchema.optional(),
+    dryRun: QueryBooleanSchema,
+  })
+  .strict();
+
+/** Query string of `POST /provision`: everything is in the body, so any key is refused. */
+export const NoQuerySchema = z.object({}).strict();

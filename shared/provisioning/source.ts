@@ -42,6 +42,10 @@ export const findSource = async (
   return live[0] ?? matches[0];
 };
 
+/** What recovers from a name BigCommerce keeps for a source that is gone: only another name does. */
+const nameTaken = (eventSourceName: string) =>
+  `BigCommerce keeps the name of a source it deleted, so only another name recovers: POST with another eventSourceName (e.g. ${eventSourceName}-2), then pass the same ?eventSourceName= to GET and DELETE`;
+
 const waitUntilVisible = async (
   deps: SourceDeps,
   eventSourceName: string,
@@ -52,11 +56,24 @@ const waitUntilVisible = async (
   let waited = 0;
   for (let attempt = 0; ; attempt += 1) {
     const found = await findSource(deps.eventBridge, eventSourceName, fullName);
+    if (found?.state === 'DELETED') {
+      throw new ConflictError(
+        `BigCommerce deleted event source ${found.name}; ${nameTaken(eventSourceName)}`,
+      );
+    }
     if (found) return found;
     const pause = backoffDelay(attempt, WAIT_POLICY);
     if (waited + pause > waitMs) {
+      if (!fullName) {
+        // BigCommerce answered AlreadyExistsError, yet after the whole wait this account and region list no
+        // source of that name: BigCommerce holds a name whose source is gone (it deleted it, and its bus
+        // was torn down). Waiting more cannot help.
+        throw new ConflictError(
+          `BigCommerce says an event source named ${eventSourceName} exists, but this AWS account and region list none after ${waitMs} ms; ${nameTaken(eventSourceName)}`,
+        );
+      }
       throw new TransientError(
-        `BigCommerce created event source ${fullName ?? eventSourceName} but EventBridge does not show it yet; run again`,
+        `BigCommerce created event source ${fullName} but EventBridge does not show it yet; run again`,
       );
     }
     await sleep(pause);
@@ -93,7 +110,7 @@ export const reconcileSource = async (
   }
   if (existing?.state === 'DELETED') {
     throw new ConflictError(
-      `BigCommerce deleted event source ${existing.name}; DELETE /provision/{storeHash} removes its bus, then provision again`,
+      `BigCommerce deleted event source ${existing.name}; DELETE /provision/{storeHash} removes its bus and webhooks, then ${nameTaken(eventSourceName)}`,
     );
   }
   if (existing) return { entry: entryOf(eventSourceName, 'unchanged', existing), source: existing };

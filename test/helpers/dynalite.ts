@@ -1,8 +1,9 @@
 import { type LocalDynamo as Dynamo, startDynamo } from '../../local/dynamo.js';
 
 /** The offline stack's dynalite, where a table name is optional: each call then makes a fresh table. */
-export interface LocalDynamo extends Omit<Dynamo, 'createDedupeTable'> {
+export interface LocalDynamo extends Omit<Dynamo, 'createDedupeTable' | 'createStoresTable'> {
   createDedupeTable(name?: string): Promise<string>;
+  createStoresTable(name?: string): Promise<string>;
 }
 
 let tables = 0;
@@ -15,6 +16,10 @@ export const startDynalite = async (): Promise<LocalDynamo> => {
     createDedupeTable(name?: string) {
       tables += 1;
       return dynamo.createDedupeTable(name ?? `dedupe-test-${tables}`);
+    },
+    createStoresTable(name?: string) {
+      tables += 1;
+      return dynamo.createStoresTable(name ?? `stores-test-${tables}`);
     },
   };
 };

@@ -4,6 +4,7 @@ import { createProvisionApi } from '../../functions/provision/api.js';
 import { defaultScopes, unhandledScopes } from '../../functions/provision/scopes.js';
 import { fakeContext } from '../helpers/context.js';
 import { loadEvent } from '../helpers/load-event.js';
+import { memoryLeases } from '../helpers/memory-leases.js';
 import { settings } from '../helpers/provision-harness.js';
 import type { Chain } from './chain.js';
 
@@ -25,12 +26,13 @@ export const provisionApiOf = (chain: Chain) => {
   const errors: unknown[] = [];
   const api = createProvisionApi({
     deps: chain.deps,
+    leases: memoryLeases().leases,
     settingsFor: () => settings,
     defaultScopes: defaultScopes(handlers),
     unhandled: (scopes) => unhandledScopes(scopes, handlers),
     eventSourceNamePrefix: 'bigcommerce-webhooks-test',
     maxBodyBytes: MAX_BODY_BYTES,
-    logger: { error: (_message, ...extra) => void errors.push(...extra) },
+    logger: { error: (_message, ...extra) => void errors.push(...extra), warn: () => undefined },
   });
   const send = async (event: APIGatewayProxyEventV2): Promise<ApiResponse> => {
     const response = await api(event, fakeContext('bigcommerce-webhooks-test-provision'));

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ProvisionError } from '../../shared/provisioning/errors.js';
 import { provision } from '../../shared/provisioning/provision.js';
 import { fakeContext } from '../helpers/context.js';
+import { type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
 import { loadEvent } from '../helpers/load-event.js';
 import { CLIENT_ID, DLQ_ARN, QUEUE_ARN, settings } from '../helpers/provision-harness.js';
 import { type Chain, startChain } from './chain.js';
@@ -42,6 +43,7 @@ const captureOutput = async <T>(work: () => Promise<T>) => {
 
 describe('Secrets: the BigCommerce access token is never echoed', () => {
   let chain: Chain;
+  let dynamo: LocalDynamo;
   let handler: Handler;
 
   const invoke = async (name: string) => {
@@ -60,11 +62,15 @@ describe('Secrets: the BigCommerce access token is never echoed', () => {
     vi.stubEnv('WEBHOOK_DLQ_NAME', DLQ_ARN.split(':').at(-1) ?? '');
     vi.stubEnv('EVENT_SOURCE_NAME_PREFIX', 'bigcommerce-webhooks-test');
     vi.stubEnv('RULE_NAME', settings.ruleName);
+    dynamo = await startDynalite();
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+    vi.stubEnv('STORES_TABLE_NAME', await dynamo.createStoresTable());
     ({ handler } = (await import('../../functions/provision/handler.js')) as unknown as { handler: Handler });
   });
 
   afterAll(async () => {
     vi.unstubAllEnvs();
+    await dynamo.stop();
     await chain.close();
   });
 

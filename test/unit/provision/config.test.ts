@@ -8,6 +8,7 @@ const base = {
   BIGCOMMERCE_TOKEN_PARAMETER: '/bigcommerce-webhooks/dev/stores/{storeHash}/access-token',
   WEBHOOK_QUEUE_NAME: 'bigcommerce-webhooks-dev-events',
   WEBHOOK_DLQ_NAME: 'bigcommerce-webhooks-dev-events-dlq',
+  STORES_TABLE_NAME: 'bigcommerce-webhooks-dev-stores',
 };
 
 describe('Config: provision', () => {

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeContext } from '../../helpers/context.js';
+import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
 import { loadEvent } from '../../helpers/load-event.js';
 import {
   CLIENT_ID,
@@ -23,6 +24,7 @@ const MAX_BODY_BYTES = 1_024;
 
 describe('Function: provision (HTTP adapter)', () => {
   let h: ProvisionHarness;
+  let dynamo: LocalDynamo;
   let handler: Handler;
 
   const invoke = async (event: APIGatewayProxyEventV2) => {
@@ -55,6 +57,9 @@ describe('Function: provision (HTTP adapter)', () => {
     vi.stubEnv('WEBHOOK_DLQ_NAME', DLQ_ARN.split(':').at(-1) ?? '');
     vi.stubEnv('EVENT_SOURCE_NAME_PREFIX', 'bigcommerce-webhooks-test');
     vi.stubEnv('RULE_NAME', settings.ruleName);
+    dynamo = await startDynalite();
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+    vi.stubEnv('STORES_TABLE_NAME', await dynamo.createStoresTable());
     vi.stubEnv('PROVISION_MAX_BODY_BYTES', String(MAX_BODY_BYTES));
     ({ handler } = (await import('../../../functions/provision/handler.js')) as unknown as {
       handler: Handler;
@@ -67,6 +72,7 @@ describe('Function: provision (HTTP adapter)', () => {
 
   afterAll(async () => {
     vi.unstubAllEnvs();
+    await dynamo.stop();
     await h.close();
   });
 
@@ -155,15 +161,15 @@ describe('Function: provision (HTTP adapter)', () => {
     // Assess
     expect(response.status).toBe(400);
     expect(response.body.error?.issues?.map((issue) => issue.field).sort()).toEqual([
-      'body',
+      'accessToken',
       'scopes.0',
       'storeHash',
     ]);
     expect(response.body.error?.issues?.find((issue) => issue.field === 'scopes.0')?.message).toMatch(
       /needs a concrete channel id.*store\/channel\/1\/cart\/created/,
     );
-    expect(response.body.error?.issues?.find((issue) => issue.field === 'body')?.message).toMatch(
-      /accessToken/,
+    expect(response.body.error?.issues?.find((issue) => issue.field === 'accessToken')?.message).toBe(
+      'unknown field accessToken',
     );
   });
 

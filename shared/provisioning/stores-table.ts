@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { classifyAwsError, isAwsError } from '../aws/errors.js';
+import { MAX_RETRY_AFTER_MS, OperationInProgressError, type StoreLeases } from './lease.js';
+
+/**
+ * The stores table: one item per store, keyed by its hash. Today it holds each store's operation lease;
+ * the store registry (desired state, last result) is to live on the same items. serverless.yml declares it
+ * (`StoresTable`); {@link storesTableInput} creates it in a local DynamoDB (dynalite).
+ */
+export const STORES_ATTRIBUTES = {
+  key: 'storeHash',
+  owner: 'leaseOwner',
+  expiresAt: 'leaseExpiresAt',
+} as const;
+
+const A = STORES_ATTRIBUTES;
+
+/** The CreateTable input for a stores table named `tableName`. */
+export const storesTableInput = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [{ AttributeName: A.key, AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: A.key, KeyType: 'HASH' }],
+});
+
+/**
+ * {@link StoreLeases} on the stores table: a conditional UpdateItem takes the lease when no run holds it or
+ * its holder's expiry (epoch ms) has passed; release removes it only if this run still holds it. Each
+ * acquire writes a random owner id, so an SDK retry of a write whose answer was lost finds its own lease
+ * instead of refusing itself.
+ * IAM: dynamodb:UpdateItem, dynamodb:GetItem on the stores table.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+ */
+export const dynamoStoreLeases = (
+  client: DynamoDBClient,
+  tableName: string,
+  now: () => number = Date.now,
+): StoreLeases => {
+  const documents = DynamoDBDocumentClient.from(client);
+  const holderOf = async (storeHash: string, error: unknown) => {
+    const item =
+      (error as { Item?: Record<string, unknown> }).Item ??
+      (
+        await documents.send(
+          new GetCommand({ TableName: tableName, Key: { [A.key]: storeHash }, ConsistentRead: true }),
+        )
+      ).Item;
+    return { owner: item?.[A.owner], expiresAt: Number(item?.[A.expiresAt] ?? 0) };
+  };
+  return {
+    async acquire(storeHash, expiresAt) {
+      const me = randomUUID();
+      const at = now();
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { [A.key]: storeHash },
+            UpdateExpression: 'SET #owner = :me, #expires = :expires',
+            ConditionExpression: 'attribute_not_exists(#owner) OR #expires < :now',
+            ExpressionAttributeNames: { '#owner': A.owner, '#expires': A.expiresAt },
+            ExpressionAttributeValues: { ':me': me, ':expires': expiresAt, ':now': at },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+      } catch (error) {
+        if (!isAwsError(error, 'ConditionalCheckFailedException'))
+          throw classifyAwsError(error, 'UpdateItem');
+        const holder = await holderOf(storeHash, error);
+        if (holder.owner !== me) {
+          const wait = Math.min(Math.max(holder.expiresAt - at, 1_000), MAX_RETRY_AFTER_MS);
+          throw new OperationInProgressError(storeHash, wait);
+        }
+      }
+      return {
+        async release() {
+          try {
+            await documents.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: { [A.key]: storeHash },
+                UpdateExpression: 'REMOVE #owner, #expires',
+                ConditionExpression: '#owner = :me',
+                ExpressionAttributeNames: { '#owner': A.owner, '#expires': A.expiresAt },
+                ExpressionAttributeValues: { ':me': me },
+              }),
+            );
+          } catch (error) {
+            // Expired and taken by another run: it is theirs now.
+            if (isAwsError(error, 'ConditionalCheckFailedException')) return;
+            throw classifyAwsError(error, 'UpdateItem');
+          }
+        },
+      };
+    },
+  };
+};
