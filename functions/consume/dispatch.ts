@@ -23,13 +23,18 @@ export const dispatchOnce = async (
   dedupe: Dedupe,
   log: () => LogSink,
 ): Promise<'ran' | 'duplicate'> => {
-  let handlerError: unknown;
+  // A flag, not the error's identity: a handler may throw `undefined`, and the dedupe port may wrap what
+  // it threw (Powertools wraps every non-Error) before it reaches the catch below.
+  let handlerFailed = false;
   const handle = async () => {
     try {
       await route.handle(event, context);
     } catch (error) {
-      handlerError = error;
-      log().error('handler failed; the record will be retried', { handler: route.pattern, error });
+      handlerFailed = true;
+      log().error('handler failed; the record will be retried', {
+        handler: route.pattern,
+        error: error instanceof Error ? error : { name: 'NonErrorThrown', message: describeThrown(error) },
+      });
       throw error;
     }
   };
@@ -45,9 +50,21 @@ export const dispatchOnce = async (
   } catch (error) {
     if (error instanceof EventInProgressError) {
       log().warn('duplicate event in progress in another invocation; the record will be retried');
-    } else if (error !== handlerError) {
+    } else if (!handlerFailed) {
       log().error('dedupe store failed; the record will be retried', { error });
     }
     throw error;
   }
+};
+
+/** A thrown value that is not an Error, as a log line can show it (`undefined` and objects included). */
+const describeThrown = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return `${typeof value}: ${text.slice(0, 500)}`;
 };

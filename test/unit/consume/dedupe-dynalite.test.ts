@@ -5,6 +5,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecordProcessor } from '../../../functions/consume/consume.js';
 import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
 import { createConsumeHandler } from '../../../functions/consume/lambda.js';
 import { createDynamoDbHttp } from '../../../shared/aws/dynamodb-http.js';
@@ -12,6 +13,7 @@ import { createIdempotentDedupe } from '../../../shared/dedupe/idempotency.js';
 import type { Delivery, EventKey } from '../../../shared/dedupe/port.js';
 import { fakeContext } from '../../helpers/context.js';
 import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
+import { createFakeLogger } from '../../helpers/fake-logger.js';
 import { loadEvent } from '../../helpers/load-event.js';
 import { recordFor } from '../../helpers/records.js';
 
@@ -273,6 +275,42 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
     expect(outcome).toEqual({ status: 'ran' });
     expect(ran).toBe(1);
     expect(calls).toBeGreaterThanOrEqual(3); // the late put, its retry, the completion
+  });
+});
+
+describe('Dedupe on DynamoDB (dynalite): a handler that throws something other than an Error', () => {
+  it.each([
+    ['undefined', undefined],
+    ['an object', { code: 'E_DOWNSTREAM' }],
+    ['a string', 'downstream down'],
+  ])('logs a handler throwing %s once, as the handler failing, and fails the record', async (_, thrown) => {
+    // Prepare: Powertools wraps every non-Error the work throws before the consumer sees it again.
+    const tableName = await dynamo.createDedupeTable();
+    const dedupe = createIdempotentDedupe({ dynamo: dynamo.http, tableName, windowSeconds: 3600 });
+    dedupe.useLambdaContext(fakeContext());
+    const { logger, lines } = createFakeLogger();
+    const process = createRecordProcessor({
+      handlers: {
+        'store/order/created': () => {
+          throw thrown;
+        },
+      },
+      logger,
+      dedupe,
+    });
+
+    // Act
+    const outcome = await process(order(5)).then(
+      () => 'acknowledged',
+      () => 'failed',
+    );
+
+    // Assess
+    expect(outcome).toBe('failed');
+    expect(lines.map((line) => [line.level, line.message])).toEqual([
+      ['error', 'handler failed; the record will be retried'],
+    ]);
+    expect(lines[0]?.extra).toMatchObject({ handler: 'store/order/created' });
   });
 });
 
