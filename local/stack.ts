@@ -40,6 +40,8 @@ export interface StackOptions {
    * provision routes) or a function called in this process (tests).
    */
   consume: 'serverless-offline' | InvokeBatch;
+  /** More variables for the functions (e.g. a shorter EVENT_SOURCE_WAIT_MS in tests). */
+  functionEnv?: Record<string, string>;
   /** Local retries: failed records come back after this many seconds (default 2). */
   visibilityTimeoutSeconds?: number;
   onBatch?: (report: BatchReport) => void;
@@ -127,6 +129,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       BIGCOMMERCE_ACCESS_TOKEN: SANDBOX_STORE.token,
       DEDUPE_TABLE_NAME: DEDUPE_TABLE,
       STORES_TABLE_NAME: STORES_TABLE,
+      ...options.functionEnv,
     };
 
     let offline: ServerlessOffline | undefined;

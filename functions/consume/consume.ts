@@ -5,7 +5,7 @@ import {
 } from '../../shared/bigcommerce/envelope.js';
 import { type CatalogScope, resolveScope } from '../../shared/bigcommerce/scopes/index.js';
 import { dataValidatorOf, EventBridgeEventValidator } from '../../shared/bigcommerce/validate.js';
-import type { Dedupe } from '../../shared/dedupe/port.js';
+import { type Dedupe, eventKeyOf } from '../../shared/dedupe/port.js';
 import { messageOf, RecordRejectedError } from '../../shared/errors.js';
 import type { KeyedLogger, LogSink } from '../../shared/logger.js';
 import { dispatchOnce } from './dispatch.js';
@@ -26,7 +26,7 @@ export type RecordOutcome =
 export interface ConsumeDeps {
   handlers: HandlerRegistry;
   logger: KeyedLogger;
-  /** Lets each event (store hash + payload hash) reach its handler once within the dedupe window. */
+  /** Lets each event (its store, scope, created_at, hash and data) reach its handler once per window. */
   dedupe: Dedupe;
 }
 
@@ -35,8 +35,8 @@ export interface ConsumeDeps {
  * the scope's schema -> its handler. It throws to fail the record (malformed, not a BigCommerce event,
  * schema violation, handler error), each time after one error line saying why; it resolves to acknowledge
  * it, with one warning when the scope is unknown or has no handler, so new BigCommerce scopes never jam
- * the queue. A valid event whose store and hash were already handled within the dedupe window is
- * acknowledged without calling its handler (`duplicate event skipped`).
+ * the queue. A copy of an event already handled within the dedupe window is acknowledged without calling
+ * its handler (`duplicate event skipped`).
  */
 export const createRecordProcessor = ({ handlers, logger, dedupe }: ConsumeDeps) => {
   const route = createRouter(handlers);
@@ -85,6 +85,8 @@ export const createRecordProcessor = ({ handlers, logger, dedupe }: ConsumeDeps)
         new RecordRejectedError('schema-violation', describeIssues(data.error)),
       );
     }
+    // Keyed on the data as received, before the validated copy replaces it: fields outside the schema count.
+    const key = eventKeyOf(payload, storeHash);
     // The validator's output is a fresh copy nothing else holds: give it the validated data in place.
     payload.data = data.data;
 
@@ -99,7 +101,7 @@ export const createRecordProcessor = ({ handlers, logger, dedupe }: ConsumeDeps)
           messageId: record.messageId,
           eventBridge: envelopeOf(event),
         },
-        key: { storeHash, hash: payload.hash.toLowerCase() },
+        key,
         delivery: { messageId: record.messageId, eventBridgeId: event.id },
       },
       dedupe,

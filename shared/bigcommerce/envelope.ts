@@ -50,8 +50,9 @@ export const BigCommerceEventBridgeEventSchema = z.object({
 });
 export type BigCommerceEventBridgeEvent = z.infer<typeof BigCommerceEventBridgeEventSchema>;
 
-/** The store hash a payload was produced by (`stores/{hash}`). */
-export const storeHashOf = (payload: BigCommercePayload): string => payload.producer.slice('stores/'.length);
+/** The store hash a payload was produced by (`stores/{hash}`), lower-cased: store hashes ignore case. */
+export const storeHashOf = (payload: BigCommercePayload): string =>
+  payload.producer.slice('stores/'.length).toLowerCase();
 
 /** The part of a zod error (classic or mini) that {@link describeIssues} reads. */
 export interface IssueList {

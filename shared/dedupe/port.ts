@@ -4,13 +4,47 @@
  * {@link ./idempotency.ts} implements it with Powertools idempotency on DynamoDB.
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks (duplicates: store processed `hash` values)
  */
+import { hash as digest } from 'node:crypto';
 
-/** What identifies one BigCommerce event: the store it came from and the payload's `hash`. */
+/**
+ * What identifies one BigCommerce event: every field a redelivery of it shares. The payload's `hash` alone
+ * is not enough: BigCommerce documents it as "the SHA-1 hash of the JSON-encoded payload data", so every
+ * `store/order/updated` of one order may carry the same hash.
+ * @see https://developer.bigcommerce.com/docs/integrations/webhooks/events#callback-structure
+ */
 export interface EventKey {
+  /** The producer's store hash, lower-cased (BigCommerce store hashes are case-insensitive). */
   storeHash: string;
+  /** The payload's scope as sent, channel id included. */
+  scope: string;
+  /** The payload's `created_at` (Unix seconds), or {@link NO_CREATED_AT} when it has none. */
+  createdAt: string;
   /** The payload's 40-hex SHA-1, lower-cased. */
   hash: string;
+  /** SHA-256 (base64url) of the payload's `data` as received, fields outside its schema included. */
+  data: string;
 }
+
+/** The `createdAt` of a payload without `created_at`: such deliveries differ only in their other fields. */
+export const NO_CREATED_AT = 'none';
+
+/** The part of a payload an {@link EventKey} is made of; `data` exactly as it was parsed from the body. */
+export interface KeyedPayload {
+  scope: string;
+  created_at?: number | undefined;
+  hash: string;
+  data: unknown;
+}
+
+/** The key of `payload`, produced by store `storeHash` (lower-cased by the caller). */
+export const eventKeyOf = (payload: KeyedPayload, storeHash: string): EventKey => ({
+  storeHash,
+  scope: payload.scope,
+  createdAt: payload.created_at === undefined ? NO_CREATED_AT : String(payload.created_at),
+  hash: payload.hash.toLowerCase(),
+  // JSON text of a value JSON.parse made: the same for every copy of the event, whatever its spacing.
+  data: digest('sha256', JSON.stringify(payload.data) ?? '', 'base64url'),
+});
 
 /** Which delivery of an event ran its handler, remembered so a later duplicate can name it in its log line. */
 export interface Delivery {
@@ -36,5 +70,9 @@ export class EventInProgressError extends Error {
   override readonly name = 'EventInProgressError';
 }
 
-/** The key as one string, for logs and in-process bookkeeping. */
-export const keyOf = ({ storeHash, hash }: EventKey): string => `${storeHash}#${hash}`;
+/**
+ * The whole key as one string, for logs and in-process bookkeeping. No field holds `#`: store hashes and
+ * digests are alphanumeric (base64url adds `-` and `_`), and only catalog scopes reach dedupe.
+ */
+export const keyOf = ({ storeHash, scope, createdAt, hash, data }: EventKey): string =>
+  `${storeHash}#${scope}#${createdAt}#${hash}#${data}`;

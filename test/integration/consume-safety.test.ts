@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventFor, HandlerContext } from '../../functions/consume/handlers/types.js';
 import { createConsumeHandler } from '../../functions/consume/lambda.js';
 import { createProvisionApi } from '../../functions/provision/api.js';
 import { createProvisionApiDeps } from '../../functions/provision/deps.js';
@@ -14,13 +15,16 @@ import { createFakeLogger } from '../helpers/fake-logger.js';
 import { loadEvent } from '../helpers/load-event.js';
 import { until } from '../helpers/until.js';
 
+const HASH = '5f2b3a1e9c8d7b6a5f4e3d2c1b0a99887766554d';
+
 /**
- * What a consumer must not get wrong about its records, over the whole offline chain: the sandbox fires
- * events as BigCommerce would, EventBridge and SQS carry them over HTTP, and the consume handler runs in
- * this process on the real dedupe table (dynalite, Powertools idempotency).
+ * What a consumer must not get wrong about which event is which, over the whole offline chain: the
+ * sandbox fires events as BigCommerce would (same hash for two updates, redeliveries), EventBridge and SQS carry them over HTTP, and the consume handler runs
+ * in this process on the real dedupe table (dynalite, Powertools idempotency).
  */
 describe('Offline stack: consume safety', () => {
   let stack: Stack;
+  const updates: { event: EventFor<'store/order/updated'>; context: HandlerContext }[] = [];
   /** Category id -> what its handler throws on the first delivery (later deliveries succeed). */
   const throwsOnce = new Map<number, unknown>();
   const categoryRuns: number[] = [];
@@ -73,6 +77,9 @@ describe('Offline stack: consume safety', () => {
     const config = loadConsumeConfig();
     consume = createConsumeHandler({
       handlers: {
+        'store/order/updated': (event, context) => {
+          updates.push({ event, context });
+        },
         'store/category/updated': (event) => {
           categoryRuns.push(event.data.id);
           if (throwsOnce.has(event.data.id)) {
@@ -89,7 +96,7 @@ describe('Offline stack: consume safety', () => {
       }),
       recordLogger: log.logger,
     });
-    const scopes = ['store/category/updated'];
+    const scopes = ['store/order/updated', 'store/category/updated'];
     const provisionApi = createProvisionApi(
       createProvisionApiDeps(
         loadProvisionConfig(),
@@ -107,6 +114,46 @@ describe('Offline stack: consume safety', () => {
 
   afterAll(async () => {
     await stack?.stop();
+  });
+
+  it('runs the handler for every update of an order that BigCommerce sent with the same hash, and once per redelivery', async () => {
+    // Prepare: `hash` is the SHA-1 of `data` ({type, id}), so both updates of order 5 carry the same one.
+    const update = (createdAt: number) => ({
+      scope: 'store/order/updated',
+      data: { type: 'order', id: 5 },
+      createdAt,
+      hash: HASH,
+    });
+
+    // Act
+    const ids = [
+      await fire(update(1_764_400_001)),
+      await fire(update(1_764_400_002)),
+      await fire(update(1_764_400_001)),
+    ];
+    await until(() => ids.every((id) => acknowledged().has(id)));
+
+    // Assess
+    const runs = updates.filter(({ event }) => event.data.id === 5);
+    expect(runs.map(({ event }) => event.created_at).sort()).toEqual([1_764_400_001, 1_764_400_002]);
+    expect(ids.flatMap(linesOf).map((line) => line.message)).toEqual(['duplicate event skipped']);
+  });
+
+  it('takes a producer store hash in other letter case for the same store and the same event', async () => {
+    // Prepare
+    const update = { scope: 'store/order/updated', data: { type: 'order', id: 6 }, createdAt: 1_764_400_010 };
+
+    // Act
+    const ids = [
+      await fire(update),
+      await fire({ ...update, producer: `stores/${SANDBOX_STORE.storeHash.toUpperCase()}` }),
+    ];
+    await until(() => ids.every((id) => acknowledged().has(id)));
+
+    // Assess
+    const runs = updates.filter(({ event }) => event.data.id === 6);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.context.storeHash).toBe(SANDBOX_STORE.storeHash);
   });
 
   it.each([

@@ -223,9 +223,20 @@ const unknownScopeBody = fc
 export const redelivered = (body: string): string =>
   JSON.stringify({ ...JSON.parse(body), id: randomUUID() });
 
+/** Another event with the body's hash, scope and data but a later `created_at` (an order updated again). */
+export const sameHashLater = (body: string, seconds: number): string => {
+  const event = JSON.parse(body);
+  return JSON.stringify({
+    ...event,
+    id: randomUUID(),
+    detail: { ...event.detail, created_at: event.detail.created_at + seconds },
+  });
+};
+
 /**
- * A batch of 1-12 records mixing every kind, plus copies of some of its valid events placed after them:
- * the copies must be acknowledged without a second dispatch.
+ * A batch of 1-14 records mixing every kind, plus copies of some of its valid events placed after them
+ * (the copies must be acknowledged without a second dispatch), and later events sharing a valid event's
+ * hash (each must be dispatched).
  */
 export const batchArb = fc
   .record({
@@ -238,14 +249,24 @@ export const batchArb = fc
       { minLength: 1, maxLength: 10 },
     ),
     copies: fc.array(fc.nat(), { maxLength: 2 }),
+    later: fc.array(fc.nat(), { maxLength: 2 }),
   })
-  .map(({ records, copies }): Case[] => {
+  .map(({ records, copies, later }): Case[] => {
     const valid = records.filter((record) => record.expect === 'dispatch');
-    const extra = valid.length === 0 ? [] : copies.map((index) => valid[index % valid.length] as Case);
+    const pick = (indexes: number[]) =>
+      valid.length === 0 ? [] : indexes.map((index) => valid[index % valid.length] as Case);
     return [
       ...records,
-      ...extra.map(
+      ...pick(copies).map(
         (c): Case => ({ kind: `copy of ${c.kind}`, expect: 'duplicate', body: redelivered(c.body) }),
+      ),
+      // Seconds far past every other generated created_at, and distinct, so each is a new event.
+      ...pick(later).map(
+        (c, index): Case => ({
+          kind: `same hash as ${c.kind}, later`,
+          expect: 'dispatch',
+          body: sameHashLater(c.body, 10_000_000 * (index + 1)),
+        }),
       ),
     ];
   });

@@ -45,6 +45,7 @@ describe('Function: consume (property-based)', () => {
     // Prepare
     const before = prototypeKeys();
     const seen = { batches: 0, records: 0, fail: 0, dispatch: 0, duplicate: 0, ignore: 0, runs: 0 };
+    const kinds = { sameHash: 0 };
     await fc.assert(
       fc.asyncProperty(batchArb, async (cases) => {
         // Act
@@ -52,7 +53,10 @@ describe('Function: consume (property-based)', () => {
         seen.batches += 1;
         seen.records += cases.length;
         seen.runs += dispatched.length;
-        for (const c of cases) seen[c.expect] += 1;
+        for (const c of cases) {
+          seen[c.expect] += 1;
+          if (c.kind.startsWith('same hash')) kinds.sameHash += 1;
+        }
 
         // Assess
         const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
@@ -66,8 +70,10 @@ describe('Function: consume (property-based)', () => {
     );
     console.info(
       `consume property figures: ${seen.batches} batches, ${seen.records} records: ${seen.dispatch} valid ` +
-        `(${seen.runs} handler runs), ${seen.duplicate} copies (acknowledged, not run), ${seen.ignore} unknown ` +
-        `scopes (acknowledged), ${seen.fail} invalid (all and only these in batchItemFailures)`,
+        `(${seen.runs} handler runs; ${kinds.sameHash} of them later events sharing an earlier one's hash), ` +
+        `${seen.duplicate} copies (acknowledged, not run), ${seen.ignore} unknown scopes (acknowledged), ` +
+        `${seen.fail} invalid (all and only these in batchItemFailures; ${kinds.foreign} of them another ` +
+        "store's events on this store's event source)",
     );
   });
 });

@@ -10,12 +10,13 @@ import type { HandlerRegistry } from '../../../functions/consume/handlers/types.
 import { createConsumeHandler } from '../../../functions/consume/lambda.js';
 import { createDynamoDbHttp } from '../../../shared/aws/dynamodb-http.js';
 import { createIdempotentDedupe } from '../../../shared/dedupe/idempotency.js';
-import type { Delivery, EventKey } from '../../../shared/dedupe/port.js';
+import { type Delivery, type EventKey, eventKeyOf } from '../../../shared/dedupe/port.js';
 import { fakeContext } from '../../helpers/context.js';
 import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
 import { createFakeLogger } from '../../helpers/fake-logger.js';
 import { loadEvent } from '../../helpers/load-event.js';
 import { recordFor } from '../../helpers/records.js';
+import { until } from '../../helpers/until.js';
 
 type Record = { messageId: string; body: string };
 
@@ -24,6 +25,13 @@ const sqsEvent = (records: Record[]): SQSEvent => {
   if (!template) throw new Error('fixture has no record');
   return { Records: records.map((record) => ({ ...template, ...record })) };
 };
+
+/** The key of a `store/order/created` event of the sandbox store with payload hash `hash`. */
+const keyFor = (hash: string): EventKey =>
+  eventKeyOf(
+    { scope: 'store/order/created', created_at: 1_764_290_000, hash, data: { type: 'order', id: 1 } },
+    'k7q2m9x4p1',
+  );
 
 /** The same BigCommerce event delivered again: a new SQS message and a new EventBridge id. */
 const copyOf = (record: Record): Record => ({
@@ -168,7 +176,7 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
     crashed.useLambdaContext({ ...fakeContext(), getRemainingTimeInMillis: () => 300 });
     const other = adapter();
     other.useLambdaContext(fakeContext());
-    const key = { storeHash: 'k7q2m9x4p1', hash: 'a'.repeat(40) };
+    const key = keyFor('a'.repeat(40));
     const delivery = (messageId: string) => ({ messageId, eventBridgeId: `eb-${messageId}` });
     let ran = 0;
     const work = async () => {
@@ -202,8 +210,8 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
         keyPrefix: 'bigcommerce-event',
       },
     );
-    const keyA = { storeHash: 'k7q2m9x4p1', hash: 'a'.repeat(40) };
-    const keyB = { storeHash: 'k7q2m9x4p1', hash: 'b'.repeat(40) };
+    const keyA = keyFor('a'.repeat(40));
+    const keyB = keyFor('b'.repeat(40));
     const delivery = (messageId: string) => ({ messageId, eventBridgeId: `eb-${messageId}` });
     let ran = 0;
     const work = async () => {
@@ -258,13 +266,9 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
 
     // Act
     const outcome = await dedupe
-      .once(
-        { storeHash: 'k7q2m9x4p1', hash: 'd'.repeat(40) },
-        { messageId: 'm-1', eventBridgeId: 'eb-1' },
-        async () => {
-          ran += 1;
-        },
-      )
+      .once(keyFor('d'.repeat(40)), { messageId: 'm-1', eventBridgeId: 'eb-1' }, async () => {
+        ran += 1;
+      })
       .finally(() => {
         client.destroy();
         proxy.closeAllConnections();
@@ -275,6 +279,37 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
     expect(outcome).toEqual({ status: 'ran' });
     expect(ran).toBe(1);
     expect(calls).toBeGreaterThanOrEqual(3); // the late put, its retry, the completion
+  });
+});
+
+describe('Dedupe on DynamoDB (dynalite): distinct events that share a hash', () => {
+  it('runs an event while another of the same store and hash but another scope is still running', async () => {
+    // Prepare
+    const tableName = await dynamo.createDedupeTable();
+    const dedupe = createIdempotentDedupe({ dynamo: dynamo.http, tableName, windowSeconds: 3600 });
+    dedupe.useLambdaContext(fakeContext());
+    const created = keyFor('e'.repeat(40));
+    const archived = { ...created, scope: 'store/order/archived' };
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let archivedRan = false;
+
+    // Act
+    const first = dedupe.once(created, { messageId: 'm-1', eventBridgeId: 'eb-1' }, () => held);
+    const second = dedupe.once(archived, { messageId: 'm-2', eventBridgeId: 'eb-2' }, async () => {
+      archivedRan = true;
+    });
+    const ranWhileFirstHeld = await until(() => archivedRan, 3000).then(
+      () => true,
+      () => false,
+    );
+    release();
+
+    // Assess
+    expect(ranWhileFirstHeld).toBe(true);
+    expect(await Promise.all([first, second])).toEqual([{ status: 'ran' }, { status: 'ran' }]);
   });
 });
 

@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbError, type DynamoDbHttp } from '../../../shared/aws/dynamodb-http.js';
 import { createIdempotentDedupe } from '../../../shared/dedupe/idempotency.js';
+import { eventKeyOf } from '../../../shared/dedupe/port.js';
 import { fakeContext } from '../../helpers/context.js';
 
 type Item = Record<string, AttributeValue>;
@@ -31,7 +32,15 @@ const conditionFails = (found: (written: Item) => Item | undefined) => {
   return { dedupe, calls };
 };
 
-const key = { storeHash: 'k7q2m9x4p1', hash: 'c'.repeat(40) };
+const key = eventKeyOf(
+  {
+    scope: 'store/order/created',
+    created_at: 1_764_290_000,
+    hash: 'c'.repeat(40),
+    data: { type: 'order', id: 1 },
+  },
+  'k7q2m9x4p1',
+);
 const delivery = { messageId: 'm-2', eventBridgeId: 'eb-2' };
 const inSeconds = (seconds: number) => ({ N: String(Math.floor(Date.now() / 1000) + seconds) });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { createRecordProcessor } from '../../../functions/consume/consume.js';
 import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
@@ -15,7 +15,13 @@ const setup = (handlers: HandlerRegistry, dedupe: Dedupe = createFakeDedupe().de
 /** The same BigCommerce event delivered again: a new SQS message and a new EventBridge id. */
 const redeliver = (
   record: { messageId: string; body: string },
-  edit?: (detail: { hash: string }) => void,
+  edit?: (detail: {
+    hash: string;
+    created_at?: number;
+    producer: string;
+    scope: string;
+    data: unknown;
+  }) => void,
 ) => {
   const event = JSON.parse(record.body);
   edit?.(event.detail);
@@ -59,6 +65,103 @@ describe('Function: consume, duplicates', () => {
     // Assess
     expect(outcome.status).toBe('duplicate');
     expect(handle).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs the handler for each update of one order when BigCommerce gives them the same hash', async () => {
+    // Prepare: `hash` is documented as the SHA-1 of the payload data, which is {type, id} for every update.
+    const handle = vi.fn();
+    const { process, lines } = setup({ 'store/order/updated': handle });
+    const first = recordFor('store/order/updated', { type: 'order', id: 5 });
+    const later = redeliver(first, (detail) => {
+      detail.created_at = (detail.created_at ?? 0) + 60;
+    });
+
+    // Act
+    const outcomes = [await process(first), await process(later)];
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['handled', 'handled']);
+    expect(handle).toHaveBeenCalledTimes(2);
+    expect(lines).toEqual([]);
+  });
+
+  it.each([
+    [
+      'another scope',
+      (detail: { scope: string }) => {
+        detail.scope = 'store/order/archived';
+      },
+    ],
+    [
+      'a field outside the schema of its data',
+      (detail: { data: unknown }) => {
+        detail.data = { type: 'order', id: 5, channel_id: 2 };
+      },
+    ],
+  ])('runs the handler for an event that shares a hash with a handled one but has %s', async (_, edit) => {
+    // Prepare
+    const handle = vi.fn();
+    const { process } = setup({ 'store/order/*': handle });
+    const first = recordFor('store/order/updated', { type: 'order', id: 5 });
+
+    // Act
+    await process(first);
+    const outcome = await process(redeliver(first, edit));
+
+    // Assess
+    expect(outcome.status).toBe('handled');
+    expect(handle).toHaveBeenCalledTimes(2);
+  });
+
+  it('treats a copy whose producer store hash differs only in letter case as the same event', async () => {
+    // Prepare
+    const handle = vi.fn();
+    const { process } = setup({ 'store/order/created': handle });
+    const first = recordFor('store/order/created');
+    const shouted = redeliver(first, (detail) => {
+      detail.producer = detail.producer.toUpperCase().replace('STORES/', 'stores/');
+    });
+
+    // Act
+    const outcomes = [await process(shouted), await process(first)];
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['handled', 'duplicate']);
+    expect(handle).toHaveBeenCalledTimes(1);
+    expect(handle.mock.calls[0]?.[1].storeHash).toBe(STORE_HASH);
+  });
+
+  it('treats deliveries without created_at as one event when store, scope, hash and data match', async () => {
+    // Prepare
+    const handle = vi.fn();
+    const { process } = setup({ 'store/order/created': handle });
+    const first = redeliver(recordFor('store/order/created'), (detail) => {
+      delete detail.created_at;
+    });
+
+    // Act
+    const outcomes = [await process(first), await process(redeliver(first))];
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['handled', 'duplicate']);
+    expect(handle).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not take an event without created_at for a copy of one with it', async () => {
+    // Prepare
+    const handle = vi.fn();
+    const { process } = setup({ 'store/order/created': handle });
+    const first = recordFor('store/order/created');
+    const undated = redeliver(first, (detail) => {
+      delete detail.created_at;
+    });
+
+    // Act
+    const outcomes = [await process(first), await process(undated)];
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['handled', 'handled']);
+    expect(handle).toHaveBeenCalledTimes(2);
   });
 
   it('does not mark an event done when its handler fails, so the next delivery runs it', async () => {
@@ -169,9 +272,13 @@ describe('Function: consume, duplicates', () => {
 
     // Assess
     expect(once).toHaveBeenCalledTimes(1);
+    const { detail } = JSON.parse(handled.body);
     expect(once.mock.calls[0]?.[0]).toEqual({
       storeHash: STORE_HASH,
-      hash: JSON.parse(handled.body).detail.hash,
+      scope: 'store/order/created',
+      createdAt: String(detail.created_at),
+      hash: detail.hash,
+      data: createHash('sha256').update(JSON.stringify(detail.data)).digest('base64url'),
     });
     expect(once.mock.calls[0]?.[1]).toEqual({
       messageId: handled.messageId,
