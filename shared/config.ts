@@ -103,6 +103,9 @@ const unsupportedSwitch = z.optional(
   ),
 );
 
+/** EVENT_SOURCE_NAME_PREFIX when the environment sets none, as for provision. */
+export const DEFAULT_EVENT_SOURCE_NAME_PREFIX = 'bigcommerce-webhooks';
+
 /**
  * What the consume function reads from its environment.
  *
@@ -113,7 +116,8 @@ const unsupportedSwitch = z.optional(
  *   "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMIEXAMPLEKEY",
  *   "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjEXAMPLE",
  *   "DEDUPE_TABLE_NAME": "bigcommerce-webhooks-dev-dedupe",
- *   "DEDUPE_WINDOW_SECONDS": "86400"
+ *   "DEDUPE_WINDOW_SECONDS": "86400",
+ *   "EVENT_SOURCE_NAME_PREFIX": "bigcommerce-webhooks-dev"
  * }
  */
 export const ConsumeEnvSchema = z.object({
@@ -134,6 +138,14 @@ export const ConsumeEnvSchema = z.object({
   DEDUPE_TABLE_NAME: z.string().check(z.regex(/^[A-Za-z0-9._-]{3,255}$/, 'expected a DynamoDB table name')),
   /** How long a handled event is remembered: a copy arriving within it is skipped. At most 30 days. */
   DEDUPE_WINDOW_SECONDS: z.pipe(positiveInt(86_400), z.number().check(z.maximum(2_592_000))),
+  /**
+   * Provision's prefix of default event source names (`<prefix>-<storeHash>`): an event that came through
+   * such a source must name that store as its producer.
+   */
+  EVENT_SOURCE_NAME_PREFIX: z._default(
+    z.string().check(z.regex(/^[A-Za-z0-9._-]{1,40}$/)),
+    DEFAULT_EVENT_SOURCE_NAME_PREFIX,
+  ),
 });
 
 export type ConsumeConfig = z.infer<typeof ConsumeEnvSchema>;

@@ -3,8 +3,15 @@
  * transient ones mean "try again later".
  */
 
-/** Why a consumed record was rejected before reaching a handler. */
-export type RejectionReason = 'malformed-json' | 'not-a-bigcommerce-event' | 'schema-violation';
+/**
+ * Why a consumed record was rejected before reaching a handler; `producer-mismatch`: the payload names
+ * another store than the event source it came through.
+ */
+export type RejectionReason =
+  | 'malformed-json'
+  | 'not-a-bigcommerce-event'
+  | 'producer-mismatch'
+  | 'schema-violation';
 
 /** A record that can never be processed as sent: it fails its batch item and, after retries, goes to the DLQ. */
 export class RecordRejectedError extends Error {

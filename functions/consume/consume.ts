@@ -1,10 +1,12 @@
 import {
   type BigCommerceEventBridgeEvent,
   describeIssues,
+  sourceStoreReader,
   storeHashOf,
 } from '../../shared/bigcommerce/envelope.js';
 import { type CatalogScope, resolveScope } from '../../shared/bigcommerce/scopes/index.js';
 import { dataValidatorOf, EventBridgeEventValidator } from '../../shared/bigcommerce/validate.js';
+import { DEFAULT_EVENT_SOURCE_NAME_PREFIX } from '../../shared/config.js';
 import { type Dedupe, eventKeyOf } from '../../shared/dedupe/port.js';
 import { messageOf, RecordRejectedError } from '../../shared/errors.js';
 import type { KeyedLogger, LogSink } from '../../shared/logger.js';
@@ -28,18 +30,29 @@ export interface ConsumeDeps {
   logger: KeyedLogger;
   /** Lets each event (its store, scope, created_at, hash and data) reach its handler once per window. */
   dedupe: Dedupe;
+  /**
+   * EVENT_SOURCE_NAME_PREFIX: a source named `<prefix>-<storeHash>` carries only that store's events
+   * (default `bigcommerce-webhooks`).
+   */
+  eventSourceNamePrefix?: string;
 }
 
 /**
  * Builds the function that processes one SQS record: body -> EventBridge event -> BigCommerce payload ->
  * the scope's schema -> its handler. It throws to fail the record (malformed, not a BigCommerce event,
- * schema violation, handler error), each time after one error line saying why; it resolves to acknowledge
- * it, with one warning when the scope is unknown or has no handler, so new BigCommerce scopes never jam
- * the queue. A copy of an event already handled within the dedupe window is acknowledged without calling
- * its handler (`duplicate event skipped`).
+ * payload naming another store than its event source's name does, schema violation, handler error), each
+ * time after one error line saying why; it resolves to acknowledge it, with one warning when the scope is
+ * unknown or has no handler, so new BigCommerce scopes never jam the queue. A copy of an event already
+ * handled within the dedupe window is acknowledged without calling its handler (`duplicate event skipped`).
  */
-export const createRecordProcessor = ({ handlers, logger, dedupe }: ConsumeDeps) => {
+export const createRecordProcessor = ({
+  handlers,
+  logger,
+  dedupe,
+  eventSourceNamePrefix = DEFAULT_EVENT_SOURCE_NAME_PREFIX,
+}: ConsumeDeps) => {
   const route = createRouter(handlers);
+  const sourceStoreOf = sourceStoreReader(eventSourceNamePrefix);
 
   return async (record: QueueRecord): Promise<RecordOutcome> => {
     let json: unknown;
@@ -65,6 +78,19 @@ export const createRecordProcessor = ({ handlers, logger, dedupe }: ConsumeDeps)
     const payload = event.detail;
     const storeHash = storeHashOf(payload);
     const recordLogger = new RecordLogger(logger, event, storeHash, record.messageId);
+    // `source` is the partner event source the event was put on, which provision made for one store;
+    // `producer` is only what the payload says. A source named for a store carries no other store's events.
+    const sourceStore = sourceStoreOf(event.source);
+    if (sourceStore !== undefined && sourceStore !== storeHash) {
+      return reject(
+        recordLogger,
+        record,
+        new RecordRejectedError(
+          'producer-mismatch',
+          `producer ${payload.producer} is not store ${sourceStore}, whose event source ${event.source} it came through`,
+        ),
+      );
+    }
 
     const resolved = resolveScope(payload.scope);
     if (!resolved) {

@@ -6,7 +6,10 @@ import { createConsumeHandler } from './lambda.js';
 
 const config = loadConsumeConfig();
 
-/** The consume Lambda: the registry's handlers, deduped on the DEDUPE_TABLE_NAME table. */
+/**
+ * The consume Lambda: the registry's handlers, deduped on the DEDUPE_TABLE_NAME table, each event checked
+ * against the store its EVENT_SOURCE_NAME_PREFIX-named source belongs to.
+ */
 export const handler = createConsumeHandler({
   handlers,
   dedupe: createIdempotentDedupe({
@@ -14,4 +17,5 @@ export const handler = createConsumeHandler({
     tableName: config.DEDUPE_TABLE_NAME,
     windowSeconds: config.DEDUPE_WINDOW_SECONDS,
   }),
+  eventSourceNamePrefix: config.EVENT_SOURCE_NAME_PREFIX,
 });

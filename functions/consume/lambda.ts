@@ -13,6 +13,8 @@ export interface ConsumeHandlerDeps {
   dedupe: Dedupe & { useLambdaContext?(context: Context): void };
   /** How many records of a batch are processed at once (default 10). */
   concurrency?: number;
+  /** EVENT_SOURCE_NAME_PREFIX, to read a default event source name's store (see createRecordProcessor). */
+  eventSourceNamePrefix?: string;
   /** Where records' lines go (default: the service's Powertools logger, which also gets the Lambda context). */
   recordLogger?: KeyedLogger;
 }
@@ -27,9 +29,15 @@ export const createConsumeHandler = ({
   handlers,
   dedupe,
   concurrency = 10,
+  eventSourceNamePrefix,
   recordLogger = keyed(logger),
 }: ConsumeHandlerDeps) => {
-  const processRecord = createRecordProcessor({ handlers, logger: recordLogger, dedupe });
+  const processRecord = createRecordProcessor({
+    handlers,
+    logger: recordLogger,
+    dedupe,
+    eventSourceNamePrefix,
+  });
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     dedupe.useLambdaContext?.(context);
     return processBatch(event.Records, processRecord, concurrency);

@@ -25,6 +25,12 @@ export const BigCommercePayloadSchema = z.object({
 export type BigCommercePayload = z.infer<typeof BigCommercePayloadSchema>;
 
 export const PARTNER_SOURCE_PREFIX = 'aws.partner/bigcommerce.com/';
+/**
+ * The sources a BigCommerce event may come from: {@link PARTNER_SOURCE_PREFIX}, or the `.test` name AWS
+ * gives a partner's test sources (BigCommerce's bus and rule examples use it).
+ * @see https://docs.aws.amazon.com/eventbridge/latest/onboarding/onboarding_tasks.html
+ */
+const PARTNER_SOURCE = /^aws\.partner\/bigcommerce\.com(?:\.test)?\//;
 export const DETAIL_TYPE = 'bigCommerceWebhook';
 
 /**
@@ -41,7 +47,12 @@ export const BigCommerceEventBridgeEventSchema = z.object({
   'detail-type': z.literal(DETAIL_TYPE),
   source: z
     .string()
-    .check(z.startsWith(PARTNER_SOURCE_PREFIX, `expected a source starting with ${PARTNER_SOURCE_PREFIX}`)),
+    .check(
+      z.regex(
+        PARTNER_SOURCE,
+        `expected a source starting with ${PARTNER_SOURCE_PREFIX} or aws.partner/bigcommerce.com.test/`,
+      ),
+    ),
   account: z.string(),
   time: z.string(),
   region: z.string(),
@@ -53,6 +64,24 @@ export type BigCommerceEventBridgeEvent = z.infer<typeof BigCommerceEventBridgeE
 /** The store hash a payload was produced by (`stores/{hash}`), lower-cased: store hashes ignore case. */
 export const storeHashOf = (payload: BigCommercePayload): string =>
   payload.producer.slice('stores/'.length).toLowerCase();
+
+const STORE_HASH = /^[a-z0-9]+$/;
+
+/**
+ * Reads the store a partner source belongs to from its name, when the name is provision's default
+ * (`<prefix>-<storeHash>`, shared/provisioning/names.ts): the source's last segment, which BigCommerce
+ * lower-cases. A custom event source name names no store: the result is `undefined`.
+ * @see https://developer.bigcommerce.com/docs/integrations/webhooks/aws#set-up-an-event-source
+ */
+export const sourceStoreReader = (eventSourceNamePrefix: string) => {
+  const start = `${eventSourceNamePrefix.toLowerCase()}-`;
+  return (source: string): string | undefined => {
+    const name = source.slice(source.lastIndexOf('/') + 1).toLowerCase();
+    if (!name.startsWith(start)) return undefined;
+    const storeHash = name.slice(start.length);
+    return STORE_HASH.test(storeHash) ? storeHash : undefined;
+  };
+};
 
 /** The part of a zod error (classic or mini) that {@link describeIssues} reads. */
 export interface IssueList {

@@ -1,3 +1,4 @@
+import { GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventFor, HandlerContext } from '../../functions/consume/handlers/types.js';
@@ -19,12 +20,14 @@ const HASH = '5f2b3a1e9c8d7b6a5f4e3d2c1b0a99887766554d';
 
 /**
  * What a consumer must not get wrong about which event is which, over the whole offline chain: the
- * sandbox fires events as BigCommerce would (same hash for two updates, redeliveries), EventBridge and SQS carry them over HTTP, and the consume handler runs
+ * sandbox fires events as BigCommerce would (same hash for two updates, a producer that is not the
+ * source's store, redeliveries), EventBridge and SQS carry them over HTTP, and the consume handler runs
  * in this process on the real dedupe table (dynalite, Powertools idempotency).
  */
 describe('Offline stack: consume safety', () => {
   let stack: Stack;
   const updates: { event: EventFor<'store/order/updated'>; context: HandlerContext }[] = [];
+  const created: number[] = [];
   /** Category id -> what its handler throws on the first delivery (later deliveries succeed). */
   const throwsOnce = new Map<number, unknown>();
   const categoryRuns: number[] = [];
@@ -74,11 +77,15 @@ describe('Offline stack: consume safety', () => {
       WEBHOOK_DLQ_NAME: stack.queues.dlqName,
       EVENT_SOURCE_WAIT_MS: '5000',
     });
+    // As the deployed function reads it: the same EVENT_SOURCE_NAME_PREFIX provision names sources with.
     const config = loadConsumeConfig();
     consume = createConsumeHandler({
       handlers: {
         'store/order/updated': (event, context) => {
           updates.push({ event, context });
+        },
+        'store/order/created': (event) => {
+          created.push(event.data.id);
         },
         'store/category/updated': (event) => {
           categoryRuns.push(event.data.id);
@@ -94,9 +101,10 @@ describe('Offline stack: consume safety', () => {
         tableName: config.DEDUPE_TABLE_NAME,
         windowSeconds: config.DEDUPE_WINDOW_SECONDS,
       }),
+      eventSourceNamePrefix: config.EVENT_SOURCE_NAME_PREFIX,
       recordLogger: log.logger,
     });
-    const scopes = ['store/order/updated', 'store/category/updated'];
+    const scopes = ['store/order/updated', 'store/order/created', 'store/category/updated'];
     const provisionApi = createProvisionApi(
       createProvisionApiDeps(
         loadProvisionConfig(),
@@ -154,6 +162,38 @@ describe('Offline stack: consume safety', () => {
     const runs = updates.filter(({ event }) => event.data.id === 6);
     expect(runs).toHaveLength(1);
     expect(runs[0]?.context.storeHash).toBe(SANDBOX_STORE.storeHash);
+  });
+
+  it("moves an event claiming another store than its source's to the DLQ, body intact, without running its handler", async () => {
+    // Act
+    const eventId = await fire({
+      scope: 'store/order/created',
+      data: { type: 'order', id: 77 },
+      producer: 'stores/otherstore1',
+    });
+    const { QueueUrl } = await stack.sqs.send(new GetQueueUrlCommand({ QueueName: stack.queues.dlqName }));
+    const dead: { id: string; detail: { producer: string; data: unknown } }[] = [];
+    await until(async () => {
+      const { Messages = [] } = await stack.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      dead.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}')));
+      return dead.some((event) => event.id === eventId);
+    }, 15_000);
+
+    // Assess
+    expect(dead.find((event) => event.id === eventId)?.detail).toMatchObject({
+      producer: 'stores/otherstore1',
+      data: { type: 'order', id: 77 },
+    });
+    expect(created).not.toContain(77);
+    const lines = linesOf(eventId);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBe(failedDeliveries(eventId));
+    expect(lines.every((line) => line.level === 'error' && line.extra.reason === 'producer-mismatch')).toBe(
+      true,
+    );
+    expect(lines[0]?.extra.detail).toContain(`store ${SANDBOX_STORE.storeHash}`);
   });
 
   it.each([

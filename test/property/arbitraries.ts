@@ -54,12 +54,16 @@ let created = 1_764_300_000;
 /** A catalog scope as a payload carries it, with a channel id for the `{channel_id}` ones. */
 const payloadScope = (scope: CatalogScope, channel: number) => scope.replace('{channel_id}', String(channel));
 
+/** Provision's default event source of the store (`<prefix>-<storeHash>`): it names the store. */
+export const DEFAULT_SOURCE = `aws.partner/bigcommerce.com/sandbox/sandbox-client-id/bigcommerce-webhooks-${STORE_HASH}`;
+
 /** The EventBridge event for a fresh event of `scope` (a distinct hash each time). */
 export const eventOf = (
   scope: CatalogScope,
   id: number,
   channel: number,
   payloadScopeOverride?: string,
+  source = SOURCE,
 ): Json => {
   created += 1;
   const payload = samplePayload({
@@ -68,7 +72,7 @@ export const eventOf = (
     storeHash: STORE_HASH,
     createdAt: created,
   });
-  return sampleEventBridgeEvent(payload, { source: SOURCE }) as Json;
+  return sampleEventBridgeEvent(payload, { source }) as Json;
 };
 
 const scopeArb = fc.constantFrom(...catalogScopes);
@@ -124,7 +128,24 @@ const setAt = (event: Json, path: readonly string[], value: unknown): Json => {
   return { ...event, [head]: setAt((event[head] ?? {}) as Json, rest, value) };
 };
 
-/** Records that must fail: broken JSON, a truncated event, a wrong type or a missing field, bad strings. */
+/** A valid event on the store's default source whose producer is the store in any letter case. */
+const ownProducerBody = fc
+  .record({ scope: scopeArb, id: idArb, channel: channelArb, upper: fc.boolean() })
+  .map(({ scope, id, channel, upper }) => ({
+    kind: 'own producer on its default source',
+    body: JSON.stringify(
+      setAt(
+        eventOf(scope, id, channel, undefined, DEFAULT_SOURCE),
+        ['detail', 'producer'],
+        `stores/${upper ? STORE_HASH.toUpperCase() : STORE_HASH}`,
+      ),
+    ),
+  }));
+
+/**
+ * Records that must fail: broken JSON, a truncated event, a wrong type or a missing field, bad strings,
+ * another store's producer on the store's default source.
+ */
 const invalidBody = fc.oneof(
   fc
     .string({ unit: 'binary', maxLength: 40 })
@@ -195,6 +216,19 @@ const invalidBody = fc.oneof(
   fc
     .integer({ min: 100_000, max: 300_000 })
     .map((size) => ({ kind: 'huge garbage', body: `{"version":"0","id":"${'x'.repeat(size)}` })),
+  fc
+    .record({ scope: scopeArb, id: idArb, channel: channelArb, store: fc.stringMatching(/^[a-z0-9]{1,12}$/) })
+    .filter(({ store }) => store !== STORE_HASH)
+    .map(({ scope, id, channel, store }) => ({
+      kind: 'foreign producer on the default source',
+      body: JSON.stringify(
+        setAt(
+          eventOf(scope, id, channel, undefined, DEFAULT_SOURCE),
+          ['detail', 'producer'],
+          `stores/${store}`,
+        ),
+      ),
+    })),
 );
 
 /** Scope strings outside the catalog: new families, prototype names, wildcards, near misses of real scopes. */
@@ -243,6 +277,7 @@ export const batchArb = fc
     records: fc.array(
       fc.oneof(
         { weight: 4, arbitrary: validBody.map((c): Case => ({ ...c, expect: 'dispatch' })) },
+        { weight: 1, arbitrary: ownProducerBody.map((c): Case => ({ ...c, expect: 'dispatch' })) },
         { weight: 4, arbitrary: invalidBody.map((c): Case => ({ ...c, expect: 'fail' })) },
         { weight: 1, arbitrary: unknownScopeBody.map((c): Case => ({ ...c, expect: 'ignore' })) },
       ),

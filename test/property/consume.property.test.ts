@@ -45,7 +45,7 @@ describe('Function: consume (property-based)', () => {
     // Prepare
     const before = prototypeKeys();
     const seen = { batches: 0, records: 0, fail: 0, dispatch: 0, duplicate: 0, ignore: 0, runs: 0 };
-    const kinds = { sameHash: 0 };
+    const kinds = { sameHash: 0, foreign: 0 };
     await fc.assert(
       fc.asyncProperty(batchArb, async (cases) => {
         // Act
@@ -56,6 +56,7 @@ describe('Function: consume (property-based)', () => {
         for (const c of cases) {
           seen[c.expect] += 1;
           if (c.kind.startsWith('same hash')) kinds.sameHash += 1;
+          if (c.kind.startsWith('foreign producer')) kinds.foreign += 1;
         }
 
         // Assess
@@ -72,7 +73,8 @@ describe('Function: consume (property-based)', () => {
       `consume property figures: ${seen.batches} batches, ${seen.records} records: ${seen.dispatch} valid ` +
         `(${seen.runs} handler runs; ${kinds.sameHash} of them later events sharing an earlier one's hash), ` +
         `${seen.duplicate} copies (acknowledged, not run), ${seen.ignore} unknown scopes (acknowledged), ` +
-        `${seen.fail} invalid (all and only these in batchItemFailures)`,
+        `${seen.fail} invalid (all and only these in batchItemFailures; ${kinds.foreign} of them another ` +
+        "store's events on this store's event source)",
     );
   });
 });

@@ -15,7 +15,20 @@ describe('Function: consume, configuration', () => {
       ...lambda,
       DEDUPE_TABLE_NAME: 'bigcommerce-webhooks-dev-dedupe',
       DEDUPE_WINDOW_SECONDS: 86_400,
+      EVENT_SOURCE_NAME_PREFIX: 'bigcommerce-webhooks',
     });
+  });
+
+  it("reads provision's event source name prefix from EVENT_SOURCE_NAME_PREFIX", () => {
+    // Act
+    const config = loadConsumeConfig({
+      ...lambda,
+      DEDUPE_TABLE_NAME: 'dedupe',
+      EVENT_SOURCE_NAME_PREFIX: 'bigcommerce-webhooks-prod',
+    });
+
+    // Assess
+    expect(config.EVENT_SOURCE_NAME_PREFIX).toBe('bigcommerce-webhooks-prod');
   });
 
   it('reads the window in seconds from DEDUPE_WINDOW_SECONDS', () => {
@@ -90,6 +103,7 @@ describe('Function: consume, configuration', () => {
     [{ ...lambda, DEDUPE_TABLE_NAME: 'dedupe', DEDUPE_WINDOW_SECONDS: 'a day' }, 'DEDUPE_WINDOW_SECONDS'],
     [{ ...lambda, DEDUPE_TABLE_NAME: 'dedupe', DEDUPE_WINDOW_SECONDS: '0' }, 'DEDUPE_WINDOW_SECONDS'],
     [{ ...lambda, DEDUPE_TABLE_NAME: 'dedupe', DEDUPE_WINDOW_SECONDS: '2592001' }, 'DEDUPE_WINDOW_SECONDS'],
+    [{ ...lambda, DEDUPE_TABLE_NAME: 'dedupe', EVENT_SOURCE_NAME_PREFIX: 'a/b' }, 'EVENT_SOURCE_NAME_PREFIX'],
   ])('fails at start on %j, naming %s', (env, variable) => {
     // Act
     const load = () => loadConsumeConfig(env);

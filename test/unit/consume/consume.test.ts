@@ -6,11 +6,30 @@ import { createFakeDedupe } from '../../helpers/fake-dedupe.js';
 import { createFakeLogger } from '../../helpers/fake-logger.js';
 import { rawRecord, recordFor, SOURCE, STORE_HASH } from '../../helpers/records.js';
 
-const setup = (handlers: HandlerRegistry) => {
+const setup = (handlers: HandlerRegistry, eventSourceNamePrefix?: string) => {
   const log = createFakeLogger();
   const { dedupe } = createFakeDedupe();
-  return { ...log, process: createRecordProcessor({ handlers, logger: log.logger, dedupe }) };
+  return {
+    ...log,
+    process: createRecordProcessor({ handlers, logger: log.logger, dedupe, eventSourceNamePrefix }),
+  };
 };
+
+/** A record of `scope` put on the event source `source`, claiming `producer`. */
+const onSource = (
+  source: string,
+  producer = `stores/${STORE_HASH}`,
+  scope = 'store/order/created',
+  data: unknown = { type: 'order', id: 1 },
+) => {
+  const record = recordFor(scope, data);
+  const event = JSON.parse(record.body);
+  return { ...record, body: JSON.stringify({ ...event, source, detail: { ...event.detail, producer } }) };
+};
+
+/** Provision's default event source of the store, `<prefix>-<storeHash>`, as BigCommerce names it. */
+const defaultSource = (prefix = 'bigcommerce-webhooks', storeHash = STORE_HASH) =>
+  `aws.partner/bigcommerce.com/sandbox/sandbox-client-id/${prefix}-${storeHash}`;
 
 describe('Function: consume, one record', () => {
   it('dispatches an event to the handler of its scope, typed and with the record keys', async () => {
@@ -230,6 +249,85 @@ describe('Function: consume, policies', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]?.extra.detail).toContain('status.new_status_id');
     expect(lines[0]?.keys).toMatchObject({ scope: 'store/order/statusUpdated' });
+  });
+
+  it('fails an event whose producer is not the store its event source is named for, with one error line naming both', async () => {
+    // Prepare
+    const handle = vi.fn();
+    const { process, lines } = setup({ 'store/order/created': handle });
+    const record = onSource(defaultSource(), 'stores/otherstore1');
+
+    // Act
+    const outcome = process(record);
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'RecordRejectedError', reason: 'producer-mismatch' });
+    expect(handle).not.toHaveBeenCalled();
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        extra: expect.objectContaining({ reason: 'producer-mismatch' }),
+      }),
+    ]);
+    expect(lines[0]?.extra.detail).toContain('stores/otherstore1');
+    expect(lines[0]?.extra.detail).toContain(`store ${STORE_HASH}`);
+  });
+
+  it('fails a foreign producer whatever its scope, before looking the scope up', async () => {
+    // Prepare
+    const { process } = setup({});
+
+    // Act
+    const outcome = process(onSource(defaultSource(), 'stores/otherstore1', 'store/teleporter/created'));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ reason: 'producer-mismatch' });
+  });
+
+  it("reads the source's store with the configured prefix", async () => {
+    // Prepare
+    const handle = vi.fn();
+    const { process } = setup({ 'store/order/created': handle }, 'BigCommerce-Webhooks-Prod');
+    const source = defaultSource('bigcommerce-webhooks-prod');
+
+    // Act
+    const foreign = process(onSource(source, 'stores/otherstore1'));
+    const own = await process(onSource(source, `stores/${STORE_HASH.toUpperCase()}`));
+
+    // Assess
+    await expect(foreign).rejects.toMatchObject({ reason: 'producer-mismatch' });
+    expect(own.status).toBe('handled');
+    expect(handle).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['a custom name', 'aws.partner/bigcommerce.com/sandbox/sandbox-client-id/orders-feed'],
+    ['another prefix', defaultSource('bigcommerce-webhooks-dev')],
+  ])('accepts any producer on a source with %s, which names no store', async (_, source) => {
+    // Prepare
+    const handle = vi.fn();
+    const { process } = setup({ 'store/order/created': handle });
+
+    // Act
+    const outcome = await process(onSource(source, 'stores/otherstore1'));
+
+    // Assess
+    expect(outcome.status).toBe('handled');
+    expect(handle.mock.calls[0]?.[1].storeHash).toBe('otherstore1');
+  });
+
+  it("accepts events from a partner's .test event sources", async () => {
+    // Prepare
+    const handle = vi.fn();
+    const { process } = setup({ 'store/order/created': handle });
+    const source = 'aws.partner/bigcommerce.com.test/75fq9aqff/bigcommerce-webhooks-k7q2m9x4p1';
+
+    // Act
+    const outcome = await process(onSource(source));
+
+    // Assess
+    expect(outcome.status).toBe('handled');
+    expect(handle.mock.calls[0]?.[1].eventBridge.source).toBe(source);
   });
 
   it('acknowledges a scope unknown to the catalog with one warning', async () => {
