@@ -2,8 +2,8 @@ import type { EventBridgeClient, Tag } from '@aws-sdk/client-eventbridge';
 import { describeEventBus } from '../aws/event-bus.js';
 import { describeRule } from '../aws/rules.js';
 import { listTags } from '../aws/tags.js';
+import { sourceStoreReader } from '../bigcommerce/envelope.js';
 import { ConflictError } from '../errors.js';
-import { lastSegment } from './names.js';
 import type { FoundSource } from './source.js';
 
 /** The tag naming the store a bus or rule was provisioned for. */
@@ -26,15 +26,11 @@ export const ownerTags = (owner: Owner): Tag[] => [
 
 /**
  * The store whose default event source name `name` is (`<prefix>-<storeHash>`, the last segment of a full
- * partner name, case-insensitive), or `undefined` for a name that follows no store's default.
+ * partner name, case-insensitive), or `undefined` for a name that follows no store's default. The consumer
+ * reads an event's source the same way.
  */
-export const storeOfSourceName = (prefix: string, name: string): string | undefined => {
-  const segment = lastSegment(name).toLowerCase();
-  const head = `${prefix.toLowerCase()}-`;
-  if (!segment.startsWith(head)) return undefined;
-  const storeHash = segment.slice(head.length);
-  return /^[a-z0-9]{1,32}$/.test(storeHash) ? storeHash : undefined;
-};
+export const storeOfSourceName = (prefix: string, name: string): string | undefined =>
+  sourceStoreReader(prefix)(name);
 
 /** A resource of the chain belongs to another store (or another deployment): nothing was changed. */
 export class NotOwnedError extends ConflictError {
