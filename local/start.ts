@@ -2,6 +2,7 @@
  * `npm start`: the whole chain on this machine, no AWS account, no store, no Docker. Stops cleanly on
  * Ctrl-C or SIGTERM, leaving no process behind.
  */
+import { SANDBOX_STORE_HASHES } from './sandbox/stores.js';
 import { SANDBOX_STORE, startStack } from './stack.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -26,11 +27,11 @@ Offline stack ready:
   SQS (local-aws-sqs)                 ${stack.env.AWS_ENDPOINT_URL_SQS}  queue ${stack.queues.queueName}, DLQ ${stack.queues.dlqName}
   EventBridge emulator                ${stack.env.AWS_ENDPOINT_URL_EVENTBRIDGE}
   DynamoDB (dynalite, dedupe)         ${stack.env.AWS_ENDPOINT_URL_DYNAMODB}
-  BigCommerce sandbox                 ${stack.env.BIGCOMMERCE_API_URL}  store ${SANDBOX_STORE.storeHash}
+  BigCommerce sandbox                 ${stack.env.BIGCOMMERCE_API_URL}  stores ${SANDBOX_STORE_HASHES.join(', ')}
 
 Try:
   curl -s -X POST ${http}/provision -H 'content-type: application/json' -d '{"storeHash":"${SANDBOX_STORE.storeHash}"}'
-  npm run fire -- store/category/updated --id 42
+  npm run fire -- store/category/updated --id 42        (--store <hash> for another store)
   curl -s ${http}/provision/${SANDBOX_STORE.storeHash}
   curl -s -X DELETE ${http}/provision/${SANDBOX_STORE.storeHash}
 
