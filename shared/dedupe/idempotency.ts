@@ -66,9 +66,10 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
         : { status: 'duplicate', first: isDelivery(stored) ? stored : undefined };
     } catch (error) {
       if (error instanceof IdempotencyAlreadyInProgressError) {
-        throw new EventInProgressError(`event ${id} is being handled by another invocation`, {
-          cause: error,
-        });
+        throw new EventInProgressError(
+          `event ${key.storeHash}/${key.scope}/${key.hash} is being handled by another invocation`,
+          { cause: error },
+        );
       }
       throw error;
     } finally {

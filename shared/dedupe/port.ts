@@ -4,7 +4,6 @@
  * {@link ./idempotency.ts} implements it with Powertools idempotency on DynamoDB.
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks (duplicates: store processed `hash` values)
  */
-import { hash as digest } from 'node:crypto';
 
 /**
  * What identifies one BigCommerce event: every field a redelivery of it shares. The payload's `hash` alone
@@ -13,7 +12,7 @@ import { hash as digest } from 'node:crypto';
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/events#callback-structure
  */
 export interface EventKey {
-  /** The producer's store hash, lower-cased (BigCommerce store hashes are case-insensitive). */
+  /** The producer's store hash, lower-cased: `stores/K7Q2...` and `stores/k7q2...` are one store. */
   storeHash: string;
   /** The payload's scope as sent, channel id included. */
   scope: string;
@@ -21,7 +20,10 @@ export interface EventKey {
   createdAt: string;
   /** The payload's 40-hex SHA-1, lower-cased. */
   hash: string;
-  /** SHA-256 (base64url) of the payload's `data` as received, fields outside its schema included. */
+  /**
+   * The payload's `data` as received, as JSON text (fields outside its schema included). Not digested
+   * here: the adapter hashes the whole key into one fixed-size id, which costs less than a second hash.
+   */
   data: string;
 }
 
@@ -43,7 +45,7 @@ export const eventKeyOf = (payload: KeyedPayload, storeHash: string): EventKey =
   createdAt: payload.created_at === undefined ? NO_CREATED_AT : String(payload.created_at),
   hash: payload.hash.toLowerCase(),
   // JSON text of a value JSON.parse made: the same for every copy of the event, whatever its spacing.
-  data: digest('sha256', JSON.stringify(payload.data) ?? '', 'base64url'),
+  data: JSON.stringify(payload.data) ?? '',
 });
 
 /** Which delivery of an event ran its handler, remembered so a later duplicate can name it in its log line. */
@@ -71,8 +73,8 @@ export class EventInProgressError extends Error {
 }
 
 /**
- * The whole key as one string, for logs and in-process bookkeeping. No field holds `#`: store hashes and
- * digests are alphanumeric (base64url adds `-` and `_`), and only catalog scopes reach dedupe.
+ * The whole key as one string, for in-process bookkeeping. Only `data`, the last field, may hold `#`:
+ * store hashes, timestamps and SHA-1s are alphanumeric and only catalog scopes reach dedupe.
  */
 export const keyOf = ({ storeHash, scope, createdAt, hash, data }: EventKey): string =>
   `${storeHash}#${scope}#${createdAt}#${hash}#${data}`;
