@@ -1,6 +1,6 @@
 import type { EventBridgeClient, Tag } from '@aws-sdk/client-eventbridge';
-import { createPartnerEventBus, deleteEventBus, describeEventBus } from '../aws/event-bus.js';
 import { isAwsError } from '../aws/errors.js';
+import { createPartnerEventBus, deleteEventBus, describeEventBus } from '../aws/event-bus.js';
 import { tagResource } from '../aws/tags.js';
 import { messageOf, TransientError } from '../errors.js';
 import type { Claim } from './ownership.js';

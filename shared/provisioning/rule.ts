@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EventBridgeClient, Tag } from '@aws-sdk/client-eventbridge';
-import { describeEventBus } from '../aws/event-bus.js';
 import { isAwsError } from '../aws/errors.js';
+import { describeEventBus } from '../aws/event-bus.js';
 import { deleteRule, describeRule, putRule, type RuleSpec } from '../aws/rules.js';
 import { tagResource } from '../aws/tags.js';
 import { listTargets } from '../aws/targets.js';

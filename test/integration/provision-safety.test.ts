@@ -2,8 +2,8 @@ import { DeletePartnerEventSourceCommand, EventBridgeClient } from '@aws-sdk/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlers } from '../../functions/consume/handlers/registry.js';
 import { SANDBOX_STORE_HASHES } from '../../local/sandbox/stores.js';
-import { ACCOUNT_ID, REGION, SERVICE, STAGE } from '../../local/stack-config.js';
 import { type Stack, startStack } from '../../local/stack.js';
+import { ACCOUNT_ID, REGION, SERVICE, STAGE } from '../../local/stack-config.js';
 import { defaultEventSourceName } from '../../shared/provisioning/names.js';
 
 /** Ports of serverless offline in this file (the offline stack's defaults may be in use by `npm start`). */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProvisionError } from '../../../shared/provisioning/errors.js';
+import type { ProvisionError } from '../../../shared/provisioning/errors.js';
 import { MANAGED_BY_TAG, STORE_TAG, storeOfSourceName } from '../../../shared/provisioning/ownership.js';
 import { provision } from '../../../shared/provisioning/provision.js';
 import { teardown } from '../../../shared/provisioning/teardown.js';
