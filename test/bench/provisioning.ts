@@ -1,5 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { startDynamo } from '../../local/dynamo.js';
 import { startEventBridgeEmulator } from '../../local/eventbridge/emulator.js';
 import { partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
 import { startSandbox } from '../../local/sandbox/server.js';
@@ -62,6 +63,8 @@ export const measureProvisioning = async (
     accounts: stores.map((storeHash) => ({ storeHash, token: TOKEN, clientId: CLIENT_ID })),
     onEventSourceCreated: partnerSourceHook(hookClient),
   });
+  // The stores table, where each run takes its store's lease (no latency added: two calls per run).
+  const dynamo = await startDynamo(0);
   try {
     // The function reads its configuration at import, as in Lambda: set it first.
     Object.assign(process.env, {
@@ -76,6 +79,8 @@ export const measureProvisioning = async (
       WEBHOOK_DLQ_NAME: 'bigcommerce-webhooks-bench-events-dlq',
       EVENT_SOURCE_NAME_PREFIX: 'bigcommerce-webhooks-bench',
       RULE_NAME: 'bigcommerce-webhooks-bench-to-queue',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      STORES_TABLE_NAME: await dynamo.createStoresTable('bigcommerce-webhooks-bench-stores'),
     });
     const { handler } = (await import('../../functions/provision/handler.js')) as unknown as {
       handler: Handler;
@@ -140,6 +145,7 @@ export const measureProvisioning = async (
     };
   } finally {
     hookClient.destroy();
+    await dynamo.stop();
     await sandbox.close();
     await emulator.close();
   }
