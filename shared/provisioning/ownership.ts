@@ -138,12 +138,11 @@ export const checkOwnership = async (input: OwnershipInput, deps: OwnershipDeps)
   };
   const busClaim = await claimOf('bus', busArn);
   // A rule on a bus proven to be this store's is this store's too.
+  if (busClaim === 'ours' || busClaim === 'adopt') proven = true;
   const ruleClaim = await claimOf('rule', rule?.arn);
-  const onOurBus = (claim: Claim): Claim =>
-    claim === 'unproven' && (busClaim === 'ours' || busClaim === 'adopt') ? 'adopt' : claim;
   return {
     bus: busClaim,
-    rule: onOurBus(ruleClaim),
+    rule: ruleClaim,
     ...(busArn && { busArn }),
     ...(rule?.arn && { ruleArn: rule.arn }),
   };
