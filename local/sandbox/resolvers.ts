@@ -1,5 +1,20 @@
 import { GraphQLError } from 'graphql';
+import { DEFAULT_EVENT_BRIDGE_TYPE, type SchemaVariant } from './schema.js';
 import type { SandboxEventSource, SandboxState, SandboxWebhook, UnionError } from './state.js';
+
+/**
+ * A mutation payload as the variant serves it: with its `errors` list, or, where payloads have no `errors`
+ * field, the first error as a top-level GraphQL error (the field, and so the document's data, is null).
+ */
+const payloadOf = <P extends { errors: UnionError[] }>(payload: P, variant: SchemaVariant): P => {
+  const [first] = payload.errors;
+  if (variant.noErrorsFields && first) {
+    throw new GraphQLError(`${first.__typename}: ${first.message}`, {
+      extensions: { code: first.__typename },
+    });
+  }
+  return payload;
+};
 
 /** Called when createEventSource makes a source, before it answers: lets the offline stack create the AWS side. */
 export type EventSourceHook = (source: SandboxEventSource) => Promise<void> | void;
@@ -11,6 +26,8 @@ export interface Caller {
 }
 
 export interface ResolverOptions {
+  /** The schema variant served: the webhook type's name, its status values, whether payloads have `errors`. */
+  variant: SchemaVariant;
   /** The namespace segment of partner source names (BigCommerce's example shows `test`). */
   namespace: string;
   onEventSourceCreated: EventSourceHook | undefined;
@@ -20,11 +37,11 @@ const PAGE_LIMIT = 250;
 
 const globalId = (hook: SandboxWebhook) => `bc/store/webhook/${hook.id}`;
 
-const node = (hook: SandboxWebhook) => ({
-  __typename: 'EventBridgeWebhook',
+const node = (hook: SandboxWebhook, variant: SchemaVariant) => ({
+  __typename: variant.eventBridgeType ?? DEFAULT_EVENT_BRIDGE_TYPE,
   id: globalId(hook),
   scope: hook.scope,
-  status: hook.isActive ? 'ACTIVE' : 'INACTIVE',
+  status: hook.isActive ? 'ACTIVE' : variant.deactivatedStatus ? 'DEACTIVATED' : 'INACTIVE',
   clientId: hook.clientId,
   createdAt: hook.createdAt,
   updatedAt: hook.updatedAt,
@@ -100,21 +117,25 @@ export const createRoot = (state: SandboxState, caller: Caller, options: Resolve
           startCursor: page[0] ? cursorOf(page[0]) : null,
           endCursor: last ? cursorOf(last) : null,
         },
-        edges: page.map((hook) => ({ cursor: cursorOf(hook), node: node(hook) })),
+        edges: page.map((hook) => ({ cursor: cursorOf(hook), node: node(hook, options.variant) })),
       };
     },
   },
   webhook: {
-    createEventSource: (args: CreateEventSourceArgs) => createEventSource(state, caller, options, args),
+    createEventSource: async (args: CreateEventSourceArgs) =>
+      payloadOf(await createEventSource(state, caller, options, args), options.variant),
     createEventBridgeWebhook: ({
       input,
     }: {
       input: { scope: string; destination: string; isActive?: boolean | null };
     }) => {
       const result = state.createWebhook(caller.storeHash, caller.clientId, input);
-      return 'error' in result
-        ? { webhook: null, errors: [result.error] }
-        : { webhook: node(result.webhook), errors: [] };
+      return payloadOf(
+        'error' in result
+          ? { webhook: null, errors: [result.error] }
+          : { webhook: node(result.webhook, options.variant), errors: [] },
+        options.variant,
+      );
     },
     updateEventBridgeWebhook: ({
       input,
@@ -126,21 +147,27 @@ export const createRoot = (state: SandboxState, caller: Caller, options: Resolve
     }) => {
       const hook = state.findWebhook(caller.storeHash, caller.clientId, input.id);
       if (!hook) {
-        return {
-          webhook: null,
-          errors: [{ __typename: 'EntityNotFoundError', message: `webhook ${input.id} not found` }],
-        };
+        const errors: UnionError[] = [
+          { __typename: 'EntityNotFoundError', message: `webhook ${input.id} not found` },
+        ];
+        return payloadOf({ webhook: null, errors }, options.variant);
       }
       if (input.data.isActive !== undefined && input.data.isActive !== null)
         hook.isActive = input.data.isActive;
       if (input.data.scope) hook.scope = input.data.scope;
       if (input.data.destination) hook.destination = input.data.destination;
       hook.updatedAt = new Date().toISOString();
-      return { webhook: node(hook), errors: [] };
+      return { webhook: node(hook, options.variant), errors: [] };
     },
     deleteWebhook: ({ id }: { id: string }) =>
-      state.deleteWebhook(caller.storeHash, caller.clientId, id)
-        ? { id, errors: [] }
-        : { id: null, errors: [{ __typename: 'EntityNotFoundError', message: `webhook ${id} not found` }] },
+      payloadOf(
+        state.deleteWebhook(caller.storeHash, caller.clientId, id)
+          ? { id, errors: [] as UnionError[] }
+          : {
+              id: null,
+              errors: [{ __typename: 'EntityNotFoundError' as const, message: `webhook ${id} not found` }],
+            },
+        options.variant,
+      ),
   },
 });

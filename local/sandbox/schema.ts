@@ -1,170 +1,78 @@
-import { buildSchema } from 'graphql';
+import { readFileSync } from 'node:fs';
+import {
+  buildASTSchema,
+  type DocumentNode,
+  type GraphQLSchema,
+  Kind,
+  type ObjectTypeDefinitionNode,
+  parse,
+  visit,
+} from 'graphql';
+
+/** The sandbox's schema as written, the documented names plus our guesses (see schema.graphql). */
+const SDL = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+/** The EventBridge webhook type's name in schema.graphql. */
+export const DEFAULT_EVENT_BRIDGE_TYPE = 'EventBridgeWebhook';
 
 /**
- * The slice of BigCommerce's Admin GraphQL schema that webhook provisioning uses, with the operation,
- * type and field names of BigCommerce's EventBridge guide and Postman collection. Names the public docs
- * do not show (the EventBridge update input, error union members) mirror the PubSub/HTTPS equivalents.
- * @see https://developer.bigcommerce.com/docs/integrations/webhooks/aws
+ * A schema BigCommerce's docs leave possible: each option departs from schema.graphql where the docs are
+ * silent, so tests can show provisioning adapts to it (or stops at preflight, naming what is missing).
  */
-export const sandboxSchema = buildSchema(/* GraphQL */ `
-  scalar DateTime
+export interface SchemaVariant {
+  /** Another name for the EventBridge webhook type (default `EventBridgeWebhook`). */
+  eventBridgeType?: string;
+  /** No `updateEventBridgeWebhook` mutation: an inactive webhook must be deleted and created again. */
+  noUpdateMutation?: boolean;
+  /** No `errors` field on mutation payloads: refusals come as top-level GraphQL errors. */
+  noErrorsFields?: boolean;
+  /** Introspection queries are refused. */
+  noIntrospection?: boolean;
+  /** The status enum has `DEACTIVATED` (REST's third state): inactive webhooks report it. */
+  deactivatedStatus?: boolean;
+  /** Fields of `WebhookMutations` that do not exist (e.g. `createEventBridgeWebhook`): nothing can adapt. */
+  withoutMutations?: string[];
+}
 
-  type Query {
-    store: Store!
-  }
+const removeFields = (node: ObjectTypeDefinitionNode, drop: (name: string) => boolean) => ({
+  ...node,
+  fields: node.fields?.filter((field) => !drop(field.name.value)),
+});
 
-  type Mutation {
-    webhook: WebhookMutations!
-  }
+/** The schema.graphql document transformed into `variant`. */
+export const variantDocument = (variant: SchemaVariant): DocumentNode =>
+  visit(SDL, {
+    ObjectTypeDefinition(node) {
+      if (node.name.value === 'WebhookMutations') {
+        const without = new Set(variant.withoutMutations ?? []);
+        if (variant.noUpdateMutation) without.add('updateEventBridgeWebhook');
+        return removeFields(node, (name) => without.has(name));
+      }
+      if (variant.noErrorsFields && node.name.value.endsWith('Result')) {
+        return removeFields(node, (name) => name === 'errors');
+      }
+      return undefined;
+    },
+    EnumTypeDefinition(node) {
+      if (!variant.deactivatedStatus || node.name.value !== 'WebhookStatus') return undefined;
+      return {
+        ...node,
+        values: [
+          ...(node.values ?? []),
+          { kind: Kind.ENUM_VALUE_DEFINITION, name: { kind: Kind.NAME, value: 'DEACTIVATED' } },
+        ],
+      };
+    },
+    Name(node) {
+      return variant.eventBridgeType && node.value === DEFAULT_EVENT_BRIDGE_TYPE
+        ? { ...node, value: variant.eventBridgeType }
+        : undefined;
+    },
+  });
 
-  type Store {
-    webhooks(first: Int = 10, after: String): WebhooksConnection!
-  }
+/** The executable schema of a variant (the default one: schema.graphql as written). */
+export const sandboxSchemaOf = (variant: SchemaVariant = {}): GraphQLSchema =>
+  buildASTSchema(variantDocument(variant));
 
-  type PageInfo {
-    hasNextPage: Boolean!
-    hasPreviousPage: Boolean!
-    startCursor: String
-    endCursor: String
-  }
-
-  type WebhooksConnection {
-    pageInfo: PageInfo!
-    edges: [WebhookEdge!]!
-  }
-
-  type WebhookEdge {
-    cursor: String!
-    node: Webhook!
-  }
-
-  enum WebhookStatus {
-    ACTIVE
-    INACTIVE
-  }
-
-  interface Webhook {
-    id: ID!
-    scope: String!
-    status: WebhookStatus!
-    clientId: String!
-    createdAt: DateTime!
-    updatedAt: DateTime!
-  }
-
-  type EventBridgeWebhook implements Webhook {
-    id: ID!
-    scope: String!
-    status: WebhookStatus!
-    clientId: String!
-    createdAt: DateTime!
-    updatedAt: DateTime!
-    destination: String!
-    isActive: Boolean!
-  }
-
-  enum EventSourceRegion {
-    US_EAST_1
-    US_EAST_2
-    US_WEST_1
-    US_WEST_2
-    CA_CENTRAL_1
-    EU_CENTRAL_1
-    EU_WEST_1
-    EU_WEST_2
-    EU_WEST_3
-    EU_NORTH_1
-    AP_EAST_1
-    AP_NORTHEAST_1
-    AP_NORTHEAST_2
-    AP_SOUTHEAST_1
-    AP_SOUTHEAST_2
-    AP_SOUTH_1
-    SA_EAST_1
-  }
-
-  type EventSource {
-    id: ID!
-    awsAccount: String!
-    arn: String!
-    eventSourceName: String!
-    eventSourceRegion: EventSourceRegion!
-  }
-
-  interface Error {
-    message: String!
-  }
-
-  type AlreadyExistsError implements Error {
-    message: String!
-  }
-
-  type ValidationError implements Error {
-    message: String!
-    path: [String!]
-  }
-
-  type EntityNotFoundError implements Error {
-    message: String!
-    id: ID
-  }
-
-  input CreateEventSourceInput {
-    awsAccount: String!
-    eventSourceName: String!
-    eventSourceRegion: EventSourceRegion!
-    clientId: String!
-  }
-
-  union CreateEventSourceError = AlreadyExistsError | ValidationError
-
-  type CreateEventSourceResult {
-    eventSource: EventSource
-    errors: [CreateEventSourceError!]!
-  }
-
-  input CreateEventBridgeWebhookInput {
-    scope: String!
-    destination: String!
-    isActive: Boolean
-  }
-
-  union CreateEventBridgeWebhookError = AlreadyExistsError | ValidationError
-
-  type CreateEventBridgeWebhookResult {
-    webhook: EventBridgeWebhook
-    errors: [CreateEventBridgeWebhookError!]!
-  }
-
-  input UpdateEventBridgeWebhookDataInput {
-    scope: String
-    destination: String
-    isActive: Boolean
-  }
-
-  input UpdateEventBridgeWebhookInput {
-    id: ID!
-    data: UpdateEventBridgeWebhookDataInput!
-  }
-
-  union UpdateEventBridgeWebhookError = EntityNotFoundError | AlreadyExistsError | ValidationError
-
-  type UpdateEventBridgeWebhookResult {
-    webhook: EventBridgeWebhook
-    errors: [UpdateEventBridgeWebhookError!]!
-  }
-
-  union DeleteWebhookError = EntityNotFoundError
-
-  type DeleteWebhookResult {
-    id: ID
-    errors: [DeleteWebhookError!]!
-  }
-
-  type WebhookMutations {
-    createEventSource(input: CreateEventSourceInput!): CreateEventSourceResult!
-    createEventBridgeWebhook(input: CreateEventBridgeWebhookInput!): CreateEventBridgeWebhookResult!
-    updateEventBridgeWebhook(input: UpdateEventBridgeWebhookInput!): UpdateEventBridgeWebhookResult!
-    deleteWebhook(id: ID!): DeleteWebhookResult!
-  }
-`);
+/** schema.graphql as written. */
+export const sandboxSchema = sandboxSchemaOf();

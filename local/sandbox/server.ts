@@ -1,12 +1,19 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError, graphql } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import { readBody } from '../read-body.js';
 import { describeCall, type SandboxCall } from './calls.js';
 import { type Fault, FaultQueue } from './faults.js';
 import { type FireRequest, FireRequestError, fireEvent, type PartnerEventPublisher } from './fire.js';
 import { createRoot, type EventSourceHook } from './resolvers.js';
-import { sandboxSchema } from './schema.js';
+import { type SchemaVariant, sandboxSchemaOf } from './schema.js';
 import { SandboxState } from './state.js';
 
 /** A store the sandbox serves and the API account allowed to call it. */
@@ -24,6 +31,8 @@ export interface SandboxOptions {
   accounts: SandboxAccount[];
   /** The namespace segment of partner source names (default `sandbox`). */
   namespace?: string;
+  /** Serve the Admin GraphQL schema as this variant of schema.graphql (default: as written). */
+  variant?: SchemaVariant;
   /** Called for each new event source; the offline stack creates the partner source in its EventBridge. */
   onEventSourceCreated?: EventSourceHook;
   /** Where fired store events go; without it, `/__sandbox/fire` answers 501. */
@@ -81,7 +90,13 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
   const state = new SandboxState();
   const faults = new FaultQueue();
   const calls: SandboxCall[] = [];
+  const variant = options.variant ?? {};
+  const schema = sandboxSchemaOf(variant);
+  const rules = variant.noIntrospection
+    ? [...specifiedRules, NoSchemaIntrospectionCustomRule]
+    : specifiedRules;
   const resolverOptions = {
+    variant,
     namespace: options.namespace ?? 'sandbox',
     onEventSourceCreated: options.onEventSourceCreated,
   };
@@ -113,13 +128,20 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     if (fault?.status !== undefined && !fault.afterExecute)
       return sendFault(response, { ...fault, status: fault.status });
 
-    const result = await graphql({
-      schema: sandboxSchema,
-      source: query,
-      rootValue: createRoot(state, { storeHash, clientId: account.clientId }, resolverOptions),
-      variableValues: (body.variables ?? {}) as Record<string, unknown>,
-      operationName,
-    });
+    // Parse, validate, execute, as any GraphQL server does: a document that does not validate against
+    // the schema is refused whole, before its variables are looked at.
+    const document = parse(query);
+    const invalid = validate(schema, document, rules);
+    const result =
+      invalid.length > 0
+        ? { errors: invalid }
+        : await execute({
+            schema,
+            document,
+            rootValue: createRoot(state, { storeHash, clientId: account.clientId }, resolverOptions),
+            variableValues: (body.variables ?? {}) as Record<string, unknown>,
+            operationName,
+          });
     if (fault?.status !== undefined) return sendFault(response, { ...fault, status: fault.status });
     return send(response, 200, result);
   };
