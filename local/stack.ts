@@ -12,6 +12,7 @@ import { assertPortsFree } from './ports.js';
 import { type LocalQueues, startQueues } from './queues.js';
 import { partnerEventPublisher } from './sandbox/fire.js';
 import { partnerSourceHook } from './sandbox/partner-source-hook.js';
+import type { PartnerName } from './sandbox/resolvers.js';
 import { type Sandbox, startSandbox } from './sandbox/server.js';
 import {
   SANDBOX_ACCOUNTS,
@@ -42,6 +43,8 @@ export interface StackOptions {
   consume: 'serverless-offline' | InvokeBatch;
   /** More variables for the functions (e.g. a shorter EVENT_SOURCE_WAIT_MS in tests). */
   functionEnv?: Record<string, string>;
+  /** The partner name of the sandbox's source names: `bigcommerce.com` (default) or `bigcommerce.com.test`. */
+  partnerName?: PartnerName;
   /** Local retries: failed records come back after this many seconds (default 2). */
   visibilityTimeoutSeconds?: number;
   onBatch?: (report: BatchReport) => void;
@@ -111,6 +114,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     const sandbox = await startSandbox({
       port: port('sandbox', PORTS.sandbox),
       accounts: SANDBOX_ACCOUNTS,
+      partnerName: options.partnerName,
       onEventSourceCreated: partnerSourceHook(partnerClient),
       publishPartnerEvents: partnerEventPublisher(partnerClient),
     });

@@ -19,6 +19,14 @@ const payloadOf = <P extends { errors: UnionError[] }>(payload: P, variant: Sche
 /** Called when createEventSource makes a source, before it answers: lets the offline stack create the AWS side. */
 export type EventSourceHook = (source: SandboxEventSource) => Promise<void> | void;
 
+/**
+ * The partner name in the source names the sandbox issues: createEventSource's example shows
+ * `bigcommerce.com`; BigCommerce's bus and rule examples show `bigcommerce.com.test`, the name AWS gives
+ * a partner's test sources (reference/bigcommerce-webhooks.md §8).
+ */
+export const PARTNER_NAMES = ['bigcommerce.com', 'bigcommerce.com.test'] as const;
+export type PartnerName = (typeof PARTNER_NAMES)[number];
+
 /** Who is calling: the store of the URL and the client id of the `X-Auth-Token`. */
 export interface Caller {
   storeHash: string;
@@ -30,6 +38,8 @@ export interface ResolverOptions {
   variant: SchemaVariant;
   /** The namespace segment of partner source names (BigCommerce's example shows `test`). */
   namespace: string;
+  /** The partner segment of partner source names: `aws.partner/<partnerName>/...`. */
+  partnerName: PartnerName;
   onEventSourceCreated: EventSourceHook | undefined;
 }
 
@@ -74,7 +84,7 @@ const createEventSource = async (
   }
   const region = input.eventSourceRegion.toLowerCase().replaceAll('_', '-');
   const eventSourceName = input.eventSourceName.toLowerCase();
-  const name = `aws.partner/bigcommerce.com/${options.namespace}/${caller.clientId}/${eventSourceName}`;
+  const name = `aws.partner/${options.partnerName}/${options.namespace}/${caller.clientId}/${eventSourceName}`;
   const clash = state.eventSources.some(
     (source) => source.name === name && source.awsAccount === input.awsAccount && source.region === region,
   );

@@ -12,7 +12,7 @@ import { readBody } from '../read-body.js';
 import { describeCall, type SandboxCall } from './calls.js';
 import { type Fault, FaultQueue } from './faults.js';
 import { type FireRequest, FireRequestError, fireEvent, type PartnerEventPublisher } from './fire.js';
-import { createRoot, type EventSourceHook } from './resolvers.js';
+import { createRoot, type EventSourceHook, type PartnerName } from './resolvers.js';
 import { type SchemaVariant, sandboxSchemaOf } from './schema.js';
 import { SandboxState } from './state.js';
 
@@ -31,6 +31,8 @@ export interface SandboxOptions {
   accounts: SandboxAccount[];
   /** The namespace segment of partner source names (default `sandbox`). */
   namespace?: string;
+  /** The partner segment of partner source names (default `bigcommerce.com`; `bigcommerce.com.test` for test sources). */
+  partnerName?: PartnerName;
   /** Serve the Admin GraphQL schema as this variant of schema.graphql (default: as written). */
   variant?: SchemaVariant;
   /** Called for each new event source; the offline stack creates the partner source in its EventBridge. */
@@ -98,6 +100,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
   const resolverOptions = {
     variant,
     namespace: options.namespace ?? 'sandbox',
+    partnerName: options.partnerName ?? 'bigcommerce.com',
     onEventSourceCreated: options.onEventSourceCreated,
   };
 
