@@ -24,13 +24,22 @@ export const BigCommercePayloadSchema = z.object({
 });
 export type BigCommercePayload = z.infer<typeof BigCommercePayloadSchema>;
 
-export const PARTNER_SOURCE_PREFIX = 'aws.partner/bigcommerce.com/';
 /**
- * The sources a BigCommerce event may come from: {@link PARTNER_SOURCE_PREFIX}, or the `.test` name AWS
- * gives a partner's test sources (BigCommerce's bus and rule examples use it).
+ * How BigCommerce's partner event source names begin, and the only names this service matches (envelope,
+ * source lookup, teardown; serverless.yml's IAM resources and queue policy list the same two). BigCommerce's
+ * createEventSource example shows the first; its bus and rule ARN examples show the `.test` name AWS gives
+ * a partner's test sources. Each ends in `/`, so no other partner (e.g. `bigcommerce.commerce`) matches.
  * @see https://docs.aws.amazon.com/eventbridge/latest/onboarding/onboarding_tasks.html
+ * @see reference/bigcommerce-webhooks.md §1.2 and §8
  */
-const PARTNER_SOURCE = /^aws\.partner\/bigcommerce\.com(?:\.test)?\//;
+export const PARTNER_SOURCE_PREFIXES = [
+  'aws.partner/bigcommerce.com/',
+  'aws.partner/bigcommerce.com.test/',
+] as const;
+
+/** True when `name` is a BigCommerce partner source name (it starts with one of {@link PARTNER_SOURCE_PREFIXES}). */
+export const isBigCommerceSourceName = (name: string): boolean =>
+  PARTNER_SOURCE_PREFIXES.some((prefix) => name.startsWith(prefix));
 export const DETAIL_TYPE = 'bigCommerceWebhook';
 
 /**
@@ -48,9 +57,9 @@ export const BigCommerceEventBridgeEventSchema = z.object({
   source: z
     .string()
     .check(
-      z.regex(
-        PARTNER_SOURCE,
-        `expected a source starting with ${PARTNER_SOURCE_PREFIX} or aws.partner/bigcommerce.com.test/`,
+      z.refine(
+        isBigCommerceSourceName,
+        `expected a source starting with ${PARTNER_SOURCE_PREFIXES.join(' or ')}`,
       ),
     ),
   account: z.string(),

@@ -1,6 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { listPartnerSources, type PartnerSource } from '../aws/event-sources.js';
-import { PARTNER_SOURCE_PREFIX } from '../bigcommerce/envelope.js';
+import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
 import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
 import { createEventSource, eventSourceRegionOf } from '../bigcommerce/graphql/event-source.js';
 import { backoffDelay, sleep as realSleep } from '../bigcommerce/graphql/retry.js';
@@ -21,7 +21,8 @@ const WAIT_POLICY = { baseDelayMs: 250, maxDelayMs: 2_000, random: () => 0.5 + M
 
 /**
  * This store's BigCommerce partner source, found by the last segment of its name (BigCommerce lower-cases
- * it and chooses the segments before it). Two live matches are a conflict a person must resolve.
+ * it and chooses the segments before it) under either of {@link PARTNER_SOURCE_PREFIXES}, never another
+ * partner's. Two live matches are a conflict a person must resolve.
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListEventSources.html
  */
 export const findSource = async (
@@ -30,7 +31,7 @@ export const findSource = async (
   fullName?: string,
 ): Promise<FoundSource | undefined> => {
   const wanted = eventSourceName.toLowerCase();
-  const matches = (await listPartnerSources(eventBridge, PARTNER_SOURCE_PREFIX))
+  const matches = (await listPartnerSources(eventBridge, PARTNER_SOURCE_PREFIXES))
     .filter((source) => (fullName ? source.name === fullName : lastSegment(source.name) === wanted))
     .map((source) => ({ ...source, arn: normalizeSourceArn(source.arn) }));
   const live = matches.filter((source) => source.state !== 'DELETED');

@@ -1,4 +1,4 @@
-import { PARTNER_SOURCE_PREFIX } from '../bigcommerce/envelope.js';
+import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
 import { removeBus } from './bus.js';
 import { lastSegment, normalizeSourceArn } from './names.js';
 import { assertOwnName } from './ownership.js';
@@ -51,7 +51,7 @@ export const teardown = async (
   const matches = source
     ? (arn: string) => normalizeSourceArn(arn) === normalizeSourceArn(source.arn)
     : (arn: string) =>
-        arn.includes(`:event-source/${PARTNER_SOURCE_PREFIX}`) &&
+        PARTNER_SOURCE_PREFIXES.some((prefix) => arn.includes(`:event-source/${prefix}`)) &&
         normalizeSourceArn(arn).includes(inRegion) &&
         lastSegment(arn) === wanted;
 

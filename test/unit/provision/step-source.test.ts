@@ -64,8 +64,9 @@ describe('Step: event source', () => {
       arn: AWS_ARN,
       state: 'ACTIVE',
     });
+    // One listing covers both of BigCommerce's prefixes (`bigcommerce.com/`, `bigcommerce.com.test/`).
     expect(eventBridge).toHaveReceivedCommandWith(ListEventSourcesCommand, {
-      NamePrefix: 'aws.partner/bigcommerce.com/',
+      NamePrefix: 'aws.partner/bigcommerce.com',
       NextToken: 't',
     });
     expect(request).not.toHaveBeenCalled();
