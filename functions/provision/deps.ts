@@ -3,6 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ssmTokenProvider, staticTokenProvider, type TokenProvider } from '../../shared/aws/ssm.js';
 import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
+import { createPreflightCache } from '../../shared/bigcommerce/graphql/preflight.js';
 import type { ProvisionConfig } from '../../shared/config.js';
 import type { KeyedLogger } from '../../shared/logger.js';
 import { dynamoStoreLeases } from '../../shared/provisioning/stores-table.js';
@@ -41,6 +42,7 @@ export const createProvisionApiDeps = (
           logger,
         }),
       logger,
+      preflightCache: createPreflightCache(),
     },
     settingsFor: (context, event) => {
       const { partition, account } = invokedFunctionOf(

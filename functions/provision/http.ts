@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import { PreflightError } from '../../shared/bigcommerce/graphql/preflight.js';
 import {
   ConflictError,
   messageOf,
@@ -140,6 +141,8 @@ export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2
         type: cause instanceof Error ? cause.name : 'Error',
         message: messageOf(cause),
         retryable,
+        // A preflight names each document and the type, field or argument the store's schema lacks.
+        ...(cause instanceof PreflightError && { issues: cause.issues }),
       },
       entries: error instanceof ProvisionError ? error.entries : [],
     },

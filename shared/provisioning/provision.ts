@@ -1,4 +1,5 @@
-import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
+import type { StoreApi } from '../bigcommerce/graphql/client.js';
+import { type Preflight, preflight } from '../bigcommerce/graphql/preflight.js';
 import { messageOf } from '../errors.js';
 import type { KeyedLogger, LogSink } from '../logger.js';
 import { reconcileBus } from './bus.js';
@@ -39,6 +40,10 @@ export interface ProvisionResult {
   entries: Entry[];
   /** When a run applied but the read afterwards still found work: what it found, or why it could not read. */
   drift?: Entry[] | string;
+  /** Whether the documents sent were checked against the store's own schema (see preflight.ts). */
+  preflight: Preflight['preflight'];
+  /** How the documents were adapted to the store's schema, where it departs from the documented names. */
+  adaptations?: string[];
 }
 
 const EXISTS = new Set(['unchanged', 'created', 'updated', 'would-update']);
@@ -67,6 +72,23 @@ export const runOf = (
   return { record, step, apply };
 };
 
+/**
+ * The first two steps of every run: the store's access token (`credentials`), then the store's schema
+ * (`preflight`), before any document that could change something is sent.
+ */
+export const storeApiOf = async (
+  run: ReturnType<typeof runOf>,
+  deps: Pick<ProvisionDeps, 'graphqlFor' | 'preflightCache'>,
+  storeHash: string,
+) => {
+  const graphql = await run.step('credentials', () => deps.graphqlFor(storeHash));
+  const checked = await run.step('preflight', () =>
+    preflight(graphql, { key: storeHash, ...(deps.preflightCache && { cache: deps.preflightCache }) }),
+  );
+  const { api, adaptations } = checked;
+  return { api, preflight: checked.preflight, ...(adaptations.length > 0 && { adaptations }) };
+};
+
 /** The store and deployment a run works for. */
 export const ownerOf = (storeHash: string, settings: Pick<ProvisionSettings, 'managedBy'>): Owner => ({
   storeHash,
@@ -80,7 +102,7 @@ export const ownerOf = (storeHash: string, settings: Pick<ProvisionSettings, 'ma
 export const ownershipStep = (
   owner: Owner,
   input: { eventSourceName: string; source: FoundSource | undefined; ruleName: string },
-  deps: Pick<ProvisionDeps, 'eventBridge'> & { graphql: StoreGraphQL },
+  deps: Pick<ProvisionDeps, 'eventBridge'> & { graphql: StoreApi },
 ): Promise<Ownership> =>
   checkOwnership(
     { owner, ...input },
@@ -137,7 +159,7 @@ export const provision = async (
   const owner = ownerOf(storeHash, settings);
   const tags = ownerTags(owner);
 
-  const graphql = await run.step('credentials', () => deps.graphqlFor(storeHash));
+  const { api: graphql, ...checked } = await storeApiOf(run, deps, storeHash);
   await run.step('ownership', async () => assertOwnName(owner, request.eventSourceName));
   const { entry, source } = await run.step('source', () =>
     reconcileSource(
@@ -201,10 +223,11 @@ export const provision = async (
   );
 
   if (dryRun) {
-    return { storeHash, dryRun, converged: done.every((item) => item.action === 'unchanged'), entries: done };
+    const converged = done.every((item) => item.action === 'unchanged');
+    return { storeHash, dryRun, converged, ...checked, entries: done };
   }
   const verified = await verifyConverged(deps, (quiet) =>
     provision({ ...request, dryRun: true }, settings, quiet),
   );
-  return { storeHash, dryRun, ...verified, entries: done };
+  return { storeHash, dryRun, ...verified, ...checked, entries: done };
 };

@@ -1,7 +1,7 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { listPartnerSources, type PartnerSource } from '../aws/event-sources.js';
 import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
-import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
+import type { StoreApi } from '../bigcommerce/graphql/client.js';
 import { createEventSource, eventSourceRegionOf } from '../bigcommerce/graphql/event-source.js';
 import { backoffDelay, sleep as realSleep } from '../bigcommerce/graphql/retry.js';
 import { ConflictError, TransientError } from '../errors.js';
@@ -13,7 +13,7 @@ export type FoundSource = PartnerSource;
 
 export interface SourceDeps {
   eventBridge: EventBridgeClient;
-  graphql: StoreGraphQL;
+  graphql: StoreApi;
   sleep?: (ms: number) => Promise<void>;
 }
 

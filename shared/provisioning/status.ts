@@ -27,5 +27,12 @@ export const status = async (
   const resources = plan.entries.map(
     ({ action, ...rest }): StatusEntry => ({ ...rest, status: statusOf(action) }),
   );
-  return { storeHash: request.storeHash, converged: plan.converged, resources };
+  const { converged, preflight, adaptations } = plan;
+  return {
+    storeHash: request.storeHash,
+    converged,
+    preflight,
+    ...(adaptations && { adaptations }),
+    resources,
+  };
 };

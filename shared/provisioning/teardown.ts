@@ -2,7 +2,7 @@ import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
 import { removeBus } from './bus.js';
 import { lastSegment, normalizeSourceArn } from './names.js';
 import { assertOwnName } from './ownership.js';
-import { ownerOf, ownershipStep, runOf, verifyConverged } from './provision.js';
+import { ownerOf, ownershipStep, runOf, storeApiOf, verifyConverged } from './provision.js';
 import { removeRule } from './rule.js';
 import { findSource } from './source.js';
 import { removeTarget } from './target.js';
@@ -38,7 +38,7 @@ export const teardown = async (
   const { eventBridge } = deps;
   const owner = ownerOf(storeHash, settings);
 
-  const graphql = await run.step('credentials', () => deps.graphqlFor(storeHash));
+  const { api: graphql, ...checked } = await storeApiOf(run, deps, storeHash);
   await run.step('ownership', async () => assertOwnName(owner, eventSourceName));
   const source = await run.step('source', () => findSource(eventBridge, eventSourceName));
   const ownership = await run.step('ownership', () =>
@@ -97,10 +97,11 @@ export const teardown = async (
     ...(source && { name: source.name, arn: source.arn, state: source.state, note: SOURCE_NOTE }),
   });
   if (dryRun) {
-    return { storeHash, dryRun, converged: done.every((item) => item.action === 'unchanged'), entries: done };
+    const converged = done.every((item) => item.action === 'unchanged');
+    return { storeHash, dryRun, converged, ...checked, entries: done };
   }
   const verified = await verifyConverged(deps, (quiet) =>
     teardown({ ...request, dryRun: true }, settings, quiet),
   );
-  return { storeHash, dryRun, ...verified, entries: done };
+  return { storeHash, dryRun, ...verified, ...checked, entries: done };
 };

@@ -1,5 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
+import type { PreflightCache } from '../bigcommerce/graphql/preflight.js';
 import type { KeyedLogger } from '../logger.js';
 
 /** What a run did, or would do in a dry run, to one resource. */
@@ -13,10 +14,19 @@ export type Action =
   | 'would-delete';
 
 /**
- * The steps of the chain, in order; `credentials` is reading the store's access token, `ownership` proving
- * that the source's bus and rule are this store's before anything changes them.
+ * The steps of the chain, in order; `credentials` is reading the store's access token, `preflight` checking
+ * every document against the store's Admin GraphQL schema, `ownership` proving that the source's bus and
+ * rule are this store's before anything changes them.
  */
-export type Step = 'credentials' | 'source' | 'ownership' | 'bus' | 'rule' | 'target' | 'webhooks';
+export type Step =
+  | 'credentials'
+  | 'preflight'
+  | 'source'
+  | 'ownership'
+  | 'bus'
+  | 'rule'
+  | 'target'
+  | 'webhooks';
 
 export interface SourceEntry {
   resource: 'source';
@@ -67,6 +77,8 @@ export interface WebhookEntry {
   active?: boolean;
   /** False for a webhook to this destination whose scope the request does not want (kept unless `prune`). */
   wanted: boolean;
+  /** The webhook's status as BigCommerce reports it (`ACTIVE`, `INACTIVE`, `DEACTIVATED`, ...). */
+  webhookStatus?: string;
 }
 
 /** One line of the response: one resource and what happened to it. */
@@ -98,6 +110,8 @@ export interface ProvisionDeps {
   eventBridge: EventBridgeClient;
   /** The store's GraphQL client; reading the token behind it is the `credentials` step. */
   graphqlFor: (storeHash: string) => Promise<StoreGraphQL>;
+  /** Preflights of this warm container by store; without one, every run introspects the store again. */
+  preflightCache?: PreflightCache;
   logger: KeyedLogger;
   sleep?: (ms: number) => Promise<void>;
 }

@@ -1,11 +1,11 @@
-import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
+import type { StoreApi } from '../bigcommerce/graphql/client.js';
 import type { UnionError } from '../bigcommerce/graphql/schemas.js';
 import {
   createEventBridgeWebhooks,
   deleteWebhooks,
   listWebhooks,
+  reactivateWebhooks,
   type StoreWebhook,
-  setWebhooksActive,
 } from '../bigcommerce/graphql/webhooks.js';
 import { PermanentError } from '../errors.js';
 import { normalizeSourceArn } from './names.js';
@@ -23,20 +23,21 @@ const entry = (
   action: WebhookEntry['action'],
   scope: string,
   wanted: boolean,
-  hook?: Pick<StoreWebhook, 'id' | 'active'>,
+  hook?: Pick<StoreWebhook, 'id' | 'active' | 'status'>,
 ): WebhookEntry => ({
   resource: 'webhook',
   action,
   scope,
   wanted,
   ...(hook && { id: hook.id, active: hook.active }),
+  ...(hook?.status && { webhookStatus: hook.status }),
 });
 
 const describe = (errors: UnionError[]) =>
   errors.map((error) => `${error.__typename}: ${error.message ?? 'no message'}`).join('; ');
 
 /** The store's webhooks whose destination is `destination` (compared in canonical ARN form). */
-export const webhooksTo = async (graphql: StoreGraphQL, matches: (destination: string) => boolean) =>
+export const webhooksTo = async (graphql: StoreApi, matches: (destination: string) => boolean) =>
   (await listWebhooks(graphql)).filter(
     (hook) => hook.destination && matches(normalizeSourceArn(hook.destination)),
   );
@@ -50,7 +51,7 @@ export const webhooksTo = async (graphql: StoreGraphQL, matches: (destination: s
  */
 export const reconcileWebhooks = async (
   input: WebhooksInput,
-  graphql: StoreGraphQL,
+  graphql: StoreApi,
   record: (entry: WebhookEntry) => void,
 ): Promise<void> => {
   const { destination, dryRun } = input;
@@ -96,11 +97,7 @@ export const reconcileWebhooks = async (
     }
   }
 
-  const activated = await setWebhooksActive(
-    graphql,
-    toActivate.map((hook) => hook.id),
-    true,
-  );
+  const activated = await reactivateWebhooks(graphql, toActivate);
   activated.forEach((outcome, i) => {
     const hook = toActivate[i];
     if (!hook) return;
@@ -127,7 +124,7 @@ export const reconcileWebhooks = async (
 /** Teardown of step 5: deletes every webhook to the destination; ones already gone count as deleted. */
 export const removeWebhooks = async (
   input: { matches: (destination: string) => boolean; dryRun: boolean },
-  graphql: StoreGraphQL,
+  graphql: StoreApi,
   record: (entry: WebhookEntry) => void,
 ): Promise<void> => {
   const hooks = await webhooksTo(graphql, input.matches);

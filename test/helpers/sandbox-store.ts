@@ -1,5 +1,11 @@
+import { sandboxSchema } from '../../local/sandbox/schema.js';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
-import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
+import { createStoreGraphQL, withDialect } from '../../shared/bigcommerce/graphql/client.js';
+import { dialectOf } from '../../shared/bigcommerce/graphql/dialect.js';
+
+/** What the preflight reads from the sandbox's schema as written. */
+export const SANDBOX_DIALECT = dialectOf(sandboxSchema).dialect;
+
 import { CLIENT_ID, FULL_SOURCE_NAME, STORE_HASH, TOKEN } from './provision-harness.js';
 
 /** The canonical ARN of the seeded source, the destination of its webhooks. */
@@ -28,11 +34,14 @@ export const startSeededSandbox = async () => {
   });
   const sleeps: number[] = [];
   const graphql = (token = TOKEN) =>
-    createStoreGraphQL({
-      apiUrl: sandbox.url,
-      storeHash: STORE_HASH,
-      token,
-      retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
-    });
+    withDialect(
+      createStoreGraphQL({
+        apiUrl: sandbox.url,
+        storeHash: STORE_HASH,
+        token,
+        retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+      }),
+      SANDBOX_DIALECT,
+    );
   return { sandbox, graphql, sleeps };
 };

@@ -16,7 +16,7 @@ export interface FaultCase {
   /** Runs until the chain converged: 1 when the retries absorbed the fault. */
   runs: 1 | 2;
   /** How the failed run's cause is classified (only for `runs: 2`). */
-  cause?: 'TransientError' | 'PermanentError';
+  cause?: 'TransientError' | 'PermanentError' | 'AccessRefusedError';
   /** State to start from (default: nothing provisioned). */
   prepare?: (chain: Chain) => Promise<void>;
   inject: (chain: Chain) => void;
@@ -68,7 +68,7 @@ const graphqlCases = (
       cause: 'TransientError',
       inject: at({ status: 503, times: 4 }),
     },
-    { ...base, fault: 'HTTP 403', runs: 2, cause: 'PermanentError', inject: at({ status: 403 }) },
+    { ...base, fault: 'HTTP 403', runs: 2, cause: 'AccessRefusedError', inject: at({ status: 403 }) },
   ];
   if (options.mutation) {
     cases.push({

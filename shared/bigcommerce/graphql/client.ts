@@ -2,11 +2,38 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import type { z } from 'zod';
 import { messageOf, PermanentError, TransientError } from '../../errors.js';
 import type { LogSink } from '../../logger.js';
+import type { Dialect } from './dialect.js';
+import { type Documents, documentsOf } from './documents.js';
 import { defaultRetryPolicy, type RetryPolicy, retryTransient } from './retry.js';
 
 /** Sends one GraphQL document to one store and returns its `data`, validated by `schema`. */
 export interface StoreGraphQL {
   request<T>(document: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T>;
+  /**
+   * Sends `document` without variables and returns the messages of its top-level GraphQL errors (none: it
+   * ran). A server validates a document before it coerces variables, so for a document with a required
+   * variable only "variable not provided" errors mean the document itself is valid.
+   */
+  probe(document: string): Promise<string[]>;
+}
+
+/** A store's GraphQL client with the documents of the dialect its schema speaks (see preflight.ts). */
+export interface StoreApi extends StoreGraphQL {
+  readonly dialect: Dialect;
+  readonly documents: Documents;
+}
+
+/** Binds a client to a dialect. */
+export const withDialect = (gql: StoreGraphQL, dialect: Dialect): StoreApi => ({
+  request: (document, variables, schema) => gql.request(document, variables, schema),
+  probe: (document) => gql.probe(document),
+  dialect,
+  documents: documentsOf(dialect),
+});
+
+/** BigCommerce refused the store's access token (HTTP 401 or 403): nothing else can be learned. */
+export class AccessRefusedError extends PermanentError {
+  override readonly name = 'AccessRefusedError';
 }
 
 export interface StoreGraphQLOptions {
@@ -47,7 +74,7 @@ export const classifyGraphQLError = (error: unknown, operation: string): Error =
     }
     if (status >= 500) return new TransientError(`${operation}: BigCommerce answered HTTP ${status}`);
     if (status === 401 || status === 403) {
-      return new PermanentError(
+      return new AccessRefusedError(
         `${operation}: BigCommerce refused the store's access token (HTTP ${status})`,
       );
     }
@@ -78,6 +105,34 @@ export const createStoreGraphQL = (options: StoreGraphQLOptions): StoreGraphQL =
   });
 
   return {
+    probe: (document) =>
+      retryTransient(
+        async () => {
+          try {
+            await client.request<unknown>(document, {});
+            return [];
+          } catch (error) {
+            if (
+              error instanceof ClientError &&
+              error.response.status < 500 &&
+              error.response.status !== 429
+            ) {
+              if (error.response.status === 401 || error.response.status === 403) {
+                throw classifyGraphQLError(error, operationOf(document));
+              }
+              return (error.response.errors ?? []).map((entry) => entry.message);
+            }
+            throw classifyGraphQLError(error, operationOf(document));
+          }
+        },
+        policy,
+        (error, waitMs) =>
+          options.logger?.warn('retrying BigCommerce call', {
+            operation: operationOf(document),
+            waitMs,
+            cause: error.message,
+          }),
+      ),
     request: (document, variables, schema) => {
       const operation = operationOf(document);
       return retryTransient(

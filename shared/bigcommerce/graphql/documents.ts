@@ -1,29 +1,22 @@
+import type { Dialect } from './dialect.js';
+
 /**
- * The Admin GraphQL documents provision sends, with the field names of BigCommerce's EventBridge guide.
- * Where the public docs are silent (update input shape, the EventBridge webhook type name, error union
- * members) the names follow the PubSub/HTTPS equivalents; see reference/bigcommerce-webhooks.md §1.
+ * The Admin GraphQL documents provision sends, built from a store's {@link Dialect}: the operation and field
+ * names of BigCommerce's EventBridge guide (createEventSource, createEventBridgeWebhook, store.webhooks,
+ * deleteWebhook), with what the docs leave open (the webhook type's name, `errors` selections, the update
+ * mutation) taken from the store's own schema by the preflight.
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/aws
  */
-
-const WEBHOOK_FIELDS = 'id scope destination isActive createdAt';
-
-export const CREATE_EVENT_SOURCE = `mutation createEventSource($input: CreateEventSourceInput!) {
-  webhook {
-    createEventSource(input: $input) {
-      eventSource { id awsAccount arn eventSourceName eventSourceRegion }
-      errors { __typename ... on AlreadyExistsError { message } ... on ValidationError { message } }
-    }
-  }
-}`;
-
-export const LIST_WEBHOOKS = `query listWebhooks($first: Int!, $after: String) {
-  store {
-    webhooks(first: $first, after: $after) {
-      pageInfo { hasNextPage endCursor }
-      edges { node { id scope status ... on EventBridgeWebhook { destination isActive } } }
-    }
-  }
-}`;
+export interface Documents {
+  createEventSource: string;
+  listWebhooks: string;
+  /** `count` createEventBridgeWebhook calls in one round trip (aliases `m0`, `m1`, ...). */
+  createWebhooks(count: number): string;
+  /** `count` updateEventBridgeWebhook calls (`{id, data: {...}}`); only where the dialect has the mutation. */
+  updateWebhooks(count: number): string;
+  /** `count` deleteWebhook calls. */
+  deleteWebhooks(count: number): string;
+}
 
 /** One mutation document carrying `count` aliased calls (`m0`, `m1`, ...) of one `webhook` field. */
 const aliased = (
@@ -40,33 +33,57 @@ ${indexes.map((i) => `    m${i}: ${call(i)}`).join('\n')}
 }`;
 };
 
-const CREATE_ERRORS =
-  'errors { __typename ... on AlreadyExistsError { message } ... on ValidationError { message } }';
+/** The documents of one dialect. */
+export const documentsOf = (dialect: Dialect): Documents => ({
+  createEventSource: `mutation createEventSource($input: CreateEventSourceInput!) {
+  webhook {
+    createEventSource(input: $input) {
+      eventSource { id awsAccount arn eventSourceName eventSourceRegion }
+      ${dialect.errors.createEventSource}
+    }
+  }
+}`,
+  listWebhooks: `query listWebhooks($first: Int!, $after: String) {
+  store {
+    webhooks(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { ${dialect.nodeSelection} } }
+    }
+  }
+}`,
+  createWebhooks: (count) =>
+    aliased(
+      'createEventBridgeWebhooks',
+      (i) =>
+        `createEventBridgeWebhook(input: $i${i}) { webhook { ${dialect.webhookSelection} } ${dialect.errors.createWebhook} }`,
+      (i) => `$i${i}: CreateEventBridgeWebhookInput!`,
+      count,
+    ),
+  updateWebhooks: (count) =>
+    aliased(
+      'updateEventBridgeWebhooks',
+      (i) =>
+        `updateEventBridgeWebhook(input: $i${i}) { webhook { ${dialect.webhookSelection} } ${dialect.errors.updateWebhook} }`,
+      (i) => `$i${i}: UpdateEventBridgeWebhookInput!`,
+      count,
+    ),
+  deleteWebhooks: (count) =>
+    aliased(
+      'deleteWebhooks',
+      (i) => `deleteWebhook(id: $i${i}) { id ${dialect.errors.deleteWebhook} }`,
+      (i) => `$i${i}: ID!`,
+      count,
+    ),
+});
 
-/** `count` createEventBridgeWebhook calls in one round trip. */
-export const createEventBridgeWebhooksDocument = (count: number) =>
-  aliased(
-    'createEventBridgeWebhooks',
-    (i) => `createEventBridgeWebhook(input: $i${i}) { webhook { ${WEBHOOK_FIELDS} } ${CREATE_ERRORS} }`,
-    (i) => `$i${i}: CreateEventBridgeWebhookInput!`,
-    count,
-  );
-
-/** `count` updateEventBridgeWebhook calls (`{id, data: {...}}`) in one round trip. */
-export const updateEventBridgeWebhooksDocument = (count: number) =>
-  aliased(
-    'updateEventBridgeWebhooks',
-    (i) =>
-      `updateEventBridgeWebhook(input: $i${i}) { webhook { ${WEBHOOK_FIELDS} } errors { __typename ... on EntityNotFoundError { message } ... on ValidationError { message } } }`,
-    (i) => `$i${i}: UpdateEventBridgeWebhookInput!`,
-    count,
-  );
-
-/** `count` deleteWebhook calls in one round trip. */
-export const deleteWebhooksDocument = (count: number) =>
-  aliased(
-    'deleteWebhooks',
-    (i) => `deleteWebhook(id: $i${i}) { id errors { __typename ... on EntityNotFoundError { message } } }`,
-    (i) => `$i${i}: ID!`,
-    count,
-  );
+/** Every document a run may send, one alias each, by name: what the preflight validates. */
+export const documentsToCheck = (dialect: Dialect): Record<string, string> => {
+  const documents = documentsOf(dialect);
+  return {
+    createEventSource: documents.createEventSource,
+    listWebhooks: documents.listWebhooks,
+    createEventBridgeWebhook: documents.createWebhooks(1),
+    ...(dialect.updateMutation && { updateEventBridgeWebhook: documents.updateWebhooks(1) }),
+    deleteWebhook: documents.deleteWebhooks(1),
+  };
+};

@@ -1,6 +1,5 @@
 import { PermanentError } from '../../errors.js';
-import type { StoreGraphQL } from './client.js';
-import { CREATE_EVENT_SOURCE } from './documents.js';
+import type { StoreApi } from './client.js';
 import { CreateEventSourceResponseSchema } from './schemas.js';
 
 export interface CreateEventSourceInput {
@@ -23,10 +22,10 @@ export const eventSourceRegionOf = (awsRegion: string) => awsRegion.toUpperCase(
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/aws#set-up-an-event-source
  */
 export const createEventSource = async (
-  gql: StoreGraphQL,
+  gql: StoreApi,
   input: CreateEventSourceInput,
 ): Promise<CreateEventSourceResult> => {
-  const data = await gql.request(CREATE_EVENT_SOURCE, { input }, CreateEventSourceResponseSchema);
+  const data = await gql.request(gql.documents.createEventSource, { input }, CreateEventSourceResponseSchema);
   const { eventSource, errors } = data.webhook.createEventSource;
   if (errors.some((error) => error.__typename === 'AlreadyExistsError')) return { created: false };
   const first = errors[0];

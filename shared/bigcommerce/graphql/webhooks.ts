@@ -1,11 +1,5 @@
 import { PermanentError } from '../../errors.js';
-import type { StoreGraphQL } from './client.js';
-import {
-  createEventBridgeWebhooksDocument,
-  deleteWebhooksDocument,
-  LIST_WEBHOOKS,
-  updateEventBridgeWebhooksDocument,
-} from './documents.js';
+import type { StoreApi } from './client.js';
 import {
   AliasedDeletesResponseSchema,
   AliasedWebhooksResponseSchema,
@@ -19,7 +13,10 @@ export interface StoreWebhook {
   scope: string;
   /** Only EventBridge webhooks have one here (the event source ARN). */
   destination: string | undefined;
+  /** True only for an active webhook: any other status (INACTIVE, DEACTIVATED, ...) needs reactivating. */
   active: boolean;
+  /** The status as BigCommerce reported it, when it did. */
+  status?: string;
 }
 
 /** The outcome of one aliased call: the webhook, or the union errors BigCommerce returned for it. */
@@ -39,7 +36,11 @@ const toWebhook = (node: {
   id: node.id,
   scope: node.scope,
   destination: node.destination ?? undefined,
-  active: node.isActive ?? node.status === 'ACTIVE',
+  // Both must say active where both are given: a status other than ACTIVE is not active, whatever isActive says.
+  active:
+    (node.isActive ?? true) &&
+    (node.status ? node.status.toUpperCase() === 'ACTIVE' : node.isActive === true),
+  ...(node.status && { status: node.status }),
 });
 
 const chunks = <T>(items: T[]) =>
@@ -50,11 +51,15 @@ const chunks = <T>(items: T[]) =>
 const variablesOf = (inputs: unknown[]) => Object.fromEntries(inputs.map((input, i) => [`i${i}`, input]));
 
 /** Every webhook of the store visible to this token, all pages. */
-export const listWebhooks = async (gql: StoreGraphQL): Promise<StoreWebhook[]> => {
+export const listWebhooks = async (gql: StoreApi): Promise<StoreWebhook[]> => {
   const webhooks: StoreWebhook[] = [];
   let after: string | undefined;
   for (;;) {
-    const data = await gql.request(LIST_WEBHOOKS, { first: PAGE_SIZE, after }, ListWebhooksResponseSchema);
+    const data = await gql.request(
+      gql.documents.listWebhooks,
+      { first: PAGE_SIZE, after },
+      ListWebhooksResponseSchema,
+    );
     const page = data.store.webhooks;
     webhooks.push(...page.edges.map((edge) => toWebhook(edge.node)));
     if (!page.pageInfo.hasNextPage) return webhooks;
@@ -63,7 +68,7 @@ export const listWebhooks = async (gql: StoreGraphQL): Promise<StoreWebhook[]> =
   }
 };
 
-const runAliased = async (gql: StoreGraphQL, document: (n: number) => string, inputs: unknown[]) => {
+const runAliased = async (gql: StoreApi, document: (n: number) => string, inputs: unknown[]) => {
   const outcomes: WebhookOutcome[] = [];
   for (const chunk of chunks(inputs)) {
     const data = await gql.request(document(chunk.length), variablesOf(chunk), AliasedWebhooksResponseSchema);
@@ -84,24 +89,24 @@ const runAliased = async (gql: StoreGraphQL, document: (n: number) => string, in
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/aws#create-an-amazon-eventbridge-webhook
  */
 export const createEventBridgeWebhooks = (
-  gql: StoreGraphQL,
+  gql: StoreApi,
   inputs: { scope: string; destination: string; isActive: boolean }[],
-) => runAliased(gql, createEventBridgeWebhooksDocument, inputs);
+) => runAliased(gql, gql.documents.createWebhooks, inputs);
 
 /** Sets `isActive` on webhooks by id, batched like {@link createEventBridgeWebhooks}. */
-export const setWebhooksActive = (gql: StoreGraphQL, ids: string[], isActive: boolean) =>
+export const setWebhooksActive = (gql: StoreApi, ids: string[], isActive: boolean) =>
   runAliased(
     gql,
-    updateEventBridgeWebhooksDocument,
+    gql.documents.updateWebhooks,
     ids.map((id) => ({ id, data: { isActive } })),
   );
 
 /** Deletes webhooks by id; one entry of union errors per id (none = deleted). */
-export const deleteWebhooks = async (gql: StoreGraphQL, ids: string[]): Promise<UnionError[][]> => {
+export const deleteWebhooks = async (gql: StoreApi, ids: string[]): Promise<UnionError[][]> => {
   const results: UnionError[][] = [];
   for (const chunk of chunks(ids)) {
     const data = await gql.request(
-      deleteWebhooksDocument(chunk.length),
+      gql.documents.deleteWebhooks(chunk.length),
       variablesOf(chunk),
       AliasedDeletesResponseSchema,
     );
@@ -110,4 +115,35 @@ export const deleteWebhooks = async (gql: StoreGraphQL, ids: string[]): Promise<
     });
   }
   return results;
+};
+
+/**
+ * Makes inactive webhooks active: with the update mutation where the store's schema has one, otherwise by
+ * deleting each and creating it again (it gets a new id). One outcome per webhook, in order.
+ */
+export const reactivateWebhooks = async (gql: StoreApi, hooks: StoreWebhook[]): Promise<WebhookOutcome[]> => {
+  if (gql.dialect.updateMutation) {
+    return setWebhooksActive(
+      gql,
+      hooks.map((hook) => hook.id),
+      true,
+    );
+  }
+  const deleted = await deleteWebhooks(
+    gql,
+    hooks.map((hook) => hook.id),
+  );
+  const gone = (i: number) => (deleted[i] ?? []).every((error) => error.__typename === 'EntityNotFoundError');
+  const recreate = hooks.filter((_, i) => gone(i));
+  const created = await createEventBridgeWebhooks(
+    gql,
+    recreate.map((hook) => ({ scope: hook.scope, destination: hook.destination ?? '', isActive: true })),
+  );
+  let next = 0;
+  return hooks.map((_, i): WebhookOutcome => {
+    if (!gone(i)) return { ok: false, errors: deleted[i] ?? [] };
+    const outcome = created[next] ?? { ok: false, errors: [{ __typename: 'MissingPayload' }] };
+    next += 1;
+    return outcome;
+  });
 };

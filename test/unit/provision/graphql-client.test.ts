@@ -1,10 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createStoreGraphQL, storeGraphQLUrl } from '../../../shared/bigcommerce/graphql/client.js';
+import {
+  createStoreGraphQL,
+  storeGraphQLUrl,
+  withDialect,
+} from '../../../shared/bigcommerce/graphql/client.js';
 import { listWebhooks } from '../../../shared/bigcommerce/graphql/webhooks.js';
 import { PermanentError, TransientError } from '../../../shared/errors.js';
 import { STORE_HASH, TOKEN } from '../../helpers/provision-harness.js';
-import { startSeededSandbox } from '../../helpers/sandbox-store.js';
+import { SANDBOX_DIALECT, startSeededSandbox } from '../../helpers/sandbox-store.js';
 
 type Seeded = Awaited<ReturnType<typeof startSeededSandbox>>;
 
@@ -12,17 +16,20 @@ describe('BigCommerce GraphQL client', () => {
   let s: Seeded;
   let sleeps: number[];
   const client = (overrides: { token?: string; timeoutMs?: number; maxWaitMs?: number } = {}) =>
-    createStoreGraphQL({
-      apiUrl: `${s.sandbox.url}/`,
-      storeHash: STORE_HASH,
-      token: overrides.token ?? TOKEN,
-      timeoutMs: overrides.timeoutMs ?? 2_000,
-      retry: {
-        sleep: async (ms) => void sleeps.push(ms),
-        random: () => 0.5,
-        maxWaitMs: overrides.maxWaitMs ?? 15_000,
-      },
-    });
+    withDialect(
+      createStoreGraphQL({
+        apiUrl: `${s.sandbox.url}/`,
+        storeHash: STORE_HASH,
+        token: overrides.token ?? TOKEN,
+        timeoutMs: overrides.timeoutMs ?? 2_000,
+        retry: {
+          sleep: async (ms) => void sleeps.push(ms),
+          random: () => 0.5,
+          maxWaitMs: overrides.maxWaitMs ?? 15_000,
+        },
+      }),
+      SANDBOX_DIALECT,
+    );
   const listCalls = () => s.sandbox.calls.filter((call) => call.fields.includes('webhooks')).length;
 
   beforeEach(async () => {

@@ -279,7 +279,7 @@ describe('Function: provision (HTTP adapter)', () => {
 
     // Assess
     expect(response.status).toBe(502);
-    expect(response.body.error).toMatchObject({ type: 'PermanentError', retryable: false });
+    expect(response.body.error).toMatchObject({ type: 'AccessRefusedError', retryable: false });
     expect(response.raw).not.toContain(TOKEN);
   });
 

@@ -2,10 +2,11 @@ import { EventBridgeClient, ListEventSourcesCommand } from '@aws-sdk/client-even
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StoreGraphQL } from '../../../shared/bigcommerce/graphql/client.js';
+import { type StoreGraphQL, withDialect } from '../../../shared/bigcommerce/graphql/client.js';
 import { ConflictError, PermanentError } from '../../../shared/errors.js';
 import { reconcileSource } from '../../../shared/provisioning/source.js';
 import { settings } from '../../helpers/provision-harness.js';
+import { SANDBOX_DIALECT } from '../../helpers/sandbox-store.js';
 
 const NAME = 'aws.partner/bigcommerce.com/test/75fq9aqff/bigcommerce-webhooks-k7q2m9x4p1';
 const AWS_ARN = `arn:aws:events:us-east-1::event-source/${NAME}`;
@@ -29,7 +30,7 @@ const graphqlAnswering = (data: unknown) => {
     async (_document: string, _variables: Record<string, unknown>, schema: { parse(v: unknown): unknown }) =>
       schema.parse(data),
   );
-  return { graphql: { request } as unknown as StoreGraphQL, request };
+  return { graphql: withDialect({ request } as unknown as StoreGraphQL, SANDBOX_DIALECT), request };
 };
 
 const noSleep = async () => undefined;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoreGraphQL } from '../../../shared/bigcommerce/graphql/client.js';
+import type { StoreApi } from '../../../shared/bigcommerce/graphql/client.js';
 import type { WebhookEntry } from '../../../shared/provisioning/types.js';
 import { reconcileWebhooks, removeWebhooks } from '../../../shared/provisioning/webhooks.js';
 import { CLIENT_ID, STORE_HASH } from '../../helpers/provision-harness.js';
@@ -115,7 +115,8 @@ describe('Step: webhooks', () => {
     // Prepare: another run creates the webhook (inactive) right after this run listed the store's webhooks.
     const real = s.graphql();
     let raced = false;
-    const racing: StoreGraphQL = {
+    const racing: StoreApi = {
+      ...real,
       request: async (document, variables, schema) => {
         const data = await real.request(document, variables, schema);
         if (document.includes('listWebhooks') && !raced) {
