@@ -24,6 +24,64 @@ const UNSCOPABLE = new Set(['events:ListEventSources']);
 
 const arrayOf = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
+/** The account and region the template is read as deployed in. */
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const PSEUDO_PARAMETERS: Record<string, string> = { Partition: 'aws', Region: REGION, AccountId: ACCOUNT };
+
+/** A policy value as CloudFormation resolves it in {@link ACCOUNT} and {@link REGION}; other intrinsics stay JSON. */
+const resolved = (value: unknown): string => {
+  const sub =
+    typeof value === 'object' && value !== null ? (value as { 'Fn::Sub'?: unknown })['Fn::Sub'] : value;
+  if (typeof sub !== 'string') return JSON.stringify(value);
+  return sub.replace(/\$\{AWS::(\w+)\}/g, (whole, name: string) => PSEUDO_PARAMETERS[name] ?? whole);
+};
+
+/** The six parts of an ARN; the last (the resource) may hold colons. */
+const arnParts = (arn: string) => {
+  const [arnPart, partition, service, region, account, ...resource] = arn.split(':');
+  return [arnPart, partition, service, region, account, resource.join(':')];
+};
+
+/**
+ * IAM's reading of an ARN pattern (a Resource, or ArnLike's value): part by part, `*` any run of characters
+ * (`/` included) and `?` any one.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+ */
+const arnLike = (pattern: string, arn: string) => {
+  const wanted = arnParts(pattern);
+  return arnParts(arn).every((part, index) => {
+    const glob = (wanted[index] ?? '')
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.');
+    return new RegExp(`^${glob}$`).test(part ?? '');
+  });
+};
+
+/** Resources of an account's partner buses: `event-bus/<bus name>`, `rule/<bus name>/<rule name>`. */
+const busArn = (bus: string, account = ACCOUNT, region = REGION) =>
+  `arn:aws:events:${region}:${account}:event-bus/${bus}`;
+const ruleArn = (bus: string, account = ACCOUNT, region = REGION) =>
+  `arn:aws:events:${region}:${account}:rule/${bus}/bigcommerce-webhooks-dev`;
+
+/** Partner bus names of both forms BigCommerce's docs show (reference/bigcommerce-webhooks.md §8). */
+const BIGCOMMERCE_BUSES = [
+  'aws.partner/bigcommerce.com/test/75fq9aqff/bigcommerce-webhooks-k7q2m9x4p1',
+  'aws.partner/bigcommerce.com.test/75fq9aqff/bigcommerce-webhooks-k7q2m9x4p1',
+];
+/** Buses that are not BigCommerce's, some with names that start like theirs. */
+const OTHER_BUSES = [
+  'aws.partner/bigcommerce.commerce/test/75fq9aqff/bigcommerce-webhooks-k7q2m9x4p1',
+  'aws.partner/bigcommerce.com.testing/75fq9aqff/bigcommerce-webhooks-k7q2m9x4p1',
+  'aws.partner/shopify.com/12345/orders',
+  'default',
+  'my-custom-bus',
+];
+/** ARNs of BigCommerce buses (or their rules) in another account or another region. */
+const elsewhere = (arnOf: typeof busArn) =>
+  BIGCOMMERCE_BUSES.flatMap((bus) => [arnOf(bus, '210987654321'), arnOf(bus, ACCOUNT, 'eu-west-1')]);
+
 let dir: string;
 let resources: Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
@@ -71,21 +129,70 @@ describe('Security: the packaged CloudFormation template', () => {
     expect(new Set(roles).size).toBe(functions.length);
   });
 
-  it('lets only EventBridge rules on BigCommerce partner buses of this account send to the queues', () => {
+  it("lets only EventBridge rules on this account's and region's BigCommerce partner buses, of either name, send to the queues", () => {
+    // Prepare
     const policies = ofType('AWS::SQS::QueuePolicy');
-    expect(policies).toHaveLength(1);
     const statements = policies.flatMap(
       ([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
     );
+    const admits = (rule: string) =>
+      statements.some((statement) =>
+        arrayOf(statement.Condition?.ArnLike?.['aws:SourceArn'] ?? []).some((pattern) =>
+          arnLike(resolved(pattern), rule),
+        ),
+      );
+
+    // Assess
+    expect(policies).toHaveLength(1);
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       expect(statement.Effect).toBe('Allow');
       expect(arrayOf(statement.Action)).toEqual(['sqs:SendMessage']);
-      const sourceArn = JSON.stringify(
-        statement.Condition?.ArnLike?.['aws:SourceArn'] ?? statement.Condition?.ArnEquals?.['aws:SourceArn'],
+      expect(Object.keys(statement.Condition ?? {})).toEqual(['ArnLike']);
+    }
+    for (const bus of BIGCOMMERCE_BUSES) expect(admits(ruleArn(bus)), ruleArn(bus)).toBe(true);
+    for (const rule of [...OTHER_BUSES.map((bus) => ruleArn(bus)), ...elsewhere(ruleArn)]) {
+      expect(admits(rule), rule).toBe(false);
+    }
+  });
+
+  it("lets provision manage only this account's and region's BigCommerce partner buses and their rules, of either name", () => {
+    // Prepare
+    const provision = ofType('AWS::IAM::Role').find(([name]) => name === 'ProvisionRole')?.[1];
+    const statements = statementsOf(provision as Resource);
+    const allows = (action: string, arn: string) =>
+      statements.some(
+        (statement) =>
+          statement.Effect === 'Allow' &&
+          arrayOf(statement.Action).includes(action) &&
+          arrayOf(statement.Resource).some((pattern) => arnLike(resolved(pattern), arn)),
       );
-      expect(sourceArn).toContain(':rule/aws.partner/bigcommerce.com/');
-      expect(sourceArn).toContain('AWS::AccountId');
+    const tagActions = ['TagResource', 'ListTagsForResource'];
+    const busActions = ['DescribeEventBus', 'CreateEventBus', 'DeleteEventBus', ...tagActions];
+    const ruleActions = [
+      'DescribeRule',
+      'PutRule',
+      'DeleteRule',
+      'ListTargetsByRule',
+      'PutTargets',
+      'RemoveTargets',
+      ...tagActions,
+    ];
+    const others = [
+      ...OTHER_BUSES.flatMap((bus) => [busArn(bus), ruleArn(bus)]),
+      ...elsewhere(busArn),
+      ...elsewhere(ruleArn),
+    ];
+
+    // Assess
+    for (const bus of BIGCOMMERCE_BUSES) {
+      for (const action of busActions) expect(allows(`events:${action}`, busArn(bus)), action).toBe(true);
+      for (const action of ruleActions) expect(allows(`events:${action}`, ruleArn(bus)), action).toBe(true);
+    }
+    for (const arn of others) {
+      for (const action of new Set([...busActions, ...ruleActions])) {
+        expect(allows(`events:${action}`, arn), `${action} on ${arn}`).toBe(false);
+      }
     }
   });
 
