@@ -1,6 +1,7 @@
 import { EventBridgeClient, ListEventSourcesCommand } from '@aws-sdk/client-eventbridge';
 import { type EventBridgeEmulator, startEventBridgeEmulator } from '../../local/eventbridge/index.js';
 import { partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
+import type { SchemaVariant } from '../../local/sandbox/schema.js';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
 import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
 import { sleep } from '../../shared/bigcommerce/graphql/retry.js';
@@ -44,7 +45,7 @@ export interface ChainResources {
  * the BigCommerce sandbox whose createEventSource creates the partner source in that emulator. The
  * GraphQL client keeps the production retry policy but with millisecond backoff and a short timeout.
  */
-export const startChain = async (options: { token?: string } = {}) => {
+export const startChain = async (options: { token?: string; variant?: SchemaVariant } = {}) => {
   const token = options.token ?? TOKEN;
   const emulator: EventBridgeEmulator = await startEventBridgeEmulator({
     port: 0,
@@ -62,6 +63,7 @@ export const startChain = async (options: { token?: string } = {}) => {
   const sandbox: Sandbox = await startSandbox({
     accounts: [{ storeHash: STORE_HASH, token, clientId: CLIENT_ID }],
     onEventSourceCreated: partnerSourceHook(partner),
+    ...(options.variant && { variant: options.variant }),
   });
   const waits: number[] = [];
   const log = createFakeLogger();
