@@ -1,7 +1,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSqsServer } from 'local-aws-sqs';
+import { queuePolicyDocument } from '../shared/aws/queue-policy.js';
 import { ACCOUNT_ID, DLQ_NAME, HOST, MAX_RECEIVE_COUNT, QUEUE_NAME, REGION, sqsArn } from './stack-config.js';
+
+/** serverless.yml's EventBridgeToQueuesPolicy, for this stack's account and region. */
+const POLICY = JSON.stringify(
+  queuePolicyDocument([sqsArn(QUEUE_NAME), sqsArn(DLQ_NAME)], {
+    partition: 'aws',
+    region: REGION,
+    account: ACCOUNT_ID,
+  }),
+);
 
 export interface LocalQueues {
   /** The endpoint to set as AWS_ENDPOINT_URL_SQS. */
@@ -13,7 +23,7 @@ export interface LocalQueues {
 
 /**
  * Starts local-aws-sqs (the real SQS JSON and Query protocols) with the service's queue and its DLQ,
- * wired by the same redrive policy as serverless.yml. The visibility timeout is short so that local
+ * wired by the same redrive policy and carrying the same queue policy as serverless.yml. The visibility timeout is short so that local
  * retries take seconds, not the deployed 3 minutes.
  */
 export const startQueues = async (
@@ -26,11 +36,15 @@ export const startQueues = async (
     region: REGION,
     emulateQueueCreationLifecycle: false,
     queues: [
-      { QueueName: DLQ_NAME, Attributes: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true } },
+      {
+        QueueName: DLQ_NAME,
+        Attributes: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true, Policy: POLICY },
+      },
       {
         QueueName: QUEUE_NAME,
         Attributes: {
           SqsManagedSseEnabled: true,
+          Policy: POLICY,
           VisibilityTimeout: options.visibilityTimeoutSeconds ?? 2,
           RedrivePolicy: JSON.stringify({
             deadLetterTargetArn: sqsArn(DLQ_NAME),
