@@ -160,7 +160,13 @@ describe('Offline stack: the whole chain', () => {
     expect(stack.eventBridge.inspect.buses().map((bus) => bus.name)).toEqual(['default']);
     expect(stack.eventBridge.inspect.sources().map((source) => source.state)).toEqual(['PENDING']);
     expect(fired.delivered).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every delivery the emulator started has finished, and the queue holds nothing for the consumer.
+    await stack.eventBridge.idle();
+    const { QueueUrl } = await stack.sqs.send(new GetQueueUrlCommand({ QueueName: stack.queues.queueName }));
+    const { Messages = [] } = await stack.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0 }),
+    );
+    expect(Messages).toEqual([]);
     expect(orders).toEqual([]);
   });
 });
