@@ -11,7 +11,7 @@ import { type EventBridgeEmulator, startEventBridgeEmulator } from './eventbridg
 import { assertPortsFree } from './ports.js';
 import { type LocalQueues, startQueues } from './queues.js';
 import { partnerEventPublisher } from './sandbox/fire.js';
-import { partnerSourceHook } from './sandbox/partner-source-hook.js';
+import { partnerClients, partnerSourceHook } from './sandbox/partner-source-hook.js';
 import type { PartnerName } from './sandbox/resolvers.js';
 import { type Sandbox, startSandbox } from './sandbox/server.js';
 import {
@@ -109,13 +109,14 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       },
     });
     stops.push(eventBridge.close);
-    const partnerClient = new EventBridgeClient({ endpoint: eventBridge.url, region: REGION, credentials });
-    stops.push(async () => partnerClient.destroy());
+    const partners = partnerClients({ endpoint: eventBridge.url, credentials });
+    stops.push(async () => partners.destroy());
+    const partnerClient = partners.clientFor(REGION);
     const sandbox = await startSandbox({
       port: port('sandbox', PORTS.sandbox),
       accounts: SANDBOX_ACCOUNTS,
       partnerName: options.partnerName,
-      onEventSourceCreated: partnerSourceHook(partnerClient),
+      onEventSourceCreated: partnerSourceHook(partners),
       publishPartnerEvents: partnerEventPublisher(partnerClient),
     });
     stops.push(sandbox.close);

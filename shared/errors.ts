@@ -49,6 +49,11 @@ export class ConflictError extends PermanentError {
   override readonly name: string = 'ConflictError';
 }
 
+/** An AWS quota stops the change (e.g. event buses per account and region); raising it is a person's call. */
+export class QuotaExceededError extends ConflictError {
+  override readonly name: string = 'QuotaExceeded';
+}
+
 /** Something the request names does not exist where it must (e.g. no access token stored for the store). */
 export class NotFoundError extends PermanentError {
   override readonly name: string = 'NotFoundError';

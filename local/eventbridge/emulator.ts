@@ -10,7 +10,9 @@ import { Faults } from './faults.js';
 import { createEventBridgeServer, portOf } from './server.js';
 import { createSqsSender } from './sqs.js';
 import {
+  type Behaviour,
   type Bus,
+  DEFAULT_BEHAVIOUR,
   EmulatorState,
   type EventRecord,
   type PartnerSource,
@@ -38,6 +40,12 @@ export interface EventBridgeEmulatorOptions {
   retryBaseDelayMs?: number;
   /** Cap on the retry delay; default 60000 ms. */
   retryMaxDelayMs?: number;
+  /**
+   * Quotas (AWS's defaults: 100 event buses, 300 rules per bus) and consistency: how long a rule or target
+   * change takes to reach event matching, and how long deletes still see what was just removed (both 0 by
+   * default; the offline stack turns them on).
+   */
+  behaviour?: Partial<Behaviour>;
 }
 
 /** Read-only views of the emulator's state for tests and tooling. */
@@ -67,6 +75,8 @@ export interface EventBridgeEmulator {
   calls(): Record<string, number>;
   /** Resolves once every delivery started so far, retries and DLQ sends included, has finished. */
   idle(): Promise<void>;
+  /** Resolves once every rule and target change made so far reaches event matching (see `behaviour`). */
+  settled(): Promise<void>;
   /** Forgets all state, journals, call counts and faults (the default bus stays). */
   reset(): void;
   /** Stops listening, cuts pending retries short and releases the SQS client. */
@@ -82,6 +92,7 @@ export const startEventBridgeEmulator = async (
   const { port = 4010, host = '127.0.0.1', account = '123456789012', region = 'us-east-1' } = options;
   const logger = options.logger ?? SILENT;
   const state = new EmulatorState({ account, region });
+  state.behaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
   const faults = new Faults();
   const sender = createSqsSender({
     region,
@@ -125,6 +136,7 @@ export const startEventBridgeEmulator = async (
     },
     calls: () => Object.fromEntries(counts),
     idle: () => delivery.idle(),
+    settled: () => state.settled(),
     reset: () => {
       state.reset();
       delivery.clear();
@@ -132,6 +144,7 @@ export const startEventBridgeEmulator = async (
       faults.clear();
     },
     close: async () => {
+      state.stopPropagating();
       server.closeAllConnections();
       await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), delivery.stop()]);
       sender.close();

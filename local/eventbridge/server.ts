@@ -53,6 +53,14 @@ const parseBody = (text: string): unknown => {
   }
 };
 
+/** The region a SigV4-signed request is scoped to (`Credential=<key>/<date>/<region>/events/aws4_request`). */
+const callerOf = (request: IncomingMessage) => {
+  const region = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/events\//.exec(
+    String(request.headers.authorization ?? ''),
+  )?.[1];
+  return region === undefined ? {} : { region };
+};
+
 const answer = async (request: IncomingMessage, response: ServerResponse, deps: HttpDeps) => {
   if (request.method === 'GET' && request.url === '/health') {
     send(response, 200, { status: 'ok' });
@@ -67,7 +75,7 @@ const answer = async (request: IncomingMessage, response: ServerResponse, deps: 
   deps.countCall(operation);
   const input = parseBody(await readBody(request));
   await deps.faults.beforeOperation(operation);
-  send(response, 200, (await handler(input, deps.context)) ?? {});
+  send(response, 200, (await handler(input, { ...deps.context, caller: callerOf(request) })) ?? {});
 };
 
 /** Creates (but does not start) the HTTP server that answers EventBridge API calls. */

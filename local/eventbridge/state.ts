@@ -14,7 +14,10 @@ export type EventSourceState = 'PENDING' | 'ACTIVE' | 'DELETED';
 export interface PartnerSource {
   name: string;
   arn: string;
+  /** The customer account the partner created it for. */
   account: string;
+  /** The region the partner created it in (the region its request was signed for). */
+  region: string;
   createdBy: string;
   creationTime: Date;
   expirationTime: Date;
@@ -56,6 +59,10 @@ export interface Rule {
   description?: string;
   roleArn?: string;
   targets: Map<string, TargetRecord>;
+  /** What event matching sees of the rule: its state a propagation delay ago (see {@link Behaviour}). */
+  visible?: { pattern?: EventPattern; state: string; targets: Map<string, TargetRecord> };
+  /** Until then (epoch ms), DeleteRule still sees the targets RemoveTargets just removed. */
+  removedTargetsSeenUntil?: number;
   /** Tags by key: PutRule sets them only when it creates the rule; TagResource afterwards. */
   tags: Map<string, string>;
 }
@@ -65,11 +72,75 @@ export interface EventRecord {
   event: EventEnvelope;
   busName?: string;
   matchedRules: string[];
-  dropped?: 'source-pending';
+  dropped?: 'source-pending' | 'source-elsewhere';
 }
+
+/**
+ * AWS's default quotas and the eventual consistency EventBridge documents, as the emulator applies them.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html ("allow a short period of time for changes to take effect")
+ */
+export interface Behaviour {
+  /** Event buses per account and region besides the default one (AWS: 100). */
+  eventBuses: number;
+  /** Rules per event bus (AWS: 300). */
+  rulesPerBus: number;
+  /** A rule or target change reaches event matching this long after the call; 0, at once. */
+  propagationMs: number;
+  /** For this long after RemoveTargets or DeleteRule, DeleteRule or DeleteEventBus still see what went. */
+  deleteWindowMs: number;
+}
+
+export const DEFAULT_BEHAVIOUR: Behaviour = {
+  eventBuses: 100,
+  rulesPerBus: 300,
+  propagationMs: 0,
+  deleteWindowMs: 0,
+};
 
 /** All control-plane state of one emulator instance, plus the journal of accepted events. */
 export class EmulatorState {
+  /** Quotas and consistency; the emulator's options set them. */
+  behaviour: Behaviour = { ...DEFAULT_BEHAVIOUR };
+  /** Until then (epoch ms), DeleteEventBus still sees the rules DeleteRule just deleted, by bus. */
+  readonly deletedRulesSeenUntil = new Map<string, number>();
+  private readonly propagating = new Set<NodeJS.Timeout>();
+  private settledWaiters: (() => void)[] = [];
+
+  /**
+   * Makes the rule's current pattern, state and targets what matching sees, after the propagation delay.
+   */
+  propagate(rule: Rule): void {
+    const snapshot = {
+      ...(rule.pattern && { pattern: rule.pattern }),
+      state: rule.state,
+      targets: new Map(rule.targets),
+    };
+    if (this.behaviour.propagationMs <= 0) {
+      rule.visible = snapshot;
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.propagating.delete(timer);
+      rule.visible = snapshot;
+      if (this.propagating.size === 0) for (const resolve of this.settledWaiters.splice(0)) resolve();
+    }, this.behaviour.propagationMs);
+    this.propagating.add(timer);
+  }
+
+  /** Resolves once every rule and target change made so far reaches event matching. */
+  settled(): Promise<void> {
+    if (this.propagating.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  /** Cancels pending propagation (on close and reset). */
+  stopPropagating(): void {
+    for (const timer of this.propagating) clearTimeout(timer);
+    this.propagating.clear();
+    for (const resolve of this.settledWaiters.splice(0)) resolve();
+  }
+
   readonly sources = new Map<string, PartnerSource>();
   readonly buses = new Map<string, Bus>();
   /** Rules by bus name, then by rule name. */
@@ -82,6 +153,8 @@ export class EmulatorState {
 
   /** Forgets everything except the default bus every account has. */
   reset(): void {
+    this.stopPropagating();
+    this.deletedRulesSeenUntil.clear();
     this.sources.clear();
     this.buses.clear();
     this.rules.clear();
@@ -96,10 +169,18 @@ export class EmulatorState {
     });
   }
 
-  /** The named source, or ResourceNotFoundException. */
+  /**
+   * True for a source this account sees: created for this account, in this region. A partner source made
+   * for another account or region exists, but never shows here, as in AWS.
+   */
+  sees(source: PartnerSource): boolean {
+    return source.account === this.place.account && source.region === this.place.region;
+  }
+
+  /** The named source as this account sees it, or ResourceNotFoundException. */
   source(name: string): PartnerSource {
     const source = this.sources.get(name);
-    if (source === undefined) throw notFound(`Event source ${name} does not exist.`);
+    if (source === undefined || !this.sees(source)) throw notFound(`Event source ${name} does not exist.`);
     return source;
   }
 

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { partnerSourceHook } from './partner-source-hook.js';
+import { partnerClients, partnerSourceHook } from './partner-source-hook.js';
 import { startSandbox } from './server.js';
 import { SANDBOX_ACCOUNTS, SANDBOX_STORE_HASHES } from './stores.js';
 
@@ -36,7 +36,7 @@ if (command === 'stores') {
     port: Number(values.port),
     host: values.host,
     accounts,
-    onEventSourceCreated: partnerSourceHook(new EventBridgeClient({})),
+    onEventSourceCreated: partnerSourceHook(partnerClients()),
   });
   console.log(
     JSON.stringify({ level: 'INFO', service: 'bigcommerce-sandbox', message: 'listening', url: sandbox.url }),

@@ -5,7 +5,7 @@ import {
   type EventBridgeClient,
   type Tag,
 } from '@aws-sdk/client-eventbridge';
-import { TransientError } from '../errors.js';
+import { messageOf, QuotaExceededError, TransientError } from '../errors.js';
 import { classifyAwsError, isAwsError } from './errors.js';
 
 /** The ARN of the event bus called `name`, or `undefined` when there is none. */
@@ -38,6 +38,12 @@ export const createPartnerEventBus = async (client: EventBridgeClient, name: str
   } catch (error) {
     if (isAwsError(error, 'ResourceAlreadyExistsException')) {
       return { arn: await describeEventBus(client, name), existed: true };
+    }
+    if (isAwsError(error, 'LimitExceededException')) {
+      throw new QuotaExceededError(
+        `CreateEventBus: this AWS account and region hold as many event buses as their quota allows (EventBridge "Event buses", 100 by default; one per store): request an increase in Service Quotas, or provision further stores in another region or account (${messageOf(error)})`,
+        { cause: error },
+      );
     }
     if (isAwsError(error, 'ResourceNotFoundException')) {
       throw new TransientError(`CreateEventBus: partner event source ${name} is not visible yet`, {

@@ -1,9 +1,9 @@
 import type { EventBridgeClient, Tag } from '@aws-sdk/client-eventbridge';
-import { isAwsError } from '../aws/errors.js';
 import { createPartnerEventBus, deleteEventBus, describeEventBus } from '../aws/event-bus.js';
 import { tagResource } from '../aws/tags.js';
-import { messageOf, TransientError } from '../errors.js';
+
 import type { Claim } from './ownership.js';
+import { type DeleteWait, retryStaleRefusal } from './stale.js';
 import type { BusEntry } from './types.js';
 
 /**
@@ -32,28 +32,25 @@ export const reconcileBus = async (
 };
 
 /**
- * Teardown of step 2: deletes the partner bus; one that is already gone is reported unchanged. A bus that
- * gained a rule while this run worked (a concurrent change, seen by "has rules") is a transient failure.
+ * Teardown of step 2: deletes the partner bus; one that is already gone is reported unchanged. Right after
+ * DeleteRule, EventBridge may still refuse with "has rules" (eventual consistency, or a rule added by a
+ * concurrent change): the refusal is retried with bounded backoff, then reported as transient.
  */
 export const removeBus = async (
   input: { sourceName: string | undefined; dryRun: boolean },
   eventBridge: EventBridgeClient,
+  wait: DeleteWait = {},
 ): Promise<BusEntry> => {
   const name = input.sourceName;
   const arn = name ? await describeEventBus(eventBridge, name) : undefined;
   if (!name || !arn) return { resource: 'bus', action: 'unchanged', ...(name && { name }) };
   if (input.dryRun) return { resource: 'bus', action: 'would-delete', name, arn };
-  try {
-    await deleteEventBus(eventBridge, name);
-  } catch (error) {
-    const cause = (error as Error).cause;
-    if (isAwsError(cause, 'ValidationException') && /rule/i.test(messageOf(cause))) {
-      throw new TransientError(
-        `DeleteEventBus: bus ${name} gained a rule while this teardown ran (a concurrent change); run again`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+  await retryStaleRefusal(
+    () => deleteEventBus(eventBridge, name),
+    /rule/i,
+    async () => undefined,
+    `DeleteEventBus: EventBridge still sees a rule on bus ${name} (just deleted, or added by a concurrent change); run again`,
+    wait,
+  );
   return { resource: 'bus', action: 'deleted', name, arn };
 };

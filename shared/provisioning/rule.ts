@@ -8,11 +8,20 @@ import { listTargets } from '../aws/targets.js';
 import { DETAIL_TYPE } from '../bigcommerce/envelope.js';
 import { TransientError } from '../errors.js';
 import type { Claim } from './ownership.js';
+import { type DeleteWait, retryStaleRefusal } from './stale.js';
 import type { RuleEntry } from './types.js';
 
 /** Every BigCommerce event on the partner bus, as BigCommerce's guide writes the pattern. */
 export const RULE_PATTERN = JSON.stringify({ 'detail-type': [DETAIL_TYPE] });
 export const RULE_DESCRIPTION = 'BigCommerce webhook events to the service queue (managed by provision)';
+
+/**
+ * Said of a rule or target this run created or changed: EventBridge applies such changes after a short
+ * while, and events in between follow the old state.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
+ */
+export const PROPAGATION_NOTE =
+  'EventBridge applies a new or changed rule or target after a short while ("allow a short period of time for changes to take effect"): events in the meantime follow the old state';
 
 const parsePattern = (pattern: string | undefined) => {
   try {
@@ -90,19 +99,22 @@ export const reconcileRule = async (
     if (input.dryRun) return { ...base, action: 'would-update', arn: have.arn };
     const arn = same ? have.arn : await put();
     if (adopt && arn) await tagResource(eventBridge, arn, input.tags ?? []);
-    return { ...base, action: 'updated', arn };
+    return { ...base, action: 'updated', arn, ...(!same && { note: PROPAGATION_NOTE }) };
   }
   if (input.dryRun) return { ...base, action: 'would-create' };
-  return { ...base, action: 'created', arn: await put() };
+  return { ...base, action: 'created', arn: await put(), note: PROPAGATION_NOTE };
 };
 
 /**
  * Teardown of step 3: deletes the rule (after its target); one that is already gone is reported unchanged.
- * A rule that gained a target while this run worked (a re-read lists one) is a transient failure.
+ * A rule that gained a target while this run worked (a re-read lists one) is a transient failure. Right
+ * after RemoveTargets, EventBridge may still refuse with "has targets" (eventual consistency): that refusal
+ * is retried with bounded backoff, then reported as transient.
  */
 export const removeRule = async (
   input: { name: string; busName: string | undefined; dryRun: boolean },
   eventBridge: EventBridgeClient,
+  wait: DeleteWait = {},
 ): Promise<RuleEntry> => {
   const base = ruleEntry(input.name, input.busName);
   if (!input.busName) return { ...base, action: 'unchanged' };
@@ -110,16 +122,18 @@ export const removeRule = async (
   const have = await describeRule(eventBridge, ref);
   if (!have) return { ...base, action: 'unchanged' };
   if (input.dryRun) return { ...base, action: 'would-delete', arn: have.arn };
-  try {
-    await deleteRule(eventBridge, ref);
-  } catch (error) {
-    if ((await listTargets(eventBridge, ref)).length > 0) {
-      throw new TransientError(
+  await retryStaleRefusal(
+    () => deleteRule(eventBridge, ref),
+    /targets/i,
+    async (error) => {
+      if ((await listTargets(eventBridge, ref)).length === 0) return undefined;
+      return new TransientError(
         `DeleteRule: rule ${input.name} gained a target while this teardown ran (a concurrent change); run again`,
         { cause: error },
       );
-    }
-    throw error;
-  }
+    },
+    `DeleteRule: EventBridge still sees the targets of rule ${input.name} just removed (eventual consistency); run again`,
+    wait,
+  );
   return { ...base, action: 'deleted', arn: have.arn };
 };

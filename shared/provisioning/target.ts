@@ -3,6 +3,7 @@ import { isAwsError } from '../aws/errors.js';
 import { describeRule, type RuleRef } from '../aws/rules.js';
 import { listTargets, putTarget, removeTargets } from '../aws/targets.js';
 import { TransientError } from '../errors.js';
+import { PROPAGATION_NOTE } from './rule.js';
 import type { TargetEntry } from './types.js';
 
 /** EventBridge's own maxima: retry for 24 hours, then the target's dead-letter queue. */
@@ -72,7 +73,7 @@ export const reconcileTarget = async (
       { cause: error },
     );
   });
-  return entry(have ? 'updated' : 'created');
+  return { ...entry(have ? 'updated' : 'created'), note: PROPAGATION_NOTE };
 };
 
 /** Teardown of step 4: removes the target; one that is already gone is reported unchanged. */

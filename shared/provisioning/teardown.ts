@@ -86,8 +86,9 @@ export const teardown = async (
     run.record('bus')({ resource: 'bus', action: 'unchanged', name: rule.eventBusName, note });
   } else {
     await run.apply('target', () => removeTarget({ ...target, dryRun }, eventBridge));
-    await run.apply('rule', () => removeRule({ name: rule.name, busName, dryRun }, eventBridge));
-    await run.apply('bus', () => removeBus({ sourceName: busName, dryRun }, eventBridge));
+    const wait = deps.sleep ? { sleep: deps.sleep } : {};
+    await run.apply('rule', () => removeRule({ name: rule.name, busName, dryRun }, eventBridge, wait));
+    await run.apply('bus', () => removeBus({ sourceName: busName, dryRun }, eventBridge, wait));
   }
 
   run.record('source')({

@@ -2,7 +2,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { startDynamo } from '../../local/dynamo.js';
 import { startEventBridgeEmulator } from '../../local/eventbridge/emulator.js';
-import { partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
+import { partnerClients, partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
 import { startSandbox } from '../../local/sandbox/server.js';
 import { fakeContext } from '../helpers/context.js';
 import { loadEvent } from '../helpers/load-event.js';
@@ -54,14 +54,13 @@ export const measureProvisioning = async (
 ): Promise<ProvisionFigures> => {
   const stores = Array.from({ length: sizes.length * reps + 1 }, (_, i) => `bench${i}`);
   const emulator = await startEventBridgeEmulator({ port: 0, account: ACCOUNT, region: REGION });
-  const hookClient = new EventBridgeClient({
-    region: REGION,
+  const hookClients = partnerClients({
     endpoint: emulator.url,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   const sandbox = await startSandbox({
     accounts: stores.map((storeHash) => ({ storeHash, token: TOKEN, clientId: CLIENT_ID })),
-    onEventSourceCreated: partnerSourceHook(hookClient),
+    onEventSourceCreated: partnerSourceHook(hookClients),
   });
   // The stores table, where each run takes its store's lease (no latency added: two calls per run).
   const dynamo = await startDynamo(0);
@@ -144,7 +143,7 @@ export const measureProvisioning = async (
       samples,
     };
   } finally {
-    hookClient.destroy();
+    hookClients.destroy();
     await dynamo.stop();
     await sandbox.close();
     await emulator.close();

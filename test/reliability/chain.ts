@@ -1,6 +1,6 @@
 import { EventBridgeClient, ListEventSourcesCommand } from '@aws-sdk/client-eventbridge';
 import { type EventBridgeEmulator, startEventBridgeEmulator } from '../../local/eventbridge/index.js';
-import { partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
+import { partnerClients, partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
 import type { SchemaVariant } from '../../local/sandbox/schema.js';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
 import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
@@ -54,7 +54,8 @@ export const startChain = async (options: { token?: string; variant?: SchemaVari
   });
   const client = (maxAttempts?: number) =>
     new EventBridgeClient({ region: settings.region, endpoint: emulator.url, credentials, maxAttempts });
-  const partner = client();
+  const partners = partnerClients({ endpoint: emulator.url, credentials });
+  const partner = partners.clientFor(settings.region);
   const eventBridge = client();
   // A fresh SDK client's first call is slow (config and credential resolution); make it before the
   // timeouts under test can mistake it for a slow server.
@@ -62,7 +63,7 @@ export const startChain = async (options: { token?: string; variant?: SchemaVari
   emulator.reset();
   const sandbox: Sandbox = await startSandbox({
     accounts: [{ storeHash: STORE_HASH, token, clientId: CLIENT_ID }],
-    onEventSourceCreated: partnerSourceHook(partner),
+    onEventSourceCreated: partnerSourceHook(partners),
     ...(options.variant && { variant: options.variant }),
   });
   const waits: number[] = [];
@@ -128,7 +129,7 @@ export const startChain = async (options: { token?: string; variant?: SchemaVari
     close: async () => {
       await sandbox.close();
       await emulator.close();
-      partner.destroy();
+      partners.destroy();
       eventBridge.destroy();
     },
   };

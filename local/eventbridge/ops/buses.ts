@@ -39,9 +39,15 @@ export const createEventBus: Operation = (input, { state }) => {
   if (Name === DEFAULT_BUS || state.buses.has(Name)) {
     throw new AwsError('ResourceAlreadyExistsException', `Event bus ${Name} already exists.`);
   }
+  if (state.buses.size - 1 >= state.behaviour.eventBuses) {
+    throw new AwsError(
+      'LimitExceededException',
+      `The requested resource exceeds the maximum number allowed (${state.behaviour.eventBuses} event buses).`,
+    );
+  }
   if (EventSourceName !== undefined) {
     const source = state.sources.get(EventSourceName);
-    if (source === undefined || source.state === 'DELETED') {
+    if (source === undefined || !state.sees(source) || source.state === 'DELETED') {
       throw notFound(`Event source ${EventSourceName} does not exist.`);
     }
     source.state = 'ACTIVE';
@@ -79,7 +85,10 @@ export const deleteEventBus: Operation = (input, { state }) => {
   if (Name === DEFAULT_BUS) throw invalid('Cannot delete event bus default.');
   const bus = state.buses.get(Name);
   if (bus === undefined) return {};
-  if ((state.rules.get(Name)?.size ?? 0) > 0) throw invalid("EventBus can't be deleted since it has rules.");
+  // Right after DeleteRule, DeleteEventBus may still see the rules (eventual consistency).
+  if ((state.rules.get(Name)?.size ?? 0) > 0 || Date.now() < (state.deletedRulesSeenUntil.get(Name) ?? 0)) {
+    throw invalid("EventBus can't be deleted since it has rules.");
+  }
   state.buses.delete(Name);
   state.rules.delete(Name);
   const source = bus.eventSourceName === undefined ? undefined : state.sources.get(bus.eventSourceName);

@@ -6,6 +6,8 @@ import type { EmulatorState } from '../state.js';
 export interface OperationContext {
   state: EmulatorState;
   delivery: Delivery;
+  /** Who sent this call: the region its SigV4 signature is scoped to, when it is signed. */
+  caller?: { region?: string };
 }
 
 /** One X-Amz-Target operation: a parsed JSON body in, a JSON-serialisable result out, or a thrown AwsError. */

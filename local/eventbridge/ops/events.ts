@@ -61,10 +61,12 @@ const isContent = (value: EntryContent | EntryResult): value is EntryContent => 
 
 /** Matches an event against the enabled rules of a bus, starts delivery and journals the result. */
 const route = (event: EventEnvelope, busName: string, { state, delivery }: OperationContext): void => {
-  const matched = [...(state.rules.get(busName)?.values() ?? [])].filter(
-    (rule) =>
-      rule.state !== 'DISABLED' && rule.pattern !== undefined && matchesEventPattern(rule.pattern, event),
-  );
+  // Matching sees each rule as it was a propagation delay ago: a rule not visible yet matches nothing.
+  const matched = [...(state.rules.get(busName)?.values() ?? [])].flatMap((rule) => {
+    const seen = rule.visible;
+    if (!seen || seen.state === 'DISABLED' || seen.pattern === undefined) return [];
+    return matchesEventPattern(seen.pattern, event) ? [{ ...rule, targets: seen.targets }] : [];
+  });
   for (const rule of matched) delivery.dispatch(event, rule);
   state.events.push({ event, busName, matchedRules: matched.map((rule) => rule.name) });
 };
@@ -91,7 +93,10 @@ export const putPartnerEvents: Operation = (input, context) => {
       return failure('NotAuthorizedForSourceException', 'Not authorized for the source.');
     }
     const event = buildEvent(context.state.place, content);
-    if (source.state === 'PENDING')
+    if (!context.state.sees(source)) {
+      // Another account's or region's source: its events go there, not to this emulator's buses.
+      context.state.events.push({ event, matchedRules: [], dropped: 'source-elsewhere' });
+    } else if (source.state === 'PENDING')
       context.state.events.push({ event, matchedRules: [], dropped: 'source-pending' });
     else route(event, source.name, context);
     return { EventId: event.id };

@@ -56,6 +56,12 @@ export const putRule: Operation = (input, { state }) => {
   const pattern = request.EventPattern === undefined ? undefined : parsePattern(request.EventPattern);
   const arn = ruleArn(state.place, busName, request.Name);
   const existing = rules.get(request.Name);
+  if (!existing && rules.size >= state.behaviour.rulesPerBus) {
+    throw new AwsError(
+      'LimitExceededException',
+      `The requested resource exceeds the maximum number allowed (${state.behaviour.rulesPerBus} rules per event bus).`,
+    );
+  }
   rules.set(request.Name, {
     name: request.Name,
     arn,
@@ -69,6 +75,8 @@ export const putRule: Operation = (input, { state }) => {
     ...(request.Description === undefined ? {} : { description: request.Description }),
     ...(request.RoleArn === undefined ? {} : { roleArn: request.RoleArn }),
   });
+  const rule = rules.get(request.Name);
+  if (rule) state.propagate(rule);
   return { RuleArn: arn };
 };
 
@@ -108,7 +116,13 @@ export const deleteRule: Operation = (input, { state }) => {
   const rules = state.rulesOf(busNameOf(EventBusName));
   const rule = rules.get(Name);
   if (rule === undefined) return {};
-  if (rule.targets.size > 0) throw invalid("Rule can't be deleted since it has targets.");
+  // Right after RemoveTargets, DeleteRule may still see the targets (eventual consistency).
+  if (rule.targets.size > 0 || Date.now() < (rule.removedTargetsSeenUntil ?? 0)) {
+    throw invalid("Rule can't be deleted since it has targets.");
+  }
   rules.delete(Name);
+  if (state.behaviour.deleteWindowMs > 0) {
+    state.deletedRulesSeenUntil.set(busNameOf(EventBusName), Date.now() + state.behaviour.deleteWindowMs);
+  }
   return {};
 };

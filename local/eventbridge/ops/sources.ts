@@ -33,7 +33,7 @@ const describe = (source: PartnerSource) => ({
 });
 
 /** CreatePartnerEventSource: a new source in PENDING state until the customer creates its bus. */
-export const createPartnerEventSource: Operation = (input, { state }) => {
+export const createPartnerEventSource: Operation = (input, { state, caller }) => {
   const { Name, Account } = parseInput(z.object({ Name: SourceNameSchema, Account: AccountSchema }), input);
   if (state.sources.has(Name)) {
     throw new AwsError('ResourceAlreadyExistsException', `Event source ${Name} already exists.`);
@@ -43,6 +43,7 @@ export const createPartnerEventSource: Operation = (input, { state }) => {
     name: Name,
     arn,
     account: Account,
+    region: caller?.region ?? state.place.region,
     createdBy: partnerOf(Name),
     creationTime: new Date(),
     expirationTime: expiryFromNow(),
@@ -68,6 +69,7 @@ export const listEventSources: Operation = (input, { state }) => {
     input,
   );
   const sources = [...state.sources.values()]
+    .filter((source) => state.sees(source))
     .filter((source) => NamePrefix === undefined || source.name.startsWith(NamePrefix))
     .sort((a, b) => a.name.localeCompare(b.name));
   const { page, nextToken } = paginate(sources, paging);

@@ -47,6 +47,11 @@ const problemWith = (target: TargetRecord): string | undefined => {
   if (deadLetterArn !== undefined && sqsQueueNameOf(deadLetterArn) === undefined) {
     return `DeadLetterConfig Arn ${deadLetterArn} is not an SQS queue ARN.`;
   }
+  // EventBridge's target dead-letter queue must be a standard queue.
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+  if (deadLetterArn?.endsWith('.fifo')) {
+    return `DeadLetterConfig Arn ${deadLetterArn} is a FIFO queue; a dead-letter queue must be a standard queue.`;
+  }
   return undefined;
 };
 
@@ -72,6 +77,7 @@ export const putTargets: Operation = (input, { state }) => {
     );
   }
   for (const target of accepted) rule.targets.set(target.Id, target);
+  state.propagate(rule);
   return { FailedEntryCount: failed.length, FailedEntries: failed };
 };
 
@@ -96,6 +102,10 @@ export const removeTargets: Operation = (input, { state }) => {
     input,
   );
   const rule = state.rule(busNameOf(EventBusName), Rule);
-  for (const id of Ids) rule.targets.delete(id);
+  const removed = Ids.filter((id) => rule.targets.delete(id));
+  if (removed.length > 0 && state.behaviour.deleteWindowMs > 0) {
+    rule.removedTargetsSeenUntil = Date.now() + state.behaviour.deleteWindowMs;
+  }
+  state.propagate(rule);
   return { FailedEntryCount: 0, FailedEntries: [] };
 };

@@ -1,7 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type EventBridgeEmulator, startEventBridgeEmulator } from '../../../local/eventbridge/emulator.js';
-import { partnerSourceHook } from '../../../local/sandbox/partner-source-hook.js';
+import { partnerClients, partnerSourceHook } from '../../../local/sandbox/partner-source-hook.js';
 import { type Sandbox, startSandbox } from '../../../local/sandbox/server.js';
 import { createStoreGraphQL } from '../../../shared/bigcommerce/graphql/client.js';
 import { provision } from '../../../shared/provisioning/provision.js';
@@ -33,7 +33,7 @@ describe('Function: provision against the EventBridge emulator over HTTP', () =>
     vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', emulator.url);
     sandbox = await startSandbox({
       accounts: [{ storeHash: STORE_HASH, token: TOKEN, clientId: CLIENT_ID }],
-      onEventSourceCreated: partnerSourceHook(new EventBridgeClient({})),
+      onEventSourceCreated: partnerSourceHook(partnerClients()),
     });
     deps = {
       eventBridge: new EventBridgeClient({}),
