@@ -5,7 +5,6 @@
  * are created as partner sources in the EventBridge that `AWS_ENDPOINT_URL_EVENTBRIDGE` points at.
  */
 import { parseArgs } from 'node:util';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { partnerClients, partnerSourceHook } from './partner-source-hook.js';
 import { startSandbox } from './server.js';
 import { SANDBOX_ACCOUNTS, SANDBOX_STORE_HASHES } from './stores.js';

@@ -1,4 +1,3 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { startDynamo } from '../../local/dynamo.js';
 import { startEventBridgeEmulator } from '../../local/eventbridge/emulator.js';

@@ -164,7 +164,12 @@ describe('Offline stack: the whole chain', () => {
     await stack.eventBridge.idle();
     const { QueueUrl } = await stack.sqs.send(new GetQueueUrlCommand({ QueueName: stack.queues.queueName }));
     const { Messages = [] } = await stack.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0 }),
+      new ReceiveMessageCommand({
+        QueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 0,
+      }),
     );
     expect(Messages).toEqual([]);
     expect(orders).toEqual([]);

@@ -1,5 +1,6 @@
 import { EventBridgeClient, ListEventSourcesCommand } from '@aws-sdk/client-eventbridge';
 import { type EventBridgeEmulator, startEventBridgeEmulator } from '../../local/eventbridge/index.js';
+import type { Behaviour } from '../../local/eventbridge/state.js';
 import { partnerClients, partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
 import type { SchemaVariant } from '../../local/sandbox/schema.js';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
@@ -45,12 +46,15 @@ export interface ChainResources {
  * the BigCommerce sandbox whose createEventSource creates the partner source in that emulator. The
  * GraphQL client keeps the production retry policy but with millisecond backoff and a short timeout.
  */
-export const startChain = async (options: { token?: string; variant?: SchemaVariant } = {}) => {
+export const startChain = async (
+  options: { token?: string; variant?: SchemaVariant; behaviour?: Partial<Behaviour> } = {},
+) => {
   const token = options.token ?? TOKEN;
   const emulator: EventBridgeEmulator = await startEventBridgeEmulator({
     port: 0,
     account: settings.awsAccount,
     region: settings.region,
+    ...(options.behaviour && { behaviour: options.behaviour }),
   });
   const client = (maxAttempts?: number) =>
     new EventBridgeClient({ region: settings.region, endpoint: emulator.url, credentials, maxAttempts });
