@@ -1,18 +1,26 @@
 /**
- * Delivery of matched events to SQS targets, honouring each target's RetryPolicy and DeadLetterConfig.
- * Errors AWS does not retry (the queue does not exist, access denied) go straight to the dead-letter queue.
+ * Delivery of matched events to SQS targets, honouring each target's RetryPolicy and DeadLetterConfig and
+ * the queue policy of the target and of its dead-letter queue. Errors AWS does not retry (the queue does not
+ * exist, the queue policy does not admit the rule) go straight to the dead-letter queue, if its own policy
+ * admits the rule; otherwise the event is dropped.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogSink } from '../../shared/logger.js';
 import { sqsQueueNameOf } from './arns.js';
 import type { EventEnvelope } from './event.js';
 import type { Faults } from './faults.js';
+import { evaluatePolicy } from './policy.js';
 import type { QueueSender } from './sqs.js';
 import type { Rule, TargetRecord } from './state.js';
 
-/** What finally happened to one event for one target. */
-export type DeliveryOutcome = 'delivered' | 'dead-lettered' | 'failed' | 'unsupported-target';
+/**
+ * What finally happened to one event for one target: `failed` is lost for want of a dead-letter queue or
+ * because sending to it failed; `dropped` is lost because a queue policy refused it (the target's, with no
+ * dead-letter queue, or the dead-letter queue's).
+ */
+export type DeliveryOutcome = 'delivered' | 'dead-lettered' | 'failed' | 'dropped' | 'unsupported-target';
 
 /** One event's delivery to one target, for inspection by tests. */
 export interface DeliveryRecord {
@@ -25,6 +33,8 @@ export interface DeliveryRecord {
   errorCode?: string;
   errorMessage?: string;
   deadLetterArn?: string;
+  /** Why the dead-letter queue did not take the event (outcome `dropped` or `failed`). */
+  deadLetterError?: string;
 }
 
 /** Tuning for {@link Delivery}. */
@@ -50,11 +60,28 @@ const NOT_RETRIED = new Set([
   'KmsAccessDenied',
 ]);
 
+/**
+ * The ERROR_CODE EventBridge puts on a dead-letter message when a resource policy refuses the delivery.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ */
+export const NO_PERMISSIONS = 'NO_PERMISSIONS';
+
+/** The principal, action and condition keys with which EventBridge sends to a queue for a rule. */
+const sendRequest = (rule: Rule, queueArn: string) => ({
+  service: 'events.amazonaws.com',
+  action: 'sqs:SendMessage',
+  resource: queueArn,
+  context: { 'aws:SourceArn': rule.arn, 'aws:SourceAccount': rule.arn.split(':')[4] ?? '' },
+});
+
 interface Failure {
   code: string;
   message: string;
   retryable: boolean;
 }
+
+/** EXHAUSTED_RETRY_CONDITION as AWS documents it; absent when the error is not retried at all. */
+type Exhausted = 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds';
 
 /** Sends matched events to their targets in the background and lets tests await the outcome. */
 export class Delivery {
@@ -109,7 +136,7 @@ export class Delivery {
     const deadline =
       Date.now() + (target.RetryPolicy?.MaximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_SECONDS) * 1000;
     for (let attempts = 1; ; attempts += 1) {
-      const failure = await this.#attempt(target.Arn, queueName, body);
+      const failure = await this.#attempt(rule, target.Arn, queueName, body);
       if (failure === undefined) {
         this.options.logger.info('event delivered', { ...base, queueName, attempts });
         this.#records.push({ ...base, outcome: 'delivered', attempts });
@@ -122,12 +149,12 @@ export class Delivery {
       const exhausted = !failure.retryable
         ? undefined
         : attempts > maxRetries
-          ? 'MaximumRetryAttemptsExhausted'
+          ? 'MaximumRetryAttempts'
           : Date.now() + delay > deadline
-            ? 'MaximumEventAgeExhausted'
+            ? 'MaximumEventAgeInSeconds'
             : 'retry';
       if (exhausted !== 'retry') {
-        await this.#giveUp(event, target, { ...base, attempts }, failure, exhausted);
+        await this.#giveUp(event, rule, target, { ...base, attempts }, failure, exhausted);
         return;
       }
       const stopped = await sleep(delay, false, { signal: this.#stopping.signal }).catch(() => true);
@@ -144,11 +171,18 @@ export class Delivery {
     }
   }
 
-  async #attempt(targetArn: string, queueName: string, body: string): Promise<Failure | undefined> {
+  async #attempt(
+    rule: Rule,
+    targetArn: string,
+    queueName: string,
+    body: string,
+  ): Promise<Failure | undefined> {
     const injected = this.options.faults.deliveryFailure(targetArn);
     if (injected !== undefined)
       return { code: injected, message: 'Injected delivery fault', retryable: true };
     try {
+      const refused = await this.#refusal(rule, queueName);
+      if (refused !== undefined) return { code: NO_PERMISSIONS, message: refused, retryable: false };
       await this.options.sender.send(queueName, body);
       return undefined;
     } catch (error) {
@@ -158,21 +192,33 @@ export class Delivery {
     }
   }
 
+  /** Why the queue's policy refuses EventBridge sending for `rule`, or undefined when it admits it. */
+  async #refusal(rule: Rule, queueName: string): Promise<string | undefined> {
+    const { arn, policy } = await this.options.sender.access(queueName);
+    const decision = evaluatePolicy(policy, sendRequest(rule, arn));
+    return decision.allowed ? undefined : decision.reason;
+  }
+
   async #giveUp(
     event: EventEnvelope,
+    rule: Rule,
     target: TargetRecord,
     base: Omit<DeliveryRecord, 'outcome'>,
     failure: Failure,
-    exhausted: string | undefined,
+    exhausted: Exhausted | undefined,
   ): Promise<void> {
     const failed = { ...base, errorCode: failure.code, errorMessage: failure.message };
     const deadLetterArn = target.DeadLetterConfig?.Arn;
     const deadLetterQueue = deadLetterArn === undefined ? undefined : sqsQueueNameOf(deadLetterArn);
+    const denied = failure.code === NO_PERMISSIONS;
     if (deadLetterArn === undefined || deadLetterQueue === undefined) {
       this.options.logger.error('delivery failed and the target has no dead-letter queue', failed);
-      this.#records.push({ ...failed, outcome: 'failed' });
+      this.#records.push({ ...failed, outcome: denied ? 'dropped' : 'failed' });
       return;
     }
+    // The DLQ message's attributes, as AWS lists them on the page above. An error that is not retried (a
+    // refusal, a missing queue) exhausts no retry condition, so EXHAUSTED_RETRY_CONDITION is left out: a
+    // guess, as that page does not say what AWS sends then.
     const attributes: Record<string, string> = {
       RULE_ARN: base.ruleArn,
       TARGET_ARN: base.targetArn,
@@ -182,13 +228,23 @@ export class Delivery {
       ...(exhausted === undefined ? {} : { EXHAUSTED_RETRY_CONDITION: exhausted }),
     };
     try {
+      const refused = await this.#refusal(rule, deadLetterQueue);
+      if (refused !== undefined) {
+        this.options.logger.error('event dropped: the dead-letter queue policy refuses it', {
+          ...failed,
+          deadLetterArn,
+          deadLetterError: refused,
+        });
+        this.#records.push({ ...failed, outcome: 'dropped', deadLetterArn, deadLetterError: refused });
+        return;
+      }
       await this.options.sender.send(deadLetterQueue, JSON.stringify(event), attributes);
       this.options.logger.warn('event sent to the dead-letter queue', { ...failed, deadLetterArn });
       this.#records.push({ ...failed, outcome: 'dead-lettered', deadLetterArn });
     } catch (error) {
-      const errorMessage = `dead-letter send failed: ${error instanceof Error ? error.message : String(error)}`;
-      this.options.logger.error('event lost', { ...failed, errorMessage });
-      this.#records.push({ ...failed, outcome: 'failed', errorMessage, deadLetterArn });
+      const deadLetterError = `dead-letter send failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.options.logger.error('event lost', { ...failed, deadLetterError });
+      this.#records.push({ ...failed, outcome: 'failed', deadLetterError, deadLetterArn });
     }
   }
 }

@@ -57,7 +57,10 @@ export interface EmulatorInspection {
   targets(ruleName: string, busName?: string): TargetRecord[];
   /** Every accepted event: its bus, the rules it matched, or why it was dropped. */
   events(): EventRecord[];
-  /** Every finished delivery: delivered, dead-lettered, failed, or to an unsupported target. */
+  /**
+   * Every finished delivery: delivered, dead-lettered, failed, dropped (a queue policy refused it), or to an
+   * unsupported target.
+   */
   deliveries(): readonly DeliveryRecord[];
 }
 

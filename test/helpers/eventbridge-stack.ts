@@ -1,5 +1,11 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { createSqsServer } from 'local-aws-sqs';
 import {
   type EventBridgeEmulator,
@@ -11,6 +17,28 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
 const account = '123456789012';
 
+/**
+ * A queue policy letting EventBridge send to `queueArn` from rules whose ARN matches `sourceArn` (ArnLike),
+ * as a queue needs before the emulator delivers to it. Default: any rule of this account and region.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions
+ */
+export const eventBridgeQueuePolicy = (
+  queueArn: string,
+  sourceArn: string | string[] = `arn:aws:events:${region}:${account}:rule/*`,
+) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnLike: { 'aws:SourceArn': sourceArn } },
+      },
+    ],
+  });
+
 /** The EventBridge emulator and local-aws-sqs on random 127.0.0.1 ports, with real SDK clients for both. */
 export interface EventBridgeStack {
   emulator: EventBridgeEmulator;
@@ -19,8 +47,13 @@ export interface EventBridgeStack {
   /** A client built with `options` (e.g. the SDK's default retries). */
   eventBridgeWith(options: { maxAttempts?: number }): EventBridgeClient;
   sqs: SQSClient;
-  /** Creates a queue and returns its URL and the ARN a target uses. */
-  createQueue(name: string): Promise<{ url: string; arn: string }>;
+  /**
+   * Creates a queue and returns its URL and the ARN a target uses. Its policy admits every rule of the
+   * account ({@link eventBridgeQueuePolicy}) unless `policy` says otherwise (`null`: no policy).
+   */
+  createQueue(name: string, options?: { policy?: string | null }): Promise<{ url: string; arn: string }>;
+  /** Replaces a queue's policy (SetQueueAttributes; `''` removes it). */
+  setPolicy(url: string, policy: string): Promise<void>;
   /** Everything currently visible on a queue (no long polling). */
   receive(url: string): Promise<Message[]>;
   close(): Promise<void>;
@@ -48,9 +81,16 @@ export const startEventBridgeStack = async (
     eventBridge: eventBridgeWith({ maxAttempts: 1 }),
     eventBridgeWith,
     sqs,
-    async createQueue(name) {
-      const { QueueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-      return { url: QueueUrl, arn: `arn:aws:sqs:${region}:${account}:${name}` };
+    async createQueue(name, options = {}) {
+      const arn = `arn:aws:sqs:${region}:${account}:${name}`;
+      const policy = options.policy === undefined ? eventBridgeQueuePolicy(arn) : options.policy;
+      const { QueueUrl = '' } = await sqs.send(
+        new CreateQueueCommand({ QueueName: name, Attributes: policy === null ? {} : { Policy: policy } }),
+      );
+      return { url: QueueUrl, arn };
+    },
+    async setPolicy(url, policy) {
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: policy } }));
     },
     async receive(url) {
       const { Messages = [] } = await sqs.send(

@@ -11,7 +11,11 @@ import {
   type Target,
 } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EventBridgeStack, startEventBridgeStack } from '../../helpers/eventbridge-stack.js';
+import {
+  type EventBridgeStack,
+  eventBridgeQueuePolicy,
+  startEventBridgeStack,
+} from '../../helpers/eventbridge-stack.js';
 
 const ACCOUNT = '123456789012';
 const SOURCE = `aws.partner/bigcommerce.com/${ACCOUNT}/store-abc`;
@@ -188,7 +192,7 @@ describe('EventBridge emulator: delivery to SQS', () => {
     expect(deadLetters).toHaveLength(1);
     expect(deadLetters[0]?.MessageAttributes).toMatchObject({
       ERROR_CODE: { StringValue: 'ThrottlingException' },
-      EXHAUSTED_RETRY_CONDITION: { StringValue: 'MaximumRetryAttemptsExhausted' },
+      EXHAUSTED_RETRY_CONDITION: { StringValue: 'MaximumRetryAttempts' },
       RETRY_ATTEMPTS: { StringValue: '2' },
     });
     expect(stack.emulator.inspect.deliveries()).toEqual([
@@ -293,5 +297,113 @@ describe('EventBridge emulator: delivery to SQS', () => {
     // Assess
     expect(result.FailedEntryCount).toBe(0);
     expect(messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([{ rule: 'on' }]);
+  });
+  describe('the queue policy', () => {
+    const otherBusRules = `arn:aws:events:us-east-1:${ACCOUNT}:rule/orders/*`;
+
+    it('sends a delivery the target queue refuses to the dead-letter queue at once, as NO_PERMISSIONS', async () => {
+      // Prepare
+      await activate();
+      await subscribe({ DeadLetterConfig: { Arn: dlq.arn } });
+      await stack.setPolicy(queue.url, eventBridgeQueuePolicy(queue.arn, otherBusRules));
+
+      // Act
+      await fire();
+      const [delivered, deadLetters] = [await stack.receive(queue.url), await stack.receive(dlq.url)];
+
+      // Assess
+      expect(delivered).toEqual([]);
+      expect(deadLetters).toHaveLength(1);
+      expect(JSON.parse(deadLetters[0]?.Body ?? '{}')).toMatchObject({ source: SOURCE, detail: payload });
+      expect(deadLetters[0]?.MessageAttributes).toMatchObject({
+        ERROR_CODE: { StringValue: 'NO_PERMISSIONS' },
+        ERROR_MESSAGE: { StringValue: expect.stringContaining(queue.arn) },
+        RETRY_ATTEMPTS: { StringValue: '0' },
+        RULE_ARN: { StringValue: `arn:aws:events:us-east-1:${ACCOUNT}:rule/${SOURCE}/bc` },
+        TARGET_ARN: { StringValue: queue.arn },
+      });
+      expect(deadLetters[0]?.MessageAttributes).not.toHaveProperty('EXHAUSTED_RETRY_CONDITION');
+      expect(stack.emulator.inspect.deliveries()).toEqual([
+        expect.objectContaining({ outcome: 'dead-lettered', attempts: 1, errorCode: 'NO_PERMISSIONS' }),
+      ]);
+    });
+
+    it('drops and journals an event that neither the queue nor its dead-letter queue admits', async () => {
+      // Prepare
+      await activate();
+      await subscribe({ DeadLetterConfig: { Arn: dlq.arn } });
+      await stack.setPolicy(queue.url, eventBridgeQueuePolicy(queue.arn, otherBusRules));
+      await stack.setPolicy(dlq.url, '');
+
+      // Act
+      await fire();
+
+      // Assess
+      expect(await stack.receive(queue.url)).toEqual([]);
+      expect(await stack.receive(dlq.url)).toEqual([]);
+      expect(stack.emulator.inspect.deliveries()).toEqual([
+        expect.objectContaining({
+          outcome: 'dropped',
+          attempts: 1,
+          errorCode: 'NO_PERMISSIONS',
+          deadLetterArn: dlq.arn,
+          deadLetterError: expect.stringContaining('no policy'),
+        }),
+      ]);
+    });
+
+    it('drops an event the queue refuses when the target has no dead-letter queue', async () => {
+      // Prepare
+      await activate();
+      await subscribe();
+      await stack.setPolicy(queue.url, '');
+
+      // Act
+      await fire();
+
+      // Assess
+      expect(await stack.receive(queue.url)).toEqual([]);
+      expect(stack.emulator.inspect.deliveries()).toEqual([
+        expect.objectContaining({ outcome: 'dropped', attempts: 1, errorCode: 'NO_PERMISSIONS' }),
+      ]);
+    });
+
+    it('drops an event whose retries ran out when the dead-letter queue refuses it', async () => {
+      // Prepare
+      await activate();
+      await subscribe({ DeadLetterConfig: { Arn: dlq.arn }, RetryPolicy: { MaximumRetryAttempts: 1 } });
+      await stack.setPolicy(dlq.url, eventBridgeQueuePolicy(dlq.arn, otherBusRules));
+      stack.emulator.faults.injectDelivery({ targetArn: queue.arn, times: 10 });
+
+      // Act
+      await fire();
+
+      // Assess
+      expect(await stack.receive(dlq.url)).toEqual([]);
+      expect(stack.emulator.inspect.deliveries()).toEqual([
+        expect.objectContaining({ outcome: 'dropped', attempts: 2, errorCode: 'ThrottlingException' }),
+      ]);
+    });
+
+    it('applies a policy change to the next delivery', async () => {
+      // Prepare
+      await activate();
+      await subscribe();
+      await fire();
+      await stack.setPolicy(queue.url, eventBridgeQueuePolicy(queue.arn, otherBusRules));
+
+      // Act
+      await fire();
+      await stack.setPolicy(queue.url, eventBridgeQueuePolicy(queue.arn));
+      await fire();
+
+      // Assess
+      expect(stack.emulator.inspect.deliveries().map((record) => record.outcome)).toEqual([
+        'delivered',
+        'dropped',
+        'delivered',
+      ]);
+      expect(await stack.receive(queue.url)).toHaveLength(2);
+    });
   });
 });
