@@ -1,17 +1,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSqsServer } from 'local-aws-sqs';
-import { queuePolicyDocument } from '../shared/aws/queue-policy.js';
-import { ACCOUNT_ID, DLQ_NAME, HOST, MAX_RECEIVE_COUNT, QUEUE_NAME, REGION, sqsArn } from './stack-config.js';
-
-/** serverless.yml's EventBridgeToQueuesPolicy, for this stack's account and region. */
-const POLICY = JSON.stringify(
-  queuePolicyDocument([sqsArn(QUEUE_NAME), sqsArn(DLQ_NAME)], {
-    partition: 'aws',
-    region: REGION,
-    account: ACCOUNT_ID,
-  }),
-);
+import { loadServerlessQueuePolicy } from './serverless-queue-policy.js';
+import {
+  ACCOUNT_ID,
+  DLQ_NAME,
+  HOST,
+  MAX_RECEIVE_COUNT,
+  QUEUE_NAME,
+  REGION,
+  STAGE,
+  sqsArn,
+} from './stack-config.js';
 
 export interface LocalQueues {
   /** The endpoint to set as AWS_ENDPOINT_URL_SQS. */
@@ -23,12 +23,21 @@ export interface LocalQueues {
 
 /**
  * Starts local-aws-sqs (the real SQS JSON and Query protocols) with the service's queue and its DLQ,
- * wired by the same redrive policy and carrying the same queue policy as serverless.yml. The visibility timeout is short so that local
- * retries take seconds, not the deployed 3 minutes.
+ * wired by the same redrive policy as serverless.yml. Each queue that serverless.yml's
+ * EventBridgeToQueuesPolicy lists carries that policy, read from serverless.yml for this stack's account,
+ * region and stage (the EventBridge emulator enforces it); a queue it does not list has none. The
+ * visibility timeout is short so that local retries take seconds, not the deployed 3 minutes.
  */
 export const startQueues = async (
   options: { port?: number; visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
 ): Promise<LocalQueues> => {
+  const { queueNames, policy } = loadServerlessQueuePolicy({
+    partition: 'aws',
+    region: REGION,
+    account: ACCOUNT_ID,
+    stage: STAGE,
+  });
+  const policyOf = (queueName: string) => (queueNames.includes(queueName) ? { Policy: policy } : {});
   const server: Server = await createSqsServer({
     port: options.port ?? 0,
     hostname: HOST,
@@ -38,13 +47,13 @@ export const startQueues = async (
     queues: [
       {
         QueueName: DLQ_NAME,
-        Attributes: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true, Policy: POLICY },
+        Attributes: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true, ...policyOf(DLQ_NAME) },
       },
       {
         QueueName: QUEUE_NAME,
         Attributes: {
           SqsManagedSseEnabled: true,
-          Policy: POLICY,
+          ...policyOf(QUEUE_NAME),
           VisibilityTimeout: options.visibilityTimeoutSeconds ?? 2,
           RedrivePolicy: JSON.stringify({
             deadLetterTargetArn: sqsArn(DLQ_NAME),

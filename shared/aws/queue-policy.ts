@@ -7,28 +7,13 @@ export interface Place {
   account: string;
 }
 
-/** The rule ARNs the queue policy admits: rules on this account's BigCommerce partner buses in this region. */
-export const partnerRuleArnPatterns = ({ partition, region, account }: Place) =>
-  PARTNER_SOURCE_PREFIXES.map((prefix) => `arn:${partition}:events:${region}:${account}:rule/${prefix}*`);
-
 /**
- * The policy serverless.yml gives the queue and its DLQ (`EventBridgeToQueuesPolicy`): EventBridge may
- * send to them from those rules only. The offline stack sets the same on its local queues.
+ * The rule ARNs serverless.yml's queue policy (`EventBridgeToQueuesPolicy`) admits: rules on this
+ * account's BigCommerce partner buses in this region.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions
  */
-export const queuePolicyDocument = (queueArns: string[], place: Place) => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'BigCommercePartnerBusRules',
-      Effect: 'Allow',
-      Principal: { Service: 'events.amazonaws.com' },
-      Action: 'sqs:SendMessage',
-      Resource: queueArns,
-      Condition: { ArnLike: { 'aws:SourceArn': partnerRuleArnPatterns(place) } },
-    },
-  ],
-});
+export const partnerRuleArnPatterns = ({ partition, region, account }: Place) =>
+  PARTNER_SOURCE_PREFIXES.map((prefix) => `arn:${partition}:events:${region}:${account}:rule/${prefix}*`);
 
 const list = (value: unknown): unknown[] =>
   Array.isArray(value) ? value : value === undefined ? [] : [value];
