@@ -179,6 +179,11 @@ try {
     );
   }
   say(`second provision: ${again.length - changed.length}/${again.length} entries unchanged`);
+  // EventBridge's side of a miss: a queue policy that refused the rule, a target that failed.
+  for (const record of stack.eventBridge.inspect.deliveries().filter((r) => r.outcome !== 'delivered'))
+    say(
+      `eventbridge: event ${record.eventId} ${record.outcome} (${record.errorCode}: ${record.errorMessage}${record.deadLetterError ? `; DLQ: ${record.deadLetterError}` : ''})`,
+    );
   ok = fired.every((event) => outcomeOf(event) === event.expected) && changed.length === 0;
 } catch (error) {
   say(`demo failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -137,7 +137,9 @@ const named = (statement: Statement, index: number) =>
 
 /** Decides whether `policy` (a queue's `Policy` attribute, JSON; absent for none) admits `request`. */
 export const evaluatePolicy = (policy: string | undefined, request: PolicyRequest): PolicyDecision => {
-  const who = `${request.service} may not ${request.action} on ${request.resource}`;
+  const source = request.context['aws:SourceArn'];
+  const asked = `${request.service} may not ${request.action} on ${request.resource}`;
+  const who = source === undefined ? asked : `${asked} for ${source}`;
   if (policy === undefined || policy === '')
     return { allowed: false, explicit: false, reason: `${who}: the queue has no policy` };
   let statements: Statement[];
