@@ -45,6 +45,8 @@ export interface DeliveryOptions {
   /** Delay before the first retry; doubles on each retry up to `retryMaxDelayMs`. */
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
+  /** Where the emulator is: a target or DLQ of another partition, region or account does not resolve. */
+  place?: { partition?: string; region: string; account: string };
 }
 
 /** AWS defaults: 185 retries over at most 24 hours. */
@@ -65,6 +67,11 @@ const NOT_RETRIED = new Set([
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  */
 export const NO_PERMISSIONS = 'NO_PERMISSIONS';
+
+/** The ERROR_CODE when the target does not exist: no such queue, or one of another account or region. */
+export const NO_RESOURCE = 'NO_RESOURCE';
+
+const MISSING_QUEUE = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
 
 /** The principal, action and condition keys with which EventBridge sends to a queue for a rule. */
 const sendRequest = (rule: Rule, queueArn: string) => ({
@@ -180,6 +187,8 @@ export class Delivery {
     const injected = this.options.faults.deliveryFailure(targetArn);
     if (injected !== undefined)
       return { code: injected, message: 'Injected delivery fault', retryable: true };
+    const elsewhere = this.#elsewhere(targetArn);
+    if (elsewhere !== undefined) return { code: NO_RESOURCE, message: elsewhere, retryable: false };
     try {
       const refused = await this.#refusal(rule, queueName);
       if (refused !== undefined) return { code: NO_PERMISSIONS, message: refused, retryable: false };
@@ -188,8 +197,24 @@ export class Delivery {
     } catch (error) {
       const code = error instanceof Error ? error.name : 'Error';
       const message = error instanceof Error ? error.message : String(error);
+      if (MISSING_QUEUE.has(code))
+        return { code: NO_RESOURCE, message: `${code}: ${message}`, retryable: false };
       return { code, message, retryable: !NOT_RETRIED.has(code) };
     }
+  }
+
+  /**
+   * Why a queue ARN does not resolve here: targets and DLQs are found by their full ARN, so one of another
+   * partition, region or account is not this account's queue of that name. Undefined when it is here.
+   */
+  #elsewhere(queueArn: string): string | undefined {
+    const place = this.options.place;
+    if (!place) return undefined;
+    const [, partition, , region, account] = queueArn.split(':');
+    if (partition === (place.partition ?? 'aws') && region === place.region && account === place.account) {
+      return undefined;
+    }
+    return `${queueArn} is not a queue of this emulator's account ${place.account} in ${place.region}`;
   }
 
   /** Why the queue's policy refuses EventBridge sending for `rule`, or undefined when it admits it. */
@@ -228,7 +253,7 @@ export class Delivery {
       ...(exhausted === undefined ? {} : { EXHAUSTED_RETRY_CONDITION: exhausted }),
     };
     try {
-      const refused = await this.#refusal(rule, deadLetterQueue);
+      const refused = this.#elsewhere(deadLetterArn) ?? (await this.#refusal(rule, deadLetterQueue));
       if (refused !== undefined) {
         this.options.logger.error('event dropped: the dead-letter queue policy refuses it', {
           ...failed,

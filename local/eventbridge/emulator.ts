@@ -107,6 +107,7 @@ export const startEventBridgeEmulator = async (
     logger,
     retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
     retryMaxDelayMs: options.retryMaxDelayMs ?? 60_000,
+    place: { region, account },
   });
   const counts = new Map<string, number>();
   const server = createEventBridgeServer({

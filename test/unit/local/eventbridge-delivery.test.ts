@@ -167,7 +167,7 @@ describe('EventBridge emulator: delivery to SQS', () => {
     expect(deadLetters).toHaveLength(1);
     expect(JSON.parse(deadLetters[0]?.Body ?? '{}')).toMatchObject({ source: SOURCE, detail: payload });
     expect(deadLetters[0]?.MessageAttributes).toMatchObject({
-      ERROR_CODE: { StringValue: 'QueueDoesNotExist' },
+      ERROR_CODE: { StringValue: 'NO_RESOURCE' },
       RETRY_ATTEMPTS: { StringValue: '0' },
       TARGET_ARN: { StringValue: `arn:aws:sqs:us-east-1:${ACCOUNT}:missing-${run}` },
       RULE_ARN: { StringValue: `arn:aws:events:us-east-1:${ACCOUNT}:rule/${SOURCE}/bc` },
@@ -176,6 +176,35 @@ describe('EventBridge emulator: delivery to SQS', () => {
       expect.objectContaining({ outcome: 'dead-lettered', attempts: 1, deadLetterArn: dlq.arn }),
     ]);
   });
+
+  it.each([
+    ['another account', `arn:aws:sqs:us-east-1:999999999999:QUEUE`],
+    ['another region', `arn:aws:sqs:eu-west-1:${ACCOUNT}:QUEUE`],
+    ['another partition', `arn:aws-cn:sqs:us-east-1:${ACCOUNT}:QUEUE`],
+  ])(
+    'does not deliver to a queue of the same name in %s: NO_RESOURCE, to the dead-letter queue at once',
+    async (_, pattern) => {
+      // Prepare: the queue exists here, but the target names it by an ARN elsewhere
+      await activate();
+      const arn = pattern.replace('QUEUE', queue.arn.split(':').at(-1) ?? '');
+      await subscribe({ Arn: arn, DeadLetterConfig: { Arn: dlq.arn } });
+
+      // Act
+      await fire();
+      const delivered = await stack.receive(queue.url);
+      const deadLetters = await stack.receive(dlq.url);
+
+      // Assess
+      expect(delivered).toEqual([]);
+      expect(deadLetters[0]?.MessageAttributes).toMatchObject({
+        ERROR_CODE: { StringValue: 'NO_RESOURCE' },
+        TARGET_ARN: { StringValue: arn },
+      });
+      expect(stack.emulator.inspect.deliveries()).toEqual([
+        expect.objectContaining({ outcome: 'dead-lettered', errorCode: 'NO_RESOURCE', attempts: 1 }),
+      ]);
+    },
+  );
 
   it('retries a failing delivery MaximumRetryAttempts times, then dead-letters it', async () => {
     // Prepare
