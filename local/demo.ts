@@ -97,6 +97,8 @@ try {
   );
 
   const fire = async (scope: string, data?: unknown) => {
+    // EventBridge applies new rules and targets after a short while: fire once they are in effect.
+    await stack.eventBridge.settled();
     const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

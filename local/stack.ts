@@ -7,6 +7,7 @@ import {
   startEventSourceMapping,
 } from './event-source-mapping.js';
 import { type EventBridgeEmulator, startEventBridgeEmulator } from './eventbridge/index.js';
+import type { Behaviour } from './eventbridge/state.js';
 import { assertPortsFree } from './ports.js';
 import { type LocalQueues, startQueues } from './queues.js';
 import { partnerEventPublisher } from './sandbox/fire.js';
@@ -30,6 +31,12 @@ export const SANDBOX_STORE = {
 } as const;
 
 export const DEDUPE_TABLE = `${SERVICE}-${STAGE}-dedupe`;
+
+/**
+ * The eventual consistency the offline stack's EventBridge has by default: AWS documents none in numbers
+ * ("allow a short period of time for changes to take effect"), so a short one that code must cope with.
+ */
+export const STACK_CONSISTENCY = { propagationMs: 250, deleteWindowMs: 250 } as const;
 export const STORES_TABLE = `${SERVICE}-${STAGE}-stores`;
 
 export interface StackOptions {
@@ -40,6 +47,11 @@ export interface StackOptions {
    * provision routes) or a function called in this process (tests).
    */
   consume: 'serverless-offline' | InvokeBatch;
+  /**
+   * The EventBridge emulator's quotas and consistency; by default changes take {@link STACK_CONSISTENCY}
+   * to reach matching and deletes see what was just removed for as long, as in AWS after "a short while".
+   */
+  eventBridgeBehaviour?: Partial<Behaviour>;
   /** More variables for the functions (e.g. a shorter EVENT_SOURCE_WAIT_MS in tests). */
   functionEnv?: Record<string, string>;
   /** The partner name of the sandbox's source names: `bigcommerce.com` (default) or `bigcommerce.com.test`. */
@@ -101,6 +113,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       account: ACCOUNT_ID,
       region: REGION,
       sqsEndpoint: queues.url,
+      behaviour: { ...STACK_CONSISTENCY, ...options.eventBridgeBehaviour },
       logger: {
         info: () => undefined,
         warn: (m) => output('eventbridge', m),

@@ -35,6 +35,8 @@ describe('Offline stack: consume safety', () => {
   const log = createFakeLogger();
 
   const fire = async (request: Omit<FireRequest, 'storeHash'>) => {
+    // EventBridge applies new rules and targets after a short while: fire once they are in effect.
+    await stack.eventBridge.settled();
     const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
       method: 'POST',
       body: JSON.stringify({ storeHash: SANDBOX_STORE.storeHash, ...request }),

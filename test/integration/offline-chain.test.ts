@@ -41,6 +41,8 @@ describe('Offline stack: the whole chain', () => {
     return { status: response.statusCode, body: JSON.parse(response.body ?? '{}') };
   };
   const fire = async (scope: string, data?: unknown) => {
+    // EventBridge applies new rules and targets after a short while: fire once they are in effect.
+    await stack.eventBridge.settled();
     const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
       method: 'POST',
       body: JSON.stringify({ storeHash: SANDBOX_STORE.storeHash, scope, data }),

@@ -64,6 +64,8 @@ describe('Offline stack: the queue policy decides what EventBridge may deliver',
   };
   /** Fires one category event and waits until the emulator has finished every delivery of it. */
   const fire = async () => {
+    // EventBridge applies new rules and targets after a short while: fire once they are in effect.
+    await stack.eventBridge.settled();
     const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
       method: 'POST',
       body: JSON.stringify({

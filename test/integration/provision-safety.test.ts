@@ -97,6 +97,7 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
     const deleted = await call('DELETE', `/provision/${storeB}?eventSourceName=${nameOfA}`);
     const status = await call('GET', `/provision/${storeB}?eventSourceName=${nameOfA}`);
     const posted = await post({ storeHash: storeB, eventSourceName: nameOfA });
+    await stack.eventBridge.settled();
     const fired = (await (
       await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
         method: 'POST',
