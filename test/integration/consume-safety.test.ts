@@ -1,19 +1,11 @@
 import { GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventFor, HandlerContext } from '../../functions/consume/handlers/types.js';
-import { createConsumeHandler } from '../../functions/consume/lambda.js';
-import { createProvisionApi } from '../../functions/provision/api.js';
-import { createProvisionApiDeps } from '../../functions/provision/deps.js';
 import type { BatchReport } from '../../local/event-source-mapping.js';
 import type { FireRequest } from '../../local/sandbox/fire.js';
-import { SANDBOX_STORE, type Stack, startStack } from '../../local/stack.js';
-import { loadConsumeConfig, loadProvisionConfig } from '../../shared/config.js';
-import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
-import { keyed, logger } from '../../shared/logger.js';
-import { fakeContext } from '../helpers/context.js';
+import { SANDBOX_STORE, type Stack } from '../../local/stack.js';
 import { createFakeLogger } from '../helpers/fake-logger.js';
-import { loadEvent } from '../helpers/load-event.js';
+import { startOfflineChain } from '../helpers/offline-chain.js';
 import { until } from '../helpers/until.js';
 
 const HASH = '5f2b3a1e9c8d7b6a5f4e3d2c1b0a99887766554d';
@@ -34,14 +26,9 @@ describe('Offline stack: consume safety', () => {
   const reports: BatchReport[] = [];
   const log = createFakeLogger();
 
+  let chain: Awaited<ReturnType<typeof startOfflineChain>>;
   const fire = async (request: Omit<FireRequest, 'storeHash'>) => {
-    // EventBridge applies new rules and targets after a short while: fire once they are in effect.
-    await stack.eventBridge.settled();
-    const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
-      method: 'POST',
-      body: JSON.stringify({ storeHash: SANDBOX_STORE.storeHash, ...request }),
-    });
-    const fired = (await response.json()) as { delivered: { eventId: string }[] };
+    const fired = await chain.fire(request);
     expect(fired.delivered).toHaveLength(1);
     return fired.delivered[0]?.eventId ?? '';
   };
@@ -64,24 +51,10 @@ describe('Offline stack: consume safety', () => {
   const linesOf = (eventId: string) => log.lines.filter((line) => line.keys.eventBridgeId === eventId);
 
   beforeAll(async () => {
-    let consume: ReturnType<typeof createConsumeHandler> | undefined;
-    stack = await startStack({
-      ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0 },
-      visibilityTimeoutSeconds: 1,
-      consume: (event) => {
-        if (!consume) throw new Error('consumer not ready');
-        return consume(event, fakeContext());
-      },
-      onBatch: (report) => reports.push(report),
-    });
-    Object.assign(process.env, stack.env, {
-      WEBHOOK_QUEUE_NAME: stack.queues.queueName,
-      WEBHOOK_DLQ_NAME: stack.queues.dlqName,
-      EVENT_SOURCE_WAIT_MS: '5000',
-    });
-    // As the deployed function reads it: the same EVENT_SOURCE_NAME_PREFIX provision names sources with.
-    const config = loadConsumeConfig();
-    consume = createConsumeHandler({
+    chain = await startOfflineChain({
+      stack: { visibilityTimeoutSeconds: 1, onBatch: (report) => reports.push(report) },
+      // The records' log lines, to assert what the consumer said about each event.
+      consume: { recordLogger: log.logger },
       handlers: {
         'store/order/updated': (event, context) => {
           updates.push({ event, context });
@@ -98,28 +71,10 @@ describe('Offline stack: consume safety', () => {
           }
         },
       },
-      dedupe: createIdempotentDedupe({
-        dynamo: stack.dynamo.http,
-        tableName: config.DEDUPE_TABLE_NAME,
-        windowSeconds: config.DEDUPE_WINDOW_SECONDS,
-      }),
-      eventSourceNamePrefix: config.EVENT_SOURCE_NAME_PREFIX,
-      recordLogger: log.logger,
     });
-    const scopes = ['store/order/updated', 'store/order/created', 'store/category/updated'];
-    const provisionApi = createProvisionApi(
-      createProvisionApiDeps(
-        loadProvisionConfig(),
-        Object.fromEntries(scopes.map((scope) => [scope, () => undefined])),
-        keyed(logger),
-      ),
-    );
-    const template = loadEvent<APIGatewayProxyEventV2>('provision', 'post-provision');
-    const provisioned = await provisionApi(
-      { ...template, body: JSON.stringify({ storeHash: SANDBOX_STORE.storeHash, scopes }) },
-      fakeContext('bigcommerce-webhooks-dev-provision'),
-    );
-    if (provisioned.statusCode !== 200) throw new Error(`provision failed: ${provisioned.body}`);
+    stack = chain.stack;
+    const provisioned = await chain.request('POST', '/provision', { storeHash: SANDBOX_STORE.storeHash });
+    if (provisioned.status !== 200) throw new Error(`provision failed: ${JSON.stringify(provisioned.body)}`);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,14 +1,6 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsumeHandler } from '../../functions/consume/lambda.js';
-import { createProvisionApi } from '../../functions/provision/api.js';
-import { createProvisionApiDeps } from '../../functions/provision/deps.js';
-import { SANDBOX_STORE, type Stack, startStack } from '../../local/stack.js';
-import { loadProvisionConfig } from '../../shared/config.js';
-import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
-import { keyed, logger } from '../../shared/logger.js';
-import { fakeContext } from '../helpers/context.js';
-import { loadEvent } from '../helpers/load-event.js';
+import { SANDBOX_STORE, type Stack } from '../../local/stack.js';
+import { startOfflineChain } from '../helpers/offline-chain.js';
 import { until } from '../helpers/until.js';
 
 const TEST_PREFIX = 'aws.partner/bigcommerce.com.test/';
@@ -21,68 +13,20 @@ const TEST_PREFIX = 'aws.partner/bigcommerce.com.test/';
 describe('Offline stack: a store whose event sources are named aws.partner/bigcommerce.com.test/...', () => {
   let stack: Stack;
   const handled: { id: number; source: string }[] = [];
-  let provisionApi: ReturnType<typeof createProvisionApi>;
-
-  const request = async (method: string, path: string, body?: unknown) => {
-    const event = loadEvent<APIGatewayProxyEventV2>('provision', 'post-provision');
-    const routeKey = path === '/provision' ? `${method} /provision` : `${method} /provision/{storeHash}`;
-    const response = await provisionApi(
-      {
-        ...event,
-        routeKey,
-        rawPath: path,
-        pathParameters: path === '/provision' ? undefined : { storeHash: SANDBOX_STORE.storeHash },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method, path } },
-      },
-      fakeContext('bigcommerce-webhooks-dev-provision'),
-    );
-    return { status: response.statusCode, body: JSON.parse(response.body ?? '{}') };
-  };
-  const fire = async (scope: string, data: unknown) => {
-    // EventBridge applies new rules and targets after a short while: fire once they are in effect.
-    await stack.eventBridge.settled();
-    const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
-      method: 'POST',
-      body: JSON.stringify({ storeHash: SANDBOX_STORE.storeHash, scope, data }),
-    });
-    return (await response.json()) as { delivered: { source: string; eventId: string }[] };
-  };
+  let chain: Awaited<ReturnType<typeof startOfflineChain>>;
+  const request = (method: string, path: string, body?: unknown) => chain.request(method, path, body);
+  const fire = (scope: string, data: unknown) => chain.fire({ scope, data });
 
   beforeAll(async () => {
-    let consume: ReturnType<typeof createConsumeHandler> | undefined;
-    stack = await startStack({
-      ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0 },
-      partnerName: 'bigcommerce.com.test',
-      consume: (event) => {
-        if (!consume) throw new Error('consumer not ready');
-        return consume(event, fakeContext());
-      },
-    });
-    Object.assign(process.env, stack.env, {
-      WEBHOOK_QUEUE_NAME: stack.queues.queueName,
-      WEBHOOK_DLQ_NAME: stack.queues.dlqName,
-      EVENT_SOURCE_WAIT_MS: '5000',
-    });
-    consume = createConsumeHandler({
+    chain = await startOfflineChain({
+      stack: { partnerName: 'bigcommerce.com.test' },
       handlers: {
         'store/category/updated': (event, context) => {
           handled.push({ id: event.data.id, source: context.eventBridge.source });
         },
       },
-      dedupe: createIdempotentDedupe({
-        dynamo: stack.dynamo.http,
-        tableName: stack.env.DEDUPE_TABLE_NAME ?? '',
-        windowSeconds: 3600,
-      }),
     });
-    provisionApi = createProvisionApi(
-      createProvisionApiDeps(
-        loadProvisionConfig(),
-        { 'store/category/updated': () => undefined },
-        keyed(logger),
-      ),
-    );
+    stack = chain.stack;
   }, 60_000);
 
   afterAll(async () => {

@@ -4,19 +4,11 @@ import {
   ReceiveMessageCommand,
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsumeHandler } from '../../functions/consume/lambda.js';
-import { createProvisionApi } from '../../functions/provision/api.js';
-import { createProvisionApiDeps } from '../../functions/provision/deps.js';
 import { loadServerlessQueuePolicy } from '../../local/serverless-queue-policy.js';
-import { SANDBOX_STORE, type Stack, startStack } from '../../local/stack.js';
+import { SANDBOX_STORE, type Stack } from '../../local/stack.js';
 import { ACCOUNT_ID, REGION, STAGE } from '../../local/stack-config.js';
-import { loadProvisionConfig } from '../../shared/config.js';
-import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
-import { keyed, logger } from '../../shared/logger.js';
-import { fakeContext } from '../helpers/context.js';
-import { loadEvent } from '../helpers/load-event.js';
+import { startOfflineChain } from '../helpers/offline-chain.js';
 import { until } from '../helpers/until.js';
 
 /** serverless.yml's queue policy, as the offline stack gives it to both queues. */
@@ -45,16 +37,12 @@ const TEST_BUSES_ONLY = (() => {
 describe('Offline stack: the queue policy decides what EventBridge may deliver', () => {
   let stack: Stack;
   const handled: string[] = [];
-  let provisionApi: ReturnType<typeof createProvisionApi>;
+  let chain: Awaited<ReturnType<typeof startOfflineChain>>;
   let urls: { queue: string; dlq: string };
 
   const provision = async () => {
-    const event = loadEvent<APIGatewayProxyEventV2>('provision', 'post-provision');
-    const response = await provisionApi(
-      { ...event, body: JSON.stringify({ storeHash: SANDBOX_STORE.storeHash }) },
-      fakeContext('bigcommerce-webhooks-dev-provision'),
-    );
-    expect(response.statusCode).toBe(200);
+    const response = await chain.request('POST', '/provision', { storeHash: SANDBOX_STORE.storeHash });
+    expect(response.status).toBe(200);
   };
   const setPolicies = async (policies: { queue: string; dlq: string }) => {
     for (const which of ['queue', 'dlq'] as const)
@@ -64,17 +52,10 @@ describe('Offline stack: the queue policy decides what EventBridge may deliver',
   };
   /** Fires one category event and waits until the emulator has finished every delivery of it. */
   const fire = async () => {
-    // EventBridge applies new rules and targets after a short while: fire once they are in effect.
-    await stack.eventBridge.settled();
-    const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
-      method: 'POST',
-      body: JSON.stringify({
-        storeHash: SANDBOX_STORE.storeHash,
-        scope: 'store/category/updated',
-        data: { type: 'category', id: 42 },
-      }),
+    const { delivered } = await chain.fire({
+      scope: 'store/category/updated',
+      data: { type: 'category', id: 42 },
     });
-    const { delivered } = (await response.json()) as { delivered: { eventId: string }[] };
     expect(delivered).toHaveLength(1);
     await stack.eventBridge.idle();
     return delivered[0]?.eventId ?? '';
@@ -96,38 +77,14 @@ describe('Offline stack: the queue policy decides what EventBridge may deliver',
   };
 
   beforeAll(async () => {
-    let consume: ReturnType<typeof createConsumeHandler> | undefined;
-    stack = await startStack({
-      ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0 },
-      consume: (event) => {
-        if (!consume) throw new Error('consumer not ready');
-        return consume(event, fakeContext());
-      },
-    });
-    Object.assign(process.env, stack.env, {
-      WEBHOOK_QUEUE_NAME: stack.queues.queueName,
-      WEBHOOK_DLQ_NAME: stack.queues.dlqName,
-      EVENT_SOURCE_WAIT_MS: '5000',
-    });
-    consume = createConsumeHandler({
+    chain = await startOfflineChain({
       handlers: {
         'store/category/updated': (_, context) => {
           handled.push(context.eventBridge.id);
         },
       },
-      dedupe: createIdempotentDedupe({
-        dynamo: stack.dynamo.http,
-        tableName: stack.env.DEDUPE_TABLE_NAME ?? '',
-        windowSeconds: 3600,
-      }),
     });
-    provisionApi = createProvisionApi(
-      createProvisionApiDeps(
-        loadProvisionConfig(),
-        { 'store/category/updated': () => undefined },
-        keyed(logger),
-      ),
-    );
+    stack = chain.stack;
     const urlOf = async (QueueName: string) =>
       (await stack.sqs.send(new GetQueueUrlCommand({ QueueName }))).QueueUrl ?? '';
     urls = { queue: await urlOf(stack.queues.queueName), dlq: await urlOf(stack.queues.dlqName) };
