@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createDynamoDbHttp, type DynamoDbHttp } from '../shared/aws/dynamodb-http.js';
 import { dedupeTableInput } from '../shared/dedupe/table.js';
@@ -21,6 +21,19 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
+/**
+ * Resolves with the table's name once DynamoDB reports it ACTIVE: a new table is CREATING first, and
+ * dynalite, like DynamoDB, refuses item calls on it until then (ResourceNotFoundException).
+ */
+const untilActive = async (client: DynamoDBClient, name: string): Promise<string> => {
+  for (let polls = 0; polls < 1_000; polls += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return name;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`table ${name} did not become ACTIVE`);
+};
+
 /** Starts dynalite on `port` (0: a free one), with tables usable as soon as CreateTable returns. */
 export const startDynamo = async (port = 0): Promise<LocalDynamo> => {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -38,11 +51,11 @@ export const startDynamo = async (port = 0): Promise<LocalDynamo> => {
     http,
     async createDedupeTable(name) {
       await client.send(new CreateTableCommand(dedupeTableInput(name)));
-      return name;
+      return untilActive(client, name);
     },
     async createStoresTable(name) {
       await client.send(new CreateTableCommand(storesTableInput(name)));
-      return name;
+      return untilActive(client, name);
     },
     async stop() {
       client.destroy();
