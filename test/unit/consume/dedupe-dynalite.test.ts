@@ -16,7 +16,6 @@ import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
 import { createFakeLogger } from '../../helpers/fake-logger.js';
 import { loadEvent } from '../../helpers/load-event.js';
 import { recordFor } from '../../helpers/records.js';
-import { until } from '../../helpers/until.js';
 
 type Record = { messageId: string; body: string };
 
