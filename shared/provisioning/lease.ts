@@ -1,5 +1,6 @@
 import { ConflictError } from '../errors.js';
 import type { LogSink } from '../logger.js';
+import { OutOfTimeError } from './errors.js';
 
 /** A store's operation lease, held by one run until it releases it or its expiry passes. */
 export interface Lease {
@@ -40,11 +41,21 @@ export const withLease = async <T>(
   logger: Pick<LogSink, 'warn'>,
 ): Promise<T> => {
   const lease = await leases.acquire(storeHash, expiresAt);
+  let abandoned = false;
   try {
     return await work();
+  } catch (error) {
+    // A run stopped at its deadline leaves its step running: the lease stays until the invocation ends.
+    abandoned = error instanceof OutOfTimeError || (error as Error).cause instanceof OutOfTimeError;
+    throw error;
   } finally {
-    await lease.release().catch((error: unknown) => {
-      logger.warn('could not release the store lease; it expires with this invocation', { storeHash, error });
-    });
+    if (!abandoned) {
+      await lease.release().catch((error: unknown) => {
+        logger.warn('could not release the store lease; it expires with this invocation', {
+          storeHash,
+          error,
+        });
+      });
+    }
   }
 };

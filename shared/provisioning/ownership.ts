@@ -3,7 +3,7 @@ import { describeEventBus } from '../aws/event-bus.js';
 import { describeRule } from '../aws/rules.js';
 import { listTags } from '../aws/tags.js';
 import { sourceStoreReader } from '../bigcommerce/envelope.js';
-import { ConflictError } from '../errors.js';
+import { ConflictError, TransientError } from '../errors.js';
 import type { FoundSource } from './source.js';
 
 /** The tag naming the store a bus or rule was provisioned for. */
@@ -122,7 +122,8 @@ export const checkOwnership = async (input: OwnershipInput, deps: OwnershipDeps)
   const claimOf = async (kind: 'bus' | 'rule', arn: string | undefined): Promise<Claim> => {
     if (!arn) return 'absent';
     const tags = await listTags(deps.eventBridge, arn);
-    if (!tags) return 'absent';
+    // It was just described: tags that cannot be read are no proof of anything, so read again later.
+    if (!tags) throw new TransientError(`the tags of ${arn} could not be read though it exists; run again`);
     const found = describeOwner(tags);
     if (found.store === undefined && found.managedBy === undefined)
       return (await evidence()) ? 'adopt' : 'unproven';

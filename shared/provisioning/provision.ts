@@ -80,10 +80,16 @@ export const storeApiOf = async (
   run: ReturnType<typeof runOf>,
   deps: Pick<ProvisionDeps, 'graphqlFor' | 'preflightCache'>,
   storeHash: string,
+  /** The documents the run may send (default all): a run is stopped only by those. */
+  documents?: readonly string[],
 ) => {
   const graphql = await run.step('credentials', () => deps.graphqlFor(storeHash));
   const checked = await run.step('preflight', () =>
-    preflight(graphql, { key: storeHash, ...(deps.preflightCache && { cache: deps.preflightCache }) }),
+    preflight(graphql, {
+      key: storeHash,
+      ...(deps.preflightCache && { cache: deps.preflightCache }),
+      ...(documents && { documents }),
+    }),
   );
   const { api, adaptations } = checked;
   return { api, preflight: checked.preflight, ...(adaptations.length > 0 && { adaptations }) };
@@ -159,7 +165,13 @@ export const provision = async (
   const owner = ownerOf(storeHash, settings);
   const tags = ownerTags(owner);
 
-  const { api: graphql, ...checked } = await storeApiOf(run, deps, storeHash);
+  // Status reads only; a plan or a run may send every document.
+  const { api: graphql, ...checked } = await storeApiOf(
+    run,
+    deps,
+    storeHash,
+    request.reportDeleted ? ['listWebhooks'] : undefined,
+  );
   await run.step('ownership', async () => assertOwnName(owner, request.eventSourceName));
   const { entry, source } = await run.step('source', () =>
     reconcileSource(

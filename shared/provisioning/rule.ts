@@ -6,7 +6,7 @@ import { deleteRule, describeRule, putRule, type RuleSpec } from '../aws/rules.j
 import { tagResource } from '../aws/tags.js';
 import { listTargets } from '../aws/targets.js';
 import { DETAIL_TYPE } from '../bigcommerce/envelope.js';
-import { TransientError } from '../errors.js';
+import { ConflictError, TransientError } from '../errors.js';
 import type { Claim } from './ownership.js';
 import { type DeleteWait, retryStaleRefusal } from './stale.js';
 import type { RuleEntry } from './types.js';
@@ -112,7 +112,7 @@ export const reconcileRule = async (
  * is retried with bounded backoff, then reported as transient.
  */
 export const removeRule = async (
-  input: { name: string; busName: string | undefined; dryRun: boolean },
+  input: { name: string; busName: string | undefined; dryRun: boolean; targetId?: string },
   eventBridge: EventBridgeClient,
   wait: DeleteWait = {},
 ): Promise<RuleEntry> => {
@@ -126,7 +126,16 @@ export const removeRule = async (
     () => deleteRule(eventBridge, ref),
     /targets/i,
     async (error) => {
-      if ((await listTargets(eventBridge, ref)).length === 0) return undefined;
+      const targets = await listTargets(eventBridge, ref);
+      if (targets.length === 0) return undefined;
+      const foreign = targets.filter((target) => input.targetId && target.Id !== input.targetId);
+      if (foreign.length > 0) {
+        // Someone else's target: no retry will remove it, and this service must not.
+        return new ConflictError(
+          `DeleteRule: rule ${input.name} has targets this service did not put there (${foreign.map((t) => t.Id).join(', ')}): remove them, then run the teardown again`,
+          { cause: error },
+        );
+      }
       return new TransientError(
         `DeleteRule: rule ${input.name} gained a target while this teardown ran (a concurrent change); run again`,
         { cause: error },

@@ -1,7 +1,8 @@
+import { tagResource } from '../aws/tags.js';
 import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
 import { removeBus } from './bus.js';
 import { lastSegment, normalizeSourceArn } from './names.js';
-import { assertOwnName } from './ownership.js';
+import { assertOwnName, ownerTags } from './ownership.js';
 import { ownerOf, ownershipStep, runOf, storeApiOf, verifyConverged } from './provision.js';
 import { removeRule } from './rule.js';
 import { findSource } from './source.js';
@@ -38,12 +39,32 @@ export const teardown = async (
   const { eventBridge } = deps;
   const owner = ownerOf(storeHash, settings);
 
-  const { api: graphql, ...checked } = await storeApiOf(run, deps, storeHash);
+  // Teardown lists and deletes webhooks, nothing else: a store without createEventSource can still tear down.
+  const { api: graphql, ...checked } = await storeApiOf(run, deps, storeHash, [
+    'listWebhooks',
+    'deleteWebhook',
+  ]);
   await run.step('ownership', async () => assertOwnName(owner, eventSourceName));
   const source = await run.step('source', () => findSource(eventBridge, eventSourceName));
-  const ownership = await run.step('ownership', () =>
-    ownershipStep(owner, { eventSourceName, source, ruleName: settings.ruleName }, { eventBridge, graphql }),
-  );
+  const ownership = await run.step('ownership', async () => {
+    const found = await ownershipStep(
+      owner,
+      { eventSourceName, source, ruleName: settings.ruleName },
+      { eventBridge, graphql },
+    );
+    // An untagged chain is proven this store's by its webhooks, which this teardown deletes first: tag it
+    // now, so a teardown that stops half way is still this store's to finish.
+    if (!dryRun) {
+      for (const [claim, arn] of [
+        [found.bus, found.busArn],
+        [found.rule, found.ruleArn],
+      ] as const) {
+        if (claim === 'adopt' && arn) await tagResource(eventBridge, arn, ownerTags(owner));
+      }
+    }
+    return found;
+  });
+  const left = ownership.bus === 'unproven' || ownership.rule === 'unproven';
   const wanted = eventSourceName.toLowerCase();
   // Without a listed source, match by name, but only in this function's region: the same store may have a
   // chain of the same name in another region, seen by the same token, which must survive this teardown.
@@ -64,7 +85,7 @@ export const teardown = async (
     queueArn: settings.queueArn,
     deadLetterQueueArn: settings.deadLetterQueueArn,
   };
-  if (ownership.bus === 'unproven' || ownership.rule === 'unproven') {
+  if (left) {
     const { targetId: id, queueArn: arn, deadLetterQueueArn: deadLetterArn } = target;
     const note = LEFT_NOTE;
     run.record('target')({
@@ -87,7 +108,9 @@ export const teardown = async (
   } else {
     await run.apply('target', () => removeTarget({ ...target, dryRun }, eventBridge));
     const wait = deps.sleep ? { sleep: deps.sleep } : {};
-    await run.apply('rule', () => removeRule({ name: rule.name, busName, dryRun }, eventBridge, wait));
+    await run.apply('rule', () =>
+      removeRule({ name: rule.name, busName, dryRun, targetId: settings.targetId }, eventBridge, wait),
+    );
     await run.apply('bus', () => removeBus({ sourceName: busName, dryRun }, eventBridge, wait));
   }
 
@@ -97,12 +120,20 @@ export const teardown = async (
     eventSourceName,
     ...(source && { name: source.name, arn: source.arn, state: source.state, note: SOURCE_NOTE }),
   });
+  // What was left is still there: the chain this request named is not gone.
   if (dryRun) {
-    const converged = done.every((item) => item.action === 'unchanged');
+    const converged = !left && done.every((item) => item.action === 'unchanged');
     return { storeHash, dryRun, converged, ...checked, entries: done };
   }
   const verified = await verifyConverged(deps, (quiet) =>
     teardown({ ...request, dryRun: true }, settings, quiet),
   );
-  return { storeHash, dryRun, ...verified, ...checked, entries: done };
+  return {
+    storeHash,
+    dryRun,
+    ...verified,
+    converged: verified.converged && !left,
+    ...checked,
+    entries: done,
+  };
 };

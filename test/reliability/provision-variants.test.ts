@@ -118,4 +118,29 @@ describe("Provisioning against the schema variants BigCommerce's docs leave open
       }
     },
   );
+
+  it('still reads status and tears down a store whose schema lacks createEventSource; only POST stops at preflight', async () => {
+    // Prepare
+    const chain = await startChain({ variant: { withoutMutations: ['createEventSource'] } });
+    try {
+      // Act
+      const status = await provision(
+        { ...chain.request(), dryRun: true, reportDeleted: true },
+        settings,
+        chain.deps,
+      );
+      const torn = await teardown({ ...chain.request(), dryRun: false }, settings, chain.deps);
+      const refused = await failureOf(provision(chain.request(), settings, chain.deps));
+
+      // Assess
+      expect(status.converged).toBe(false);
+      expect(torn.converged).toBe(true);
+      expect(refused.step).toBe('preflight');
+      expect((refused.cause as PreflightError).issues.map((issue) => issue.document)).toEqual([
+        'createEventSource',
+      ]);
+    } finally {
+      await chain.close();
+    }
+  });
 });

@@ -62,17 +62,29 @@ const errorsSelection = (payload: GraphQLNamedType | undefined): string => {
   return 'message' in fieldsOf(type) ? 'errors { __typename message }' : 'errors { __typename }';
 };
 
-/** The fields provision reads from a webhook, those of an abstract type's concrete member in a fragment. */
+/** Fields provision cannot do without: a webhook's id, scope and destination, and its state by one of two. */
+const REQUIRED = ['id', 'scope', 'destination'] as const;
+const STATE = ['status', 'isActive'] as const;
+
+/**
+ * The fields provision reads from a webhook, those of an abstract type's concrete member in a fragment; or
+ * `undefined` when the schema offers no id, scope, destination or state there (the caller then keeps the
+ * documented selection, so validation names what is missing instead of a list silently losing it).
+ */
 const webhookSelectionOf = (
   declared: GraphQLNamedType | undefined,
   concrete: string,
   wanted: readonly string[],
   schema: GraphQLSchema,
-) => {
+): string | undefined => {
   const own = fieldsOf(declared);
   const member = fieldsOf(schema.getType(concrete));
   const direct = wanted.filter((name) => name in own);
   const inFragment = wanted.filter((name) => !(name in own) && name in member);
+  const selected = new Set([...direct, ...inFragment]);
+  if (!REQUIRED.every((name) => selected.has(name)) || !STATE.some((name) => selected.has(name))) {
+    return undefined;
+  }
   const fragment = inFragment.length > 0 ? ` ... on ${concrete} { ${inFragment.join(' ')} }` : '';
   return `${direct.join(' ')}${declared?.name === concrete ? '' : fragment}`;
 };
@@ -117,12 +129,11 @@ export const dialectOf = (schema: GraphQLSchema): { dialect: Dialect; adaptation
 
   const dialect: Dialect = {
     eventBridgeType: concrete,
-    webhookSelection: declared
-      ? webhookSelectionOf(declared, concrete, PAYLOAD_FIELDS, schema)
-      : DOCUMENTED_DIALECT.webhookSelection,
-    nodeSelection: node
-      ? webhookSelectionOf(node, concrete, nodeWanted, schema)
-      : DOCUMENTED_DIALECT.nodeSelection,
+    webhookSelection:
+      (declared && webhookSelectionOf(declared, concrete, PAYLOAD_FIELDS, schema)) ??
+      DOCUMENTED_DIALECT.webhookSelection,
+    nodeSelection:
+      (node && webhookSelectionOf(node, concrete, nodeWanted, schema)) ?? DOCUMENTED_DIALECT.nodeSelection,
     errors: {
       createEventSource: errorsSelection(payloadOf('createEventSource')),
       createWebhook: errorsSelection(createPayload),

@@ -44,15 +44,19 @@ export interface Preflight {
   adaptations: string[];
 }
 
+/** What a preflight learnt of a store: its dialect, how it knows, and each document's problems. */
+export interface PreflightFindings {
+  dialect: Dialect;
+  preflight: Preflight['preflight'];
+  adaptations: string[];
+  /** Problems of every document, by document name; a run fails only on those it may send. */
+  issues: PreflightIssue[];
+}
+
 /** Preflights of warm containers, by store, for a bounded time (a store's schema can change). */
 export interface PreflightCache {
-  get(
-    key: string,
-  ): { dialect: Dialect; preflight: Preflight['preflight']; adaptations: string[] } | undefined;
-  set(
-    key: string,
-    value: { dialect: Dialect; preflight: Preflight['preflight']; adaptations: string[] },
-  ): void;
+  get(key: string): PreflightFindings | undefined;
+  set(key: string, value: PreflightFindings): void;
 }
 
 /** A {@link PreflightCache} in memory whose entries live `ttlMs` (default 10 minutes). */
@@ -115,30 +119,37 @@ const introspect = async (gql: StoreGraphQL): Promise<GraphQLSchema | undefined>
  */
 export const preflight = async (
   gql: StoreGraphQL,
-  options: { cache?: PreflightCache; key: string },
+  options: { cache?: PreflightCache; key: string; documents?: readonly string[] },
 ): Promise<Preflight> => {
-  const cached = options.cache?.get(options.key);
-  if (cached) return { api: withDialect(gql, cached.dialect), ...cached };
-
-  const schema = await introspect(gql);
-  const found = schema
-    ? await verify(schema)
-    : { dialect: DOCUMENTED_DIALECT, preflight: 'unverified' as const, adaptations: [] };
-  if (!schema) await probe(gql, DOCUMENTED_DIALECT);
-  options.cache?.set(options.key, found);
-  return { api: withDialect(gql, found.dialect), ...found };
+  let found = options.cache?.get(options.key);
+  if (!found) {
+    const schema = await introspect(gql);
+    found = schema
+      ? verify(schema)
+      : {
+          dialect: DOCUMENTED_DIALECT,
+          preflight: 'unverified' as const,
+          adaptations: [],
+          issues: await probe(gql, DOCUMENTED_DIALECT),
+        };
+    options.cache?.set(options.key, found);
+  }
+  // A run is stopped only by the documents it may send: a teardown needs no createEventSource.
+  const wanted = options.documents;
+  const blocking = found.issues.filter((issue) => !wanted || wanted.includes(issue.document));
+  if (blocking.length > 0) throw new PreflightError(blocking);
+  return { api: withDialect(gql, found.dialect), preflight: found.preflight, adaptations: found.adaptations };
 };
 
-const verify = async (schema: GraphQLSchema) => {
+const verify = (schema: GraphQLSchema): PreflightFindings => {
   const { dialect, adaptations } = dialectOf(schema);
   const issues = Object.entries(documentsToCheck(dialect)).flatMap(([name, document]) =>
     validate(schema, parse(document)).map((error) => issueOf(name, error.message)),
   );
-  if (issues.length > 0) throw new PreflightError(issues);
-  return { dialect, preflight: 'verified' as const, adaptations };
+  return { dialect, preflight: 'verified', adaptations, issues };
 };
 
-const probe = async (gql: StoreGraphQL, dialect: Dialect) => {
+const probe = async (gql: StoreGraphQL, dialect: Dialect): Promise<PreflightIssue[]> => {
   const issues: PreflightIssue[] = [];
   for (const [name, document] of Object.entries(documentsToCheck(dialect))) {
     const messages = await gql.probe(document);
@@ -150,5 +161,5 @@ const probe = async (gql: StoreGraphQL, dialect: Dialect) => {
       issues.push(issueOf(name, message));
     }
   }
-  if (issues.length > 0) throw new PreflightError(issues);
+  return issues;
 };

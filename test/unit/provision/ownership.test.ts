@@ -153,6 +153,43 @@ describe('Function: provision (ownership of the chain)', () => {
     expect(h.eventBridge.mutations()).toEqual([]);
   });
 
+  it('tags an adopted chain before deleting the webhooks that prove it, so a teardown stopped half way finishes', async () => {
+    // Prepare: an untagged custom-named chain of this store, and a teardown that fails after its webhooks
+    await provision(h.request({ eventSourceName: CUSTOM_NAME }), settings, h.deps);
+    untag(CUSTOM_FULL_NAME);
+    h.eventBridge.failNext('RemoveTargetsCommand', new Error('socket hang up'));
+
+    // Act
+    const stopped = await failureOf(
+      teardown({ ...h.request({ eventSourceName: CUSTOM_NAME }), dryRun: false }, settings, h.deps),
+    );
+    const finished = await teardown(
+      { ...h.request({ eventSourceName: CUSTOM_NAME }), dryRun: false },
+      settings,
+      h.deps,
+    );
+
+    // Assess
+    expect(stopped.step).toBe('target');
+    expect(finished.converged).toBe(true);
+    expect(h.eventBridge.buses.has(CUSTOM_FULL_NAME)).toBe(false);
+  });
+
+  it('stops teardown with a 409 naming a target on the rule that this service did not put there', async () => {
+    // Prepare
+    await provision(h.request(), settings, h.deps);
+    const rule = h.eventBridge.rules.get(`${FULL_SOURCE_NAME}|${settings.ruleName}`);
+    rule?.targets.push({ Id: 'someone-elses', Arn: 'arn:aws:sqs:us-east-1:123456789012:theirs' });
+
+    // Act
+    const stopped = await failureOf(teardown({ ...h.request(), dryRun: false }, settings, h.deps));
+
+    // Assess
+    expect(stopped.step).toBe('rule');
+    expect(stopped.cause).toMatchObject({ name: 'ConflictError' });
+    expect(stopped.message).toMatch(/someone-elses/);
+  });
+
   it.each([
     ['bigcommerce-webhooks-test', 'bigcommerce-webhooks-test-k7q2m9x4p1', 'k7q2m9x4p1'],
     [
