@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutOfTimeError, ProvisionError } from '../../../shared/provisioning/errors.js';
 import { OperationInProgressError, withLease } from '../../../shared/provisioning/lease.js';
 import { dynamoStoreLeases } from '../../../shared/provisioning/stores-table.js';
 import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
@@ -107,5 +108,30 @@ describe('Store leases on the stores table (dynalite over HTTP)', () => {
     // Assess
     expect(failed).toEqual(new Error('boom'));
     expect(next).toBe('ran');
+  });
+
+  it('keeps the lease of a run stopped at its deadline until the invocation ends (its step may still be running)', async () => {
+    // Prepare
+    const { leases, clock } = await leasesAt();
+    const warn = () => undefined;
+
+    // Act
+    const stopped = await withLease(
+      leases,
+      'k7q2m9x4p1',
+      clock.now + 3_000,
+      async () => {
+        throw new ProvisionError('bus', new OutOfTimeError(), []);
+      },
+      { warn },
+    ).catch((error: unknown) => error);
+    const refused = await leases.acquire('k7q2m9x4p1', clock.now + 3_000).catch((error: unknown) => error);
+    clock.now += 3_001;
+    const after = await leases.acquire('k7q2m9x4p1', clock.now + 3_000);
+
+    // Assess
+    expect(stopped).toBeInstanceOf(ProvisionError);
+    expect(refused).toBeInstanceOf(OperationInProgressError);
+    expect(after).toBeDefined();
   });
 });
