@@ -35,6 +35,7 @@ export const reconcileBus = async (
  * Teardown of step 2: deletes the partner bus; one that is already gone is reported unchanged. Right after
  * DeleteRule, EventBridge may still refuse with "has rules" (eventual consistency, or a rule added by a
  * concurrent change): the refusal is retried with bounded backoff, then reported as transient.
+ * IAM: events:DescribeEventBus, events:DeleteEventBus.
  */
 export const removeBus = async (
   input: { sourceName: string | undefined; dryRun: boolean },

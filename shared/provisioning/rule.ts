@@ -110,6 +110,7 @@ export const reconcileRule = async (
  * A rule that gained a target while this run worked (a re-read lists one) is a transient failure. Right
  * after RemoveTargets, EventBridge may still refuse with "has targets" (eventual consistency): that refusal
  * is retried with bounded backoff, then reported as transient.
+ * IAM: events:DescribeRule, events:DeleteRule, events:ListTargetsByRule.
  */
 export const removeRule = async (
   input: { name: string; busName: string | undefined; dryRun: boolean; targetId?: string },

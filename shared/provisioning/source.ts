@@ -24,6 +24,7 @@ const WAIT_POLICY = { baseDelayMs: 250, maxDelayMs: 2_000, random: () => 0.5 + M
  * it and chooses the segments before it) under either of {@link PARTNER_SOURCE_PREFIXES}, never another
  * partner's. Two live matches are a conflict a person must resolve.
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListEventSources.html
+ * IAM: events:ListEventSources (on "*": it has no resource-level permissions).
  */
 export const findSource = async (
   eventBridge: EventBridgeClient,
@@ -98,6 +99,7 @@ const entryOf = (
  * for this account and region, then a bounded wait until EventBridge lists it. `AlreadyExistsError` from
  * BigCommerce (an earlier run created it) is followed by the same wait.
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/aws#set-up-an-event-source
+ * IAM: events:ListEventSources; BigCommerce: webhook.createEventSource.
  */
 export const reconcileSource = async (
   input: { eventSourceName: string; dryRun: boolean; settings: ProvisionSettings; reportDeleted?: boolean },

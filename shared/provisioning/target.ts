@@ -42,6 +42,7 @@ const sameTarget = (have: Target, want: Target) =>
  * Step 4: the rule's SQS target, with a dead-letter queue and a retry policy. PutTargets only when the
  * target is missing or differs.
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html
+ * IAM: events:ListTargetsByRule, events:PutTargets (and events:DescribeRule after a refusal).
  */
 export const reconcileTarget = async (
   input: TargetInput,
@@ -76,7 +77,10 @@ export const reconcileTarget = async (
   return { ...entry(have ? 'updated' : 'created'), note: PROPAGATION_NOTE };
 };
 
-/** Teardown of step 4: removes the target; one that is already gone is reported unchanged. */
+/**
+ * Teardown of step 4: removes the target; one that is already gone is reported unchanged.
+ * IAM: events:ListTargetsByRule, events:RemoveTargets.
+ */
 export const removeTarget = async (
   input: Omit<TargetInput, 'ruleExists'>,
   eventBridge: EventBridgeClient,

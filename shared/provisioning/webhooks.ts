@@ -48,6 +48,7 @@ export const webhooksTo = async (graphql: StoreApi, matches: (destination: strin
  * webhooks to this destination that are not wanted. `AlreadyExistsError` means an earlier run made it.
  * Each finished entry is passed to `record` at once, so a failure still reports what was done.
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/aws#create-an-amazon-eventbridge-webhook
+ * IAM: none (BigCommerce: store.webhooks, createEventBridgeWebhook, the update mutation or deleteWebhook).
  */
 export const reconcileWebhooks = async (
   input: WebhooksInput,
@@ -121,7 +122,10 @@ export const reconcileWebhooks = async (
   if (failures.length > 0) throw new PermanentError(`BigCommerce refused: ${failures.join('; ')}`);
 };
 
-/** Teardown of step 5: deletes every webhook to the destination; ones already gone count as deleted. */
+/**
+ * Teardown of step 5: deletes every webhook to the destination; ones already gone count as deleted.
+ * IAM: none (BigCommerce: store.webhooks, deleteWebhook).
+ */
 export const removeWebhooks = async (
   input: { matches: (destination: string) => boolean; dryRun: boolean },
   graphql: StoreApi,
