@@ -1,5 +1,6 @@
-import { type EventBridgeClient, ListEventSourcesCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { listPartnerSources } from '../aws/event-sources.js';
 import { type Place, queuePolicyProblems } from '../aws/queue-policy.js';
 import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
 import { AccessRefusedError, type StoreGraphQL } from '../bigcommerce/graphql/client.js';
@@ -151,17 +152,9 @@ export const doctor = async (
 
 const sourceCheck = async (eventBridge: EventBridgeClient, input: DoctorInput): Promise<Check> => {
   try {
-    const names: string[] = [];
-    for (const prefix of PARTNER_SOURCE_PREFIXES) {
-      let next: string | undefined;
-      do {
-        const page = await eventBridge.send(
-          new ListEventSourcesCommand({ NamePrefix: prefix, NextToken: next }),
-        );
-        names.push(...(page.EventSources ?? []).flatMap((source) => (source.Name ? [source.Name] : [])));
-        next = page.NextToken;
-      } while (next);
-    }
+    const names = (await listPartnerSources(eventBridge, PARTNER_SOURCE_PREFIXES)).map(
+      (source) => source.name,
+    );
     const own = defaultEventSourceName(input.prefix, input.storeHash);
     const mine = names.filter((name) => name.endsWith(`/${own}`));
     return ok(
@@ -169,7 +162,7 @@ const sourceCheck = async (eventBridge: EventBridgeClient, input: DoctorInput): 
       `${names.length} BigCommerce partner source(s) visible${mine.length > 0 ? `, including this store's ${mine.join(', ')}` : `; none yet named ${own} (the first provision creates it)`}`,
     );
   } catch (error) {
-    return fail('partner sources', `ListEventSources: ${messageOf(error)}`);
+    return fail('partner sources', messageOf(error));
   }
 };
 

@@ -104,6 +104,9 @@ export const createStoreGraphQL = (options: StoreGraphQLOptions): StoreGraphQL =
     fetch: (input, init) => fetchImpl(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
   });
 
+  const onRetry = (operation: string) => (error: Error, waitMs: number) =>
+    options.logger?.warn('retrying BigCommerce call', { operation, waitMs, cause: error.message });
+
   return {
     probe: (document) =>
       retryTransient(
@@ -126,12 +129,7 @@ export const createStoreGraphQL = (options: StoreGraphQLOptions): StoreGraphQL =
           }
         },
         policy,
-        (error, waitMs) =>
-          options.logger?.warn('retrying BigCommerce call', {
-            operation: operationOf(document),
-            waitMs,
-            cause: error.message,
-          }),
+        onRetry(operationOf(document)),
       ),
     request: (document, variables, schema) => {
       const operation = operationOf(document);
@@ -147,8 +145,7 @@ export const createStoreGraphQL = (options: StoreGraphQLOptions): StoreGraphQL =
           return parsed.data;
         },
         policy,
-        (error, waitMs) =>
-          options.logger?.warn('retrying BigCommerce call', { operation, waitMs, cause: error.message }),
+        onRetry(operation),
       );
     },
   };
