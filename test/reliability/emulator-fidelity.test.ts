@@ -1,20 +1,12 @@
 import { PutPartnerEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import { TransientError } from '../../shared/errors.js';
-import type { ProvisionError } from '../../shared/provisioning/errors.js';
 import { provision } from '../../shared/provisioning/provision.js';
 import { teardown } from '../../shared/provisioning/teardown.js';
+import { failureOf } from '../helpers/failure.js';
 import { FULL_SOURCE_NAME, settings } from '../helpers/provision-harness.js';
 import { startChain } from './chain.js';
 import { provisionApiOf } from './provision-api.js';
-
-const failureOf = (run: Promise<unknown>) =>
-  run.then(
-    () => {
-      throw new Error('expected the run to fail');
-    },
-    (error: unknown) => error as ProvisionError,
-  );
 
 /**
  * The offline stack is as strict as AWS where provisioning meets it: sources of another account or region

@@ -8,10 +8,10 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransientError } from '../../shared/errors.js';
-import type { ProvisionError } from '../../shared/provisioning/errors.js';
 import { provision } from '../../shared/provisioning/provision.js';
 import { desiredTarget } from '../../shared/provisioning/target.js';
 import { teardown } from '../../shared/provisioning/teardown.js';
+import { failureOf } from '../helpers/failure.js';
 import { FULL_SOURCE_NAME, settings } from '../helpers/provision-harness.js';
 import { type Chain, startChain } from './chain.js';
 
@@ -45,15 +45,6 @@ describe('Function: provision (changes made by someone else while a run works)',
   afterEach(async () => {
     await chain.close();
   });
-
-  /** The failure of a run whose EventBridge calls are interleaved with `before`. */
-  const failureOf = (run: Promise<unknown>) =>
-    run.then(
-      () => {
-        throw new Error('expected the run to fail');
-      },
-      (error: unknown) => error as ProvisionError,
-    );
 
   it('reports converged: false, with what it found, when the read after the run shows the chain changed', async () => {
     // Prepare: the read after the run finds one webhook gone (deleted in the store's control panel)

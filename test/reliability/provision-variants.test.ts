@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SchemaVariant } from '../../local/sandbox/schema.js';
 import type { PreflightError } from '../../shared/bigcommerce/graphql/preflight.js';
-import type { ProvisionError } from '../../shared/provisioning/errors.js';
 import { provision } from '../../shared/provisioning/provision.js';
 import { teardown } from '../../shared/provisioning/teardown.js';
+import { failureOf } from '../helpers/failure.js';
 import { settings } from '../helpers/provision-harness.js';
 import { ONE_OF_EACH, startChain } from './chain.js';
 
@@ -42,14 +42,6 @@ const ADAPTABLE: { name: string; variant: SchemaVariant; preflight: string; adap
     adaptation: /AmazonEventBridgeWebhook/,
   },
 ];
-
-const failureOf = (run: Promise<unknown>) =>
-  run.then(
-    () => {
-      throw new Error('expected the run to fail');
-    },
-    (error: unknown) => error as ProvisionError,
-  );
 
 describe("Provisioning against the schema variants BigCommerce's docs leave open (sandbox over HTTP)", () => {
   it.each(ADAPTABLE)(

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProvisionError } from '../../../shared/provisioning/errors.js';
 import { MANAGED_BY_TAG, STORE_TAG, storeOfSourceName } from '../../../shared/provisioning/ownership.js';
 import { provision } from '../../../shared/provisioning/provision.js';
 import { teardown } from '../../../shared/provisioning/teardown.js';
+import { failureOf } from '../../helpers/failure.js';
 import {
   FULL_SOURCE_NAME,
   type ProvisionHarness,
@@ -12,14 +12,6 @@ import {
 
 const CUSTOM_NAME = 'my-custom-chain';
 const CUSTOM_FULL_NAME = FULL_SOURCE_NAME.replace(/[^/]+$/, CUSTOM_NAME);
-
-const failureOf = (run: Promise<unknown>) =>
-  run.then(
-    () => {
-      throw new Error('expected the run to fail');
-    },
-    (error: unknown) => error as ProvisionError,
-  );
 
 describe('Function: provision (ownership of the chain)', () => {
   let h: ProvisionHarness;
