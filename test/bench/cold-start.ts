@@ -2,9 +2,10 @@ import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startDynalite } from '../helpers/dynalite.js';
 import { bundleLike } from './esbuild.js';
-import { progress, type Sample, summarize } from './stats.js';
+import { pairRatios, progress, type Ratios, rotation, type Sample, summarize } from './stats.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -12,10 +13,15 @@ const run = promisify(execFile);
 export interface ColdStartFigures {
   consume_bundle_bytes: number;
   consume_first_invoke_ms: number;
+  /** The Powertools peer's first invocation (children/peer-consume.ts), bundled like ours. */
+  peer_first_invoke_ms: number;
   empty_first_invoke_ms: number;
   provision_bundle_bytes: number;
+  peer_bundle_bytes: number;
   empty_bundle_bytes: number;
-  samples: { consume: Sample; empty: Sample };
+  /** Per repetition, ours over the peer and each of them over the empty handler. */
+  ratios: { consume_vs_peer: Ratios; consume_vs_empty: Ratios; peer_vs_empty: Ratios };
+  samples: { consume: Sample; peer: Sample; empty: Sample };
 }
 
 /**
@@ -74,9 +80,12 @@ Promise.resolve(handler(event, context)).then((result) => {
 }, (error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });
 `;
 
-/** Milliseconds from spawning a fresh node process to reading the first invocation's result. */
+/**
+ * Milliseconds from spawning a fresh node process to reading the first invocation's result, with what the
+ * process logged before it (to say why, when the result is wrong).
+ */
 const firstInvoke = (bundle: string, event: string, env: Record<string, string>) =>
-  new Promise<{ ms: number; result: string }>((resolve, reject) => {
+  new Promise<{ ms: number; result: string; logged: string }>((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn(process.execPath, ['-e', RUNNER], {
       env: { ...process.env, ...env, BENCH_BUNDLE: bundle, BENCH_EVENT: event },
@@ -90,7 +99,11 @@ const firstInvoke = (bundle: string, event: string, env: Record<string, string>)
       const line = out.split('\n').find((candidate) => candidate.startsWith('BENCH_RESULT '));
       if (line && !done) {
         done = true;
-        resolve({ ms: Number(process.hrtime.bigint() - start) / 1e6, result: line.slice(13) });
+        resolve({
+          ms: Number(process.hrtime.bigint() - start) / 1e6,
+          result: line.slice(13),
+          logged: out + err,
+        });
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -101,11 +114,19 @@ const firstInvoke = (bundle: string, event: string, env: Record<string, string>)
     });
   });
 
+type Contender = 'consume' | 'peer' | 'empty';
+const CONTENDERS: readonly Contender[] = ['consume', 'peer', 'empty'];
+const EMPTY_ANSWER = '{"batchItemFailures":[]}';
+
 /**
  * Bundle sizes as `serverless package` builds them, and the first invocation of consume (one-record SQS
- * event from events/consume, dedupe on a fresh table in an in-process dynalite reached over HTTP) beside an
- * empty handler bundled with the same esbuild options, each in a fresh node process per repetition.
- * Both run with NODE_OPTIONS=--enable-source-maps, as serverless.yml sets it for the functions.
+ * event from events/consume), of the Powertools peer (children/peer-consume.ts, bundled with the same
+ * esbuild options) and of an empty handler, each in a fresh node process. Each repetition runs the three
+ * back to back, their order rotating, so its ratios are pairs a drift of the machine moves alike. Ours and
+ * the peer each dedupe on a fresh table of the same layout in an in-process dynalite reached over HTTP,
+ * and must answer no failures and leave exactly one COMPLETED record: a contender that skipped its table
+ * would look fast. All run with the same environment (NODE_OPTIONS=--enable-source-maps, as serverless.yml
+ * sets it; the standard AWS variables, AWS_ENDPOINT_URL_DYNAMODB among them).
  */
 export const measureColdStart = async (workDir: string, reps: number): Promise<ColdStartFigures> => {
   progress('cold start: serverless package');
@@ -113,50 +134,77 @@ export const measureColdStart = async (workDir: string, reps: number): Promise<C
   const consumeDir = unpacked.consume;
   const provisionDir = unpacked.provision;
   if (!consumeDir || !provisionDir) throw new Error(`serverless package made ${Object.keys(unpacked)}`);
-  const consumeBundle = bundleIn(consumeDir);
-  const provisionBundle = bundleIn(provisionDir);
-  const emptyBundle = join(workDir, 'empty', 'handler.cjs');
-  await bundleLike(new URL('./children/empty-handler.ts', import.meta.url).pathname, emptyBundle);
+  const bundles: Record<Contender, string> = {
+    consume: bundleIn(consumeDir),
+    peer: join(workDir, 'peer', 'handler.cjs'),
+    empty: join(workDir, 'empty', 'handler.cjs'),
+  };
+  await bundleLike(new URL('./children/peer-consume.ts', import.meta.url).pathname, bundles.peer);
+  await bundleLike(new URL('./children/empty-handler.ts', import.meta.url).pathname, bundles.empty);
 
   const event = join(ROOT, 'events/consume/store-order-created.json');
+  const dynamo = await startDynalite();
   const common = {
     NODE_OPTIONS: '--enable-source-maps',
-    // The @aws-sdk/client-* packages are left out of the bundle (the Lambda runtime provides them); here
-    // node_modules does. The consume bundle needs none since dedupe calls DynamoDB without the SDK.
+    // The @aws-sdk/client-* packages are left out of the bundles (the Lambda runtime provides them); here
+    // node_modules does.
     NODE_PATH: join(ROOT, 'node_modules'),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
-  const dynamo = await startDynalite();
-  const consume: number[] = [];
-  const empty: number[] = [];
+  const invoke = async (contender: Contender): Promise<number> => {
+    const table = await dynamo.createDedupeTable();
+    const { ms, result, logged } = await firstInvoke(bundles[contender], event, {
+      ...common,
+      DEDUPE_TABLE_NAME: table,
+    });
+    if (result !== EMPTY_ANSWER)
+      throw new Error(`${contender} answered ${result}; it logged:\n${logged.slice(-4000)}`);
+    if (contender !== 'empty') {
+      const { Items = [] } = await dynamo.client.send(new ScanCommand({ TableName: table }));
+      const completed = Items.filter((item) => item.status?.S === 'COMPLETED');
+      if (Items.length !== 1 || completed.length !== 1) {
+        throw new Error(
+          `${contender} left ${JSON.stringify(Items)} in its dedupe table, not one COMPLETED record`,
+        );
+      }
+    }
+    return ms;
+  };
+  const times: Record<Contender, number[]> = { consume: [], peer: [], empty: [] };
   try {
+    // One unmeasured round first: the first process to read a module from disk would pay for the others.
+    progress('cold start: warm-up round');
+    for (const contender of CONTENDERS) await invoke(contender);
     for (let rep = 0; rep < reps; rep += 1) {
-      progress(`cold start: first invocation, rep ${rep + 1}/${reps}`);
-      // Alternate, so drift on a shared machine hits both alike; a fresh table so each run is a first one.
-      const table = await dynamo.createDedupeTable();
-      const ours = await firstInvoke(consumeBundle, event, {
-        ...common,
-        DEDUPE_TABLE_NAME: table,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      });
-      if (ours.result !== '{"batchItemFailures":[]}') throw new Error(`consume answered ${ours.result}`);
-      consume.push(ours.ms);
-      empty.push((await firstInvoke(emptyBundle, event, common)).ms);
+      progress(`cold start: first invocations, round ${rep + 1}/${reps}`);
+      for (const contender of rotation(CONTENDERS, rep)) times[contender].push(await invoke(contender));
     }
   } finally {
     await dynamo.stop();
   }
-  const consumeSample = summarize(consume);
-  const emptySample = summarize(empty);
+  const samples = {
+    consume: summarize(times.consume),
+    peer: summarize(times.peer),
+    empty: summarize(times.empty),
+  };
+  const ms = (sample: Sample) => Math.round(sample.median * 10) / 10;
   return {
-    consume_bundle_bytes: statSync(consumeBundle).size,
-    consume_first_invoke_ms: Math.round(consumeSample.median * 10) / 10,
-    empty_first_invoke_ms: Math.round(emptySample.median * 10) / 10,
-    provision_bundle_bytes: statSync(provisionBundle).size,
-    empty_bundle_bytes: statSync(emptyBundle).size,
-    samples: { consume: consumeSample, empty: emptySample },
+    consume_bundle_bytes: statSync(bundles.consume).size,
+    consume_first_invoke_ms: ms(samples.consume),
+    peer_first_invoke_ms: ms(samples.peer),
+    empty_first_invoke_ms: ms(samples.empty),
+    provision_bundle_bytes: statSync(bundleIn(provisionDir)).size,
+    peer_bundle_bytes: statSync(bundles.peer).size,
+    empty_bundle_bytes: statSync(bundles.empty).size,
+    ratios: {
+      consume_vs_peer: pairRatios(times.consume, times.peer),
+      consume_vs_empty: pairRatios(times.consume, times.empty),
+      peer_vs_empty: pairRatios(times.peer, times.empty),
+    },
+    samples,
   };
 };

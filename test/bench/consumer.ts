@@ -1,22 +1,24 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { bundleScript } from './esbuild.js';
-import { progress, type Sample, summarize } from './stats.js';
+import { pairRatios, progress, type Ratios, type Sample, summarize } from './stats.js';
 
 export interface ConsumerFigures {
   batch: number;
   ours_records_per_s: number;
   peer_records_per_s: number;
   floor_records_per_s: number;
+  /** Per repetition: ours over the peer (records/s), and our cost per record over JSON.parse's. */
+  ratios: { ours_vs_peer: Ratios; cost_vs_floor: Ratios };
   samples: { ours: Sample; peer: Sample; floor: Sample };
 }
 
-type Rates = Record<string, { contender: number[]; floor: number[] }>;
+type Rates = Record<string, { ours: number[]; peer: number[]; floor: number[] }>;
 
-/** Runs the bundled children/throughput.ts for one contender in a fresh node process, relaying its progress lines. */
-const runChild = (child: string, contender: 'ours' | 'peer', sizes: number[], reps: number) =>
+/** Runs the bundled children/throughput.ts in a fresh node process, relaying its progress lines. */
+const runChild = (child: string, sizes: number[], reps: number) =>
   new Promise<Rates>((resolve, reject) => {
-    const running = spawn(process.execPath, [child, contender, sizes.join(','), String(reps)], {
+    const running = spawn(process.execPath, ['--expose-gc', child, sizes.join(','), String(reps)], {
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -33,14 +35,14 @@ const runChild = (child: string, contender: 'ours' | 'peer', sizes: number[], re
     });
     running.on('exit', (code) => {
       if (code === 0) resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Rates);
-      else reject(new Error(`throughput child (${contender}) exited ${code}: ${err}`));
+      else reject(new Error(`throughput child exited ${code}: ${err}`));
     });
   });
 
 /**
  * Records per second of the consume handler (middleware, logger, envelope parse, scope validation, dispatch
- * to a no-op handler, batch response), the Powertools peer and the JSON.parse floor on the same batches.
- * Ours and the peer each run in a fresh process; the floor is timed in turn with ours, in its process.
+ * to a no-op handler, batch response), the Powertools peer and the JSON.parse floor on the same batches,
+ * interleaved in one process (see children/throughput.ts), with each ratio computed pair by pair.
  */
 export const measureConsumer = async (
   workDir: string,
@@ -49,18 +51,19 @@ export const measureConsumer = async (
 ): Promise<ConsumerFigures[]> => {
   const child = join(workDir, 'throughput.mjs');
   await bundleScript(new URL('./children/throughput.ts', import.meta.url).pathname, child);
-  const ours = await runChild(child, 'ours', sizes, reps);
-  const peer = await runChild(child, 'peer', sizes, reps);
+  const rates = await runChild(child, sizes, reps);
   return sizes.map((size) => {
-    const oursSample = summarize(ours[size]?.contender ?? []);
-    const peerSample = summarize(peer[size]?.contender ?? []);
-    const floor = summarize(ours[size]?.floor ?? []);
+    const { ours = [], peer = [], floor = [] } = rates[size] ?? {};
+    const oursSample = summarize(ours);
+    const peerSample = summarize(peer);
+    const floorSample = summarize(floor);
     return {
       batch: size,
       ours_records_per_s: Math.round(oursSample.median),
       peer_records_per_s: Math.round(peerSample.median),
-      floor_records_per_s: Math.round(floor.median),
-      samples: { ours: oursSample, peer: peerSample, floor },
+      floor_records_per_s: Math.round(floorSample.median),
+      ratios: { ours_vs_peer: pairRatios(ours, peer), cost_vs_floor: pairRatios(floor, ours) },
+      samples: { ours: oursSample, peer: peerSample, floor: floorSample },
     };
   });
 };

@@ -5,8 +5,8 @@ import { partnerClients, partnerSourceHook } from '../../local/sandbox/partner-s
 import { startSandbox } from '../../local/sandbox/server.js';
 import { fakeContext } from '../helpers/context.js';
 import { loadEvent } from '../helpers/load-event.js';
-import { benchScopes } from './records.js';
-import { progress, type Sample, summarize } from './stats.js';
+import { benchScopes } from './scopes.js';
+import { pairRatios, progress, type Ratios, rotation, type Sample, summarize } from './stats.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -26,6 +26,8 @@ export interface ProvisionFigures {
   ms_50_scopes: number;
   noop_rerun_mutating_calls: number;
   latency_ms_per_call: number;
+  /** Per round (one run of each scope count, back to back): the wall time over 1 scope's. */
+  ratios: { scopes_50_vs_1: Ratios; scopes_10_vs_1: Ratios };
   /** Calls per run (EventBridge + BigCommerce requests) for each scope count, from the last repetition. */
   calls: Record<string, number>;
   /** The mutating calls of the no-op re-run by operation (empty when there are none). */
@@ -43,14 +45,17 @@ const diff = (after: Record<string, number>, before: Record<string, number>) =>
 /**
  * Wall time of `POST /provision` through the real HTTP adapter (functions/provision/handler.ts, in this
  * process) against the BigCommerce sandbox and the EventBridge emulator over HTTP, each with `latencyMs`
- * added to every call; each repetition provisions a new store from nothing. Then a re-run on a provisioned
- * store, counting the calls that change anything on either side.
+ * added to every call; each run provisions a new store from nothing. After one unmeasured run, each round
+ * runs every scope count once, back to back in a rotating order, so the round's ratios to 1 scope are pairs
+ * a drift of the machine moves alike. Then a re-run on a provisioned store, counting the calls that change
+ * anything on either side.
  */
 export const measureProvisioning = async (
   sizes: readonly [number, number, number],
   reps: number,
   latencyMs: number,
 ): Promise<ProvisionFigures> => {
+  // One store per run: the warm-up, each measured run; the no-op re-run reuses the last.
   const stores = Array.from({ length: sizes.length * reps + 1 }, (_, i) => `bench${i}`);
   const emulator = await startEventBridgeEmulator({ port: 0, account: ACCOUNT, region: REGION });
   const hookClients = partnerClients({
@@ -99,28 +104,33 @@ export const measureProvisioning = async (
     const counts = () => ({ ...emulator.calls(), graphql: sandbox.calls.length });
 
     let next = 0;
-    const samples: Record<string, Sample> = {};
     const calls: Record<string, number> = {};
-    for (const size of sizes) {
-      const durations: number[] = [];
-      for (let rep = 0; rep < reps; rep += 1) {
-        progress(`provisioning: ${size} scope(s), rep ${rep + 1}/${reps}`);
-        const before = counts();
-        const { ms, entries } = await post(stores[next] ?? '', size);
-        next += 1;
-        const created = entries.filter((entry) => entry.resource === 'webhook' && entry.action === 'created');
-        if (created.length !== size) throw new Error(`${size} scopes: ${created.length} webhooks created`);
-        durations.push(ms);
-        calls[`${size}`] = Object.values(diff(counts(), before)).reduce((a, b) => a + b, 0);
-      }
-      samples[`${size}`] = summarize(durations);
+    let last = { store: '', size: 0 };
+    const provision = async (size: number) => {
+      const before = counts();
+      last = { store: stores[next] ?? '', size };
+      next += 1;
+      const { ms, entries } = await post(last.store, size);
+      const created = entries.filter((entry) => entry.resource === 'webhook' && entry.action === 'created');
+      if (created.length !== size) throw new Error(`${size} scopes: ${created.length} webhooks created`);
+      calls[`${size}`] = Object.values(diff(counts(), before)).reduce((a, b) => a + b, 0);
+      return ms;
+    };
+    // Unmeasured: the first run of a warm function also reads the store's schema (cached per container).
+    progress('provisioning: warm-up run');
+    await provision(sizes[0]);
+    const durations: Record<string, number[]> = Object.fromEntries(sizes.map((size) => [`${size}`, []]));
+    for (let rep = 0; rep < reps; rep += 1) {
+      progress(`provisioning: round ${rep + 1}/${reps} (${sizes.join(', ')} scopes, rotating)`);
+      for (const size of rotation(sizes, rep)) durations[`${size}`]?.push(await provision(size));
     }
+    const of = (size: number) => durations[`${size}`] ?? [];
+    const samples = Object.fromEntries(sizes.map((size) => [`${size}`, summarize(of(size))]));
 
     progress('provisioning: no-op re-run');
-    const last = stores[next - 1] ?? '';
     const eventBridgeBefore = emulator.calls();
     const mutationsBefore = sandbox.calls.filter((call) => call.operation === 'mutation').length;
-    const rerun = await post(last, sizes[sizes.length - 1] ?? 1);
+    const rerun = await post(last.store, last.size);
     if (rerun.entries.some((entry) => entry.action !== 'unchanged')) {
       throw new Error(`the re-run changed something: ${JSON.stringify(rerun.entries)}`);
     }
@@ -137,6 +147,10 @@ export const measureProvisioning = async (
       ms_50_scopes: median(sizes[2]),
       noop_rerun_mutating_calls: Object.values(byOperation).reduce((a, b) => a + b, 0),
       latency_ms_per_call: latencyMs,
+      ratios: {
+        scopes_50_vs_1: pairRatios(of(sizes[2]), of(sizes[0])),
+        scopes_10_vs_1: pairRatios(of(sizes[1]), of(sizes[0])),
+      },
       calls,
       noop_rerun_by_operation: byOperation,
       samples,

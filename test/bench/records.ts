@@ -1,9 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { sampleData, sampleEventBridgeEvent, samplePayload } from '../../shared/bigcommerce/samples.js';
-import { type CatalogScope, catalogScopes } from '../../shared/bigcommerce/scopes/index.js';
-
-/** Catalog scopes a payload can carry verbatim (channel scopes carry a number instead of `{channel_id}`). */
-export const benchScopes = catalogScopes.filter((scope) => !scope.includes('{channel_id}'));
+import type { CatalogScope } from '../../shared/bigcommerce/scopes/index.js';
+import { benchScopes } from './scopes.js';
 
 const SOURCE = 'aws.partner/bigcommerce.com/test/4yk6pb824t53hirbuz5akdr652lpjb2/k7q2m9x4p1';
 

@@ -2,7 +2,8 @@ import type { HandlerRegistry } from '../../../functions/consume/handlers/types.
 import { createConsumeHandler } from '../../../functions/consume/lambda.js';
 import { fakeContext } from '../../helpers/context.js';
 import { passThroughDedupe } from '../../helpers/fake-dedupe.js';
-import { benchScopes, mixedBatch } from '../records.js';
+import { mixedBatch } from '../records.js';
+import { benchScopes } from '../scopes.js';
 
 // Run in a fresh process (bundled like a function) so the peak is this batch's alone.
 const size = Number(process.argv[2] ?? '10000');

@@ -3,63 +3,70 @@ import type { HandlerRegistry } from '../../../functions/consume/handlers/types.
 import { createConsumeHandler } from '../../../functions/consume/lambda.js';
 import { fakeContext } from '../../helpers/context.js';
 import { passThroughDedupe } from '../../helpers/fake-dedupe.js';
-import { peerHandler } from '../peer.js';
-import { benchScopes, mixedBatch } from '../records.js';
-import { time } from '../stats.js';
+import { createPeerHandler } from '../peer.js';
+import { mixedBatch } from '../records.js';
+import { benchScopes } from '../scopes.js';
+import { rotation, time } from '../stats.js';
 
 /**
- * One contender's records per second, beside the JSON.parse floor timed in turn in the same process, for
- * each batch size: `tsx throughput.ts ours|peer 10,100,10000 REPS`. A process of its own per contender, as
- * in Lambda, so one's garbage and JIT state do not weigh on the other.
+ * Records per second of ours, the Powertools peer and the JSON.parse floor on the same batches, in this one
+ * process, interleaved: each repetition times the three back to back (their order rotating), so the rates
+ * of one repetition form a pair for each ratio that a drift of the machine moves alike.
+ * `node --expose-gc throughput.mjs 10,100,10000 REPS` prints `{size: {ours, peer, floor}}`, rates by
+ * repetition.
  */
-const [contender = 'ours', sizesArg = '10', repsArg = '1'] = process.argv.slice(2);
+const [sizesArg = '10', repsArg = '1'] = process.argv.slice(2);
 const sizes = sizesArg.split(',').map(Number);
 const reps = Number(repsArg);
 
 const noop = async () => undefined;
 const registry = Object.fromEntries(benchScopes.map((scope) => [scope, noop])) as HandlerRegistry;
 // Dedupe is a DynamoDB round trip per event in production; here it lets everything through so the figure
-// is the consumer's own cost, comparable with the peer's.
+// is the consumer's own cost, comparable with the peer's no-op record handler.
 const ours = createConsumeHandler({ handlers: registry, dedupe: passThroughDedupe });
+const peer = createPeerHandler(noop);
 const context = fakeContext();
-const handler = contender === 'peer' ? peerHandler : ours;
 
-/** Enough repetitions of a batch in one timed run that a run lasts tens of milliseconds. */
-const loopsFor = (size: number, records: number) => Math.max(1, Math.ceil(records / size));
+/** Records per timed run: enough that one lasts tens of milliseconds, the same for every contender. */
+const RECORDS_PER_RUN = 40_000;
+// A contender starts on a clean heap, so none pays for the garbage the one before it left.
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-const results: Record<string, { contender: number[]; floor: number[] }> = {};
+type Contender = 'ours' | 'peer' | 'floor';
+const contenders: readonly Contender[] = ['ours', 'peer', 'floor'];
+
+const results: Record<string, Record<Contender, number[]>> = {};
 for (const size of sizes) {
   const event: SQSEvent = mixedBatch(size);
-  const check = await handler(event, context);
-  if (check.batchItemFailures.length > 0)
-    throw new Error(`batch ${size}: ${contender} rejected a valid record`);
-  // The same records per timed run for both contenders, so both get the same JIT warm-up.
-  const loops = loopsFor(size, 20_000);
-  const floorLoops = loopsFor(size, 20_000);
-  const rate = async (fn: () => unknown, n: number, warmup: number) => {
+  const run: Record<Contender, () => Promise<unknown>> = {
+    ours: () => ours(event, context),
+    peer: () => peer(event, context),
+    floor: async () => {
+      for (const record of event.Records) JSON.parse(record.body);
+    },
+  };
+  for (const name of ['ours', 'peer'] as const) {
+    const answer = (await run[name]()) as { batchItemFailures: unknown[] };
+    if (answer.batchItemFailures.length > 0)
+      throw new Error(`batch ${size}: ${name} rejected a valid record`);
+  }
+  const loops = Math.max(1, Math.ceil(RECORDS_PER_RUN / size));
+  const rate = async (name: Contender, warmup: number) => {
+    collect();
     const [ms = 0] = await time(
       async () => {
-        for (let i = 0; i < n; i += 1) await fn();
+        for (let i = 0; i < loops; i += 1) await run[name]();
       },
       1,
       warmup,
     );
-    return (size * n * 1000) / ms;
+    return (size * loops * 1000) / ms;
   };
-  const entry: { contender: number[]; floor: number[] } = { contender: [], floor: [] };
+  for (const name of contenders) await rate(name, 2);
+  const entry: Record<Contender, number[]> = { ours: [], peer: [], floor: [] };
   for (let rep = 0; rep < reps; rep += 1) {
-    process.stderr.write(`consumer: ${contender}, batch ${size}, rep ${rep + 1}/${reps}\n`);
-    const warmup = rep === 0 ? 2 : 0;
-    entry.floor.push(
-      await rate(
-        () => {
-          for (const record of event.Records) JSON.parse(record.body);
-        },
-        floorLoops,
-        warmup,
-      ),
-    );
-    entry.contender.push(await rate(() => handler(event, context), loops, warmup));
+    process.stderr.write(`consumer: batch ${size}, pair ${rep + 1}/${reps}\n`);
+    for (const name of rotation(contenders, rep)) entry[name].push(await rate(name, 0));
   }
   results[size] = entry;
 }
