@@ -8,9 +8,9 @@
 import { parseArgs } from 'node:util';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { handlers } from '../functions/consume/handlers/registry.js';
 import { defaultScopes } from '../functions/provision/scopes.js';
 import { createStoreGraphQL } from '../shared/bigcommerce/graphql/client.js';
+import { SUBSCRIBED_SCOPES } from '../shared/bigcommerce/scopes/subscribed.js';
 import type { KeyedLogger } from '../shared/logger.js';
 import { doctor } from '../shared/ops/doctor.js';
 import { queueNamesOf, SERVICE_NAME } from '../shared/ops/queues.js';
@@ -63,7 +63,7 @@ const report = await doctor(
     targetId: 'webhook-queue',
     clientId: process.env.BIGCOMMERCE_CLIENT_ID ?? '',
     region: process.env.AWS_REGION ?? '',
-    scopes: defaultScopes(handlers),
+    scopes: defaultScopes(SUBSCRIBED_SCOPES),
     bigCommerceOnly,
   },
   {

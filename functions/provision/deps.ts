@@ -4,10 +4,10 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { ssmTokenProvider, staticTokenProvider, type TokenProvider } from '../../shared/aws/ssm.js';
 import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
 import { createPreflightCache } from '../../shared/bigcommerce/graphql/preflight.js';
+import type { ScopePattern } from '../../shared/bigcommerce/scopes/index.js';
 import type { ProvisionConfig } from '../../shared/config.js';
 import type { KeyedLogger } from '../../shared/logger.js';
 import { dynamoStoreLeases } from '../../shared/provisioning/stores-table.js';
-import type { HandlerRegistry } from '../consume/handlers/types.js';
 import { invokedFunctionOf, type ProvisionApi } from './api.js';
 import { defaultScopes, unhandledScopes } from './scopes.js';
 
@@ -21,13 +21,13 @@ const tokenProviderOf = (config: ProvisionConfig): TokenProvider => {
 };
 
 /**
- * Builds the API's dependencies from the configuration. SDK clients use their default configuration, so
+ * Builds the API's dependencies from the configuration and the scopes the consumer handles. SDK clients use their default configuration, so
  * `AWS_ENDPOINT_URL_EVENTBRIDGE` / `AWS_ENDPOINT_URL_SSM` / `AWS_ENDPOINT_URL_DYNAMODB` point them at
  * emulators without code branches.
  */
 export const createProvisionApiDeps = (
   config: ProvisionConfig,
-  handlers: HandlerRegistry,
+  subscribed: readonly ScopePattern[],
   logger: KeyedLogger,
 ): ProvisionApi => {
   const tokens = tokenProviderOf(config);
@@ -69,8 +69,8 @@ export const createProvisionApiDeps = (
       };
     },
     leases: dynamoStoreLeases(new DynamoDBClient({}), config.STORES_TABLE_NAME),
-    defaultScopes: defaultScopes(handlers),
-    unhandled: (scopes) => unhandledScopes(scopes, handlers),
+    defaultScopes: defaultScopes(subscribed),
+    unhandled: (scopes) => unhandledScopes(scopes, subscribed),
     eventSourceNamePrefix: config.EVENT_SOURCE_NAME_PREFIX,
     maxBodyBytes: config.PROVISION_MAX_BODY_BYTES,
     logger,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueRecord } from '../../functions/consume/consume.js';
-import type { HandlerRegistry } from '../../functions/consume/handlers/types.js';
+import type { ScopePattern } from '../bigcommerce/scopes/index.js';
 import { bodyText, type CapturedFixture, fixtureText, NOTES, type Origin } from './fixture.js';
 import { peek } from './peek.js';
 import { queueUrlOf } from './queues.js';
@@ -24,8 +24,8 @@ export interface CaptureOptions {
   origin?: Origin;
   /** The deployed consumer's EVENT_SOURCE_NAME_PREFIX (`bigcommerce-webhooks-<stage>`). */
   eventSourceNamePrefix: string;
-  /** The handler registry to judge by (default: the consumer's). */
-  registry?: HandlerRegistry;
+  /** The scopes to judge as handled (default: SUBSCRIBED_SCOPES, the consumer's). */
+  subscribed?: readonly ScopePattern[];
   now?: () => Date;
   visibilityTimeoutSeconds?: number;
   waitTimeSeconds?: number;
@@ -165,7 +165,7 @@ export const capture = async (
   for (const message of messages) learn(redactor, message);
   const judge = createJudge({
     eventSourceNamePrefix: options.eventSourceNamePrefix,
-    ...(options.registry && { registry: options.registry }),
+    ...(options.subscribed && { subscribed: options.subscribed }),
   });
   const capturedAt = (options.now ?? (() => new Date()))();
   const stamp = capturedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');

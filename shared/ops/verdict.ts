@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { createRecordProcessor, type QueueRecord } from '../../functions/consume/consume.js';
-import { handlers as deployedHandlers } from '../../functions/consume/handlers/registry.js';
 import type { HandlerRegistry } from '../../functions/consume/handlers/types.js';
-import { catalogScopes } from '../bigcommerce/scopes/index.js';
+import { catalogScopes, type ScopePattern } from '../bigcommerce/scopes/index.js';
+import { SUBSCRIBED_SCOPES } from '../bigcommerce/scopes/subscribed.js';
 import type { Dedupe } from '../dedupe/port.js';
 import { RecordRejectedError, type RejectionReason } from '../errors.js';
 import type { KeyedLogger } from '../logger.js';
@@ -45,7 +45,7 @@ export const VerdictSchema = z.discriminatedUnion('outcome', [
 export type Verdict = z.infer<typeof VerdictSchema>;
 
 /**
- * Two verdicts on one message: `consumer`, with the handler registry as it is now (a scope without a handler
+ * Two verdicts on one message: `consumer`, with the scopes the consumer handles as they are now (a scope without a handler
  * is acknowledged before its data is checked), and `catalog`, as if every catalog scope had a handler, which
  * says whether the envelope and the data match our schemas whatever is registered.
  */
@@ -77,16 +77,20 @@ const noDedupe: Dedupe = {
   },
 };
 
-/** `registry`'s keys, each with a handler that does nothing: a verdict never runs a handler's work. */
-const inert = (patterns: string[]) =>
+/** A registry of `patterns`, each with a handler that does nothing: a verdict never runs a handler's work. */
+const inert = (patterns: readonly string[]) =>
   Object.fromEntries(patterns.map((pattern) => [pattern, quiet])) as HandlerRegistry;
 
 /**
  * Judges queue messages with the consumer's own per-record processor (functions/consume/consume.ts: the
  * envelope, the producer check, the scope catalog, the compiled schemas), with handlers that do nothing and
- * no dedupe. `eventSourceNamePrefix` is the deployed consumer's EVENT_SOURCE_NAME_PREFIX.
+ * no dedupe. `eventSourceNamePrefix` is the deployed consumer's EVENT_SOURCE_NAME_PREFIX; `subscribed` the
+ * scopes it has handlers for (default SUBSCRIBED_SCOPES, which its registry matches).
  */
-export const createJudge = (options: { eventSourceNamePrefix: string; registry?: HandlerRegistry }) => {
+export const createJudge = (options: {
+  eventSourceNamePrefix: string;
+  subscribed?: readonly ScopePattern[];
+}) => {
   const processorOf = (handlers: HandlerRegistry) => {
     const process = createRecordProcessor({
       handlers,
@@ -107,7 +111,7 @@ export const createJudge = (options: { eventSourceNamePrefix: string; registry?:
       }
     };
   };
-  const consumer = processorOf(inert(Object.keys(options.registry ?? deployedHandlers)));
+  const consumer = processorOf(inert(options.subscribed ?? SUBSCRIBED_SCOPES));
   const catalog = processorOf(inert(catalogScopes));
   return async (record: QueueRecord): Promise<Verdicts> => ({
     consumer: await consumer(record),

@@ -5,6 +5,7 @@ import { createProvisionApi } from '../../functions/provision/api.js';
 import { createProvisionApiDeps } from '../../functions/provision/deps.js';
 import type { FireRequest, PartnerEvent } from '../../local/sandbox/fire.js';
 import { SANDBOX_STORE, type StackOptions, startStack } from '../../local/stack.js';
+import type { ScopePattern } from '../../shared/bigcommerce/scopes/index.js';
 import { loadConsumeConfig, loadProvisionConfig } from '../../shared/config.js';
 import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
 import { keyed, logger } from '../../shared/logger.js';
@@ -53,7 +54,11 @@ export const startOfflineChain = async (options: OfflineChainOptions) => {
     ...options.consume,
   });
   const provisionApi = createProvisionApi(
-    createProvisionApiDeps(loadProvisionConfig(), options.handlers, keyed(logger)),
+    createProvisionApiDeps(
+      loadProvisionConfig(),
+      Object.keys(options.handlers) as ScopePattern[],
+      keyed(logger),
+    ),
   );
 
   /** One call of the provision API, e.g. `request('DELETE', '/provision/k7q2m9x4p1')`. */

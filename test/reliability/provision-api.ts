@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { handlers } from '../../functions/consume/handlers/registry.js';
 import { createProvisionApi } from '../../functions/provision/api.js';
 import { defaultScopes, unhandledScopes } from '../../functions/provision/scopes.js';
+import { SUBSCRIBED_SCOPES } from '../../shared/bigcommerce/scopes/subscribed.js';
 import { fakeContext } from '../helpers/context.js';
 import { loadEvent } from '../helpers/load-event.js';
 import { memoryLeases } from '../helpers/memory-leases.js';
@@ -28,8 +28,8 @@ export const provisionApiOf = (chain: Chain) => {
     deps: chain.deps,
     leases: memoryLeases().leases,
     settingsFor: () => settings,
-    defaultScopes: defaultScopes(handlers),
-    unhandled: (scopes) => unhandledScopes(scopes, handlers),
+    defaultScopes: defaultScopes(SUBSCRIBED_SCOPES),
+    unhandled: (scopes) => unhandledScopes(scopes, SUBSCRIBED_SCOPES),
     eventSourceNamePrefix: 'bigcommerce-webhooks-test',
     maxBodyBytes: MAX_BODY_BYTES,
     logger: { error: (_message, ...extra) => void errors.push(...extra), warn: () => undefined },

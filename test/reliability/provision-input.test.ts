@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handlers } from '../../functions/consume/handlers/registry.js';
 import { MAX_SCOPE_LENGTH, MAX_SCOPES } from '../../functions/provision/schemas.js';
 import { defaultScopes } from '../../functions/provision/scopes.js';
+import { SUBSCRIBED_SCOPES } from '../../shared/bigcommerce/scopes/subscribed.js';
 import { ProvisionError } from '../../shared/provisioning/errors.js';
 import { STORE_HASH } from '../helpers/provision-harness.js';
 import { type Chain, startChain } from './chain.js';
@@ -87,7 +87,7 @@ const LIMITS: {
 /** A scope-like string: valid ones, near misses, wildcards, channel scopes, long and non-ASCII junk. */
 const scopeArb = fc.oneof(
   fc.constantFrom(
-    ...defaultScopes(handlers),
+    ...defaultScopes(SUBSCRIBED_SCOPES),
     'store/order/*',
     'store/channel/1/cart/created',
     'store/channel/{channel_id}/cart/created',
@@ -105,7 +105,7 @@ const likely = <T>(right: fc.Arbitrary<T>, ...wrong: fc.Arbitrary<unknown>[]) =>
 const fieldArbs = {
   storeHash: likely(fc.constant(STORE_HASH), fc.stringMatching(/^[a-z0-9]{0,40}$/), fc.jsonValue()),
   scopes: likely(
-    fc.subarray(defaultScopes(handlers), { minLength: 1 }),
+    fc.subarray(defaultScopes(SUBSCRIBED_SCOPES), { minLength: 1 }),
     fc.array(scopeArb, { maxLength: 12 }),
     fc.array(scopeArb, { minLength: 95, maxLength: 110 }),
     fc.jsonValue(),

@@ -1,6 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { handlers } from '../../functions/consume/handlers/registry.js';
-import type { EventFor, HandlerRegistry, ScopeHandler } from '../../functions/consume/handlers/types.js';
+import type {
+  EventFor,
+  HandlerRegistry,
+  RegistryOf,
+  ScopeHandler,
+} from '../../functions/consume/handlers/types.js';
+import type { ScopePattern } from '../../shared/bigcommerce/scopes/index.js';
+import type { SubscribedScope } from '../../shared/bigcommerce/scopes/subscribed.js';
 
 describe('Types: handler registry', () => {
   it('types a handler event for its scope, with no cast', () => {
@@ -55,5 +62,35 @@ describe('Types: handler registry', () => {
     // @ts-expect-error not a catalog scope
     const wrong: HandlerRegistry = { 'store/teleporter/created': () => undefined };
     expectTypeOf(wrong).toExtend<HandlerRegistry>();
+  });
+
+  it('registers exactly the subscribed scopes', () => {
+    expectTypeOf<keyof typeof handlers>().toEqualTypeOf<SubscribedScope>();
+  });
+
+  it('does not compile a registry with a handler for a scope the list lacks', () => {
+    const orderCreated: ScopeHandler<'store/order/created'> = () => undefined;
+    const categoryUpdated: ScopeHandler<'store/category/updated'> = () => undefined;
+    const registry = {
+      'store/order/created': orderCreated,
+      // @ts-expect-error store/category/updated is not in the list
+      'store/category/updated': categoryUpdated,
+    } satisfies RegistryOf<readonly ['store/order/created']>;
+    expectTypeOf(registry).toBeObject();
+  });
+
+  it('does not compile a registry that leaves out a listed scope', () => {
+    const orderCreated: ScopeHandler<'store/order/created'> = () => undefined;
+    // @ts-expect-error store/product/* is listed but has no handler
+    const registry = { 'store/order/created': orderCreated } satisfies RegistryOf<
+      readonly ['store/order/created', 'store/product/*']
+    >;
+    expectTypeOf(registry).toBeObject();
+  });
+
+  it('does not compile a subscribed scope outside the catalog', () => {
+    // @ts-expect-error not a catalog scope, as SUBSCRIBED_SCOPES is checked
+    const list = ['store/teleporter/created'] as const satisfies readonly ScopePattern[];
+    expectTypeOf(list).toExtend<readonly string[]>();
   });
 });

@@ -59,3 +59,9 @@ export type ScopeHandler<P extends ScopePattern> = (
 
 /** The registry: at most one handler per scope or wildcard, each typed for what it is registered under. */
 export type HandlerRegistry = { [P in ScopePattern]?: ScopeHandler<P> };
+
+/**
+ * The registry of a list of scopes: a handler for each scope of `list`, typed for it, and for nothing
+ * else (an object literal checked with `satisfies` refuses a key outside the list).
+ */
+export type RegistryOf<List extends readonly ScopePattern[]> = { [P in List[number]]: ScopeHandler<P> };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { handlers } from '../../../functions/consume/handlers/registry.js';
 import { defaultScopes, unhandledScopes } from '../../../functions/provision/scopes.js';
+import { SUBSCRIBED_SCOPES } from '../../../shared/bigcommerce/scopes/subscribed.js';
 import { PermanentError } from '../../../shared/errors.js';
 import { normalizeSourceArn, parseEventSourceArn } from '../../../shared/provisioning/names.js';
 import { collapseScopes, scopeProblem } from '../../../shared/provisioning/scopes.js';
@@ -69,21 +69,18 @@ describe('Scopes to subscribe', () => {
     ]);
   });
 
-  it('defaults to the keys of the handler registry', () => {
-    expect(defaultScopes(handlers).sort()).toEqual(Object.keys(handlers).sort());
-    expect(
-      defaultScopes({
-        'store/channel/{channel_id}/cart/created': () => undefined,
-        'store/order/created': () => undefined,
-      }),
-    ).toEqual(['store/order/created']);
+  it('defaults to the subscribed scopes, leaving out those that need a channel id', () => {
+    expect(defaultScopes(SUBSCRIBED_SCOPES)).toEqual([...SUBSCRIBED_SCOPES]);
+    expect(defaultScopes(['store/channel/{channel_id}/cart/created', 'store/order/created'])).toEqual([
+      'store/order/created',
+    ]);
   });
 
   it('names requested scopes that cover a catalog scope with no handler', () => {
     // Act
     const unhandled = unhandledScopes(
       ['store/order/created', 'store/order/*', 'store/product/updated', 'store/cart/created'],
-      handlers,
+      SUBSCRIBED_SCOPES,
     );
 
     // Assess
