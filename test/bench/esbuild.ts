@@ -2,8 +2,8 @@ import { type BuildOptions, build } from 'esbuild';
 
 /**
  * The esbuild options of serverless.yml's `custom.esbuild`, for bundles the bench builds itself (the empty
- * handler, the Powertools peer, the memory child). Keep in step with serverless.yml; the consume and provision bundles come from
- * `serverless package` itself.
+ * handler, the Powertools peer, the memory child). Keep in step with serverless.yml; the consume and
+ * provision bundles come from `serverless package` itself.
  */
 export const lambdaBuildOptions: BuildOptions = {
   bundle: true,

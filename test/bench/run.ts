@@ -25,7 +25,7 @@ const { values } = parseArgs({
 const quick = values.quick ?? false;
 const plan = quick
   ? { batches: [10, 100], consumerPairs: 1, memoryRuns: 1, coldRounds: 1, provisionRounds: 1 }
-  : { batches: [10, 100, 10_000], consumerPairs: 15, memoryRuns: 3, coldRounds: 15, provisionRounds: 7 };
+  : { batches: [10, 100, 10_000], consumerPairs: 15, memoryRuns: 3, coldRounds: 21, provisionRounds: 9 };
 const workDir = mkdtempSync(join(tmpdir(), 'bc-bench-'));
 try {
   const consumer = await measureConsumer(workDir, plan.batches, plan.consumerPairs);
