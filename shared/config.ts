@@ -90,18 +90,15 @@ export const parseEnv = <S extends z.ZodMiniType>(schema: S, env: Env, what: str
 export const loadProvisionConfig = (env: Env = process.env): ProvisionConfig =>
   parseEnv(ProvisionEnvSchema, env, 'provision');
 
-const lambdaSets = z
-  .string({ error: 'missing: Lambda sets it for the function; set it yourself elsewhere' })
-  .check(z.minLength(1, 'empty: Lambda sets it for the function; set it yourself elsewhere'));
-
-/** An AWS SDK endpoint switch the consume function's DynamoDB client cannot honour: refused, not ignored. */
-const unsupportedSwitch = z.optional(
-  z.string().check(
-    z.refine((value) => value.trim().toLowerCase() !== 'true', {
-      message: 'not supported by the consumer; set AWS_ENDPOINT_URL_DYNAMODB to the endpoint you need',
-    }),
-  ),
-);
+/** An AWS SDK switch the dedupe table's client (aws-lite) does not honour: refused, not ignored. */
+const unsupportedSwitch = (advice: string) =>
+  z.optional(
+    z.string().check(
+      z.refine((value) => value.trim().toLowerCase() !== 'true', {
+        message: `not supported by the consumer's DynamoDB client (aws-lite); ${advice}`,
+      }),
+    ),
+  );
 
 /** EVENT_SOURCE_NAME_PREFIX when the environment sets none, as for provision. */
 export const DEFAULT_EVENT_SOURCE_NAME_PREFIX = 'bigcommerce-webhooks';
@@ -112,9 +109,6 @@ export const DEFAULT_EVENT_SOURCE_NAME_PREFIX = 'bigcommerce-webhooks';
  * @example
  * {
  *   "AWS_REGION": "us-east-1",
- *   "AWS_ACCESS_KEY_ID": "ASIAEXAMPLEKEYID1234",
- *   "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMIEXAMPLEKEY",
- *   "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjEXAMPLE",
  *   "DEDUPE_TABLE_NAME": "bigcommerce-webhooks-dev-dedupe",
  *   "DEDUPE_WINDOW_SECONDS": "86400",
  *   "EVENT_SOURCE_NAME_PREFIX": "bigcommerce-webhooks-dev"
@@ -122,18 +116,17 @@ export const DEFAULT_EVENT_SOURCE_NAME_PREFIX = 'bigcommerce-webhooks';
  */
 export const ConsumeEnvSchema = z.object({
   AWS_REGION: Region,
-  // The dedupe table is called without the AWS SDK (shared/aws/dynamodb-http.ts), so without its credential
-  // chain: these are the role's credentials Lambda puts in every function's environment.
-  AWS_ACCESS_KEY_ID: lambdaSets,
-  AWS_SECRET_ACCESS_KEY: lambdaSets,
-  AWS_SESSION_TOKEN: optionalText,
-  /** A local DynamoDB (dynalite) for offline runs: the AWS SDK's variables, so one setting serves both. */
+  // Credentials are the dedupe table client's own chain (aws-lite: environment, profiles, SSO, metadata).
+  /**
+   * A local DynamoDB (dynalite) for offline runs: the AWS SDK's variable, which aws-lite does not read, is
+   * passed to it so one setting serves both. aws-lite reads the general AWS_ENDPOINT_URL itself.
+   */
   AWS_ENDPOINT_URL_DYNAMODB: z.optional(z.url()),
-  AWS_ENDPOINT_URL: z.optional(z.url()),
-  /** As for the AWS SDK: `true` ignores the two endpoint variables above. */
-  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: optionalText,
-  AWS_USE_FIPS_ENDPOINT: unsupportedSwitch,
-  AWS_USE_DUALSTACK_ENDPOINT: unsupportedSwitch,
+  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: unsupportedSwitch(
+    'unset AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL',
+  ),
+  AWS_USE_FIPS_ENDPOINT: unsupportedSwitch('set AWS_ENDPOINT_URL_DYNAMODB to the endpoint you need'),
+  AWS_USE_DUALSTACK_ENDPOINT: unsupportedSwitch('set AWS_ENDPOINT_URL_DYNAMODB to the endpoint you need'),
   /** The DynamoDB table that remembers handled events (Powertools idempotency layout). */
   DEDUPE_TABLE_NAME: z.string().check(z.regex(/^[A-Za-z0-9._-]{3,255}$/, 'expected a DynamoDB table name')),
   /** How long a handled event is remembered: a copy arriving within it is skipped. At most 30 days. */
@@ -153,21 +146,3 @@ export type ConsumeConfig = z.infer<typeof ConsumeEnvSchema>;
 /** The consume function's configuration, read once at start. */
 export const loadConsumeConfig = (env: Env = process.env): ConsumeConfig =>
   parseEnv(ConsumeEnvSchema, env, 'consume');
-
-/**
- * Where and as whom the consumer calls DynamoDB: the endpoint variables in the AWS SDK's order
- * (service-specific first) unless told to ignore them, then the region's public endpoint.
- * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
- */
-export const dynamoDbConnectionOf = (config: ConsumeConfig) => ({
-  region: config.AWS_REGION,
-  endpoint:
-    config.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true'
-      ? undefined
-      : (config.AWS_ENDPOINT_URL_DYNAMODB ?? config.AWS_ENDPOINT_URL),
-  credentials: {
-    accessKeyId: config.AWS_ACCESS_KEY_ID,
-    secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
-    sessionToken: config.AWS_SESSION_TOKEN,
-  },
-});

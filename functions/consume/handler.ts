@@ -1,6 +1,6 @@
-import { createDynamoDbHttp } from '../../shared/aws/dynamodb-http.js';
-import { dynamoDbConnectionOf, loadConsumeConfig } from '../../shared/config.js';
+import { loadConsumeConfig } from '../../shared/config.js';
 import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
+import { createDedupeTableClient } from '../../shared/dedupe/table-client.js';
 import { handlers } from './handlers/registry.js';
 import { createConsumeHandler } from './lambda.js';
 
@@ -13,7 +13,7 @@ const config = loadConsumeConfig();
 export const handler = createConsumeHandler({
   handlers,
   dedupe: createIdempotentDedupe({
-    dynamo: createDynamoDbHttp(dynamoDbConnectionOf(config)),
+    dynamo: createDedupeTableClient({ endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }),
     tableName: config.DEDUPE_TABLE_NAME,
     windowSeconds: config.DEDUPE_WINDOW_SECONDS,
   }),

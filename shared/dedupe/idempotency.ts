@@ -4,12 +4,13 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
-import type { DynamoDbHttp } from '../aws/dynamodb-http.js';
 import { DedupePersistenceLayer } from './dynamodb-persistence.js';
 import { type Dedupe, type Delivery, EventInProgressError, type EventKey, keyOf } from './port.js';
+import type { DedupeTableClient } from './table-client.js';
 
 export interface IdempotentDedupeOptions {
-  dynamo: DynamoDbHttp;
+  /** The table's client, made on first use (`createDedupeTableClient` in table-client.ts). */
+  dynamo: () => Promise<DedupeTableClient>;
   tableName: string;
   /** How long a completed event is remembered; a copy arriving later runs again. */
   windowSeconds: number;

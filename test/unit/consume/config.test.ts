@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { dynamoDbConnectionOf, loadConsumeConfig } from '../../../shared/config.js';
+import { loadConsumeConfig } from '../../../shared/config.js';
 import { ConfigError } from '../../../shared/errors.js';
 
-/** What Lambda puts in every function's environment. */
-const lambda = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+/** What Lambda puts in every function's environment that the consumer's configuration reads. */
+const lambda = { AWS_REGION: 'us-east-1' };
 
 describe('Function: consume, configuration', () => {
   it('remembers handled events for 24 hours unless told otherwise', () => {
@@ -43,39 +43,25 @@ describe('Function: consume, configuration', () => {
     expect(config.DEDUPE_WINDOW_SECONDS).toBe(3600);
   });
 
-  it('calls DynamoDB as the role Lambda gives it, at the endpoint variables in the AWS SDK order', () => {
-    // Prepare
-    const env = { ...lambda, AWS_SESSION_TOKEN: 'token', DEDUPE_TABLE_NAME: 'dedupe' };
-
-    // Act
-    const onAws = dynamoDbConnectionOf(loadConsumeConfig(env));
-    const general = dynamoDbConnectionOf(
-      loadConsumeConfig({ ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }),
-    );
-    const specific = dynamoDbConnectionOf(
-      loadConsumeConfig({
-        ...env,
-        AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
-        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4567',
-      }),
-    );
-    const ignored = dynamoDbConnectionOf(
-      loadConsumeConfig({
-        ...env,
-        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4567',
-        AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
-      }),
-    );
+  it('leaves credentials to the DynamoDB client and reads only the endpoint variable it does not', () => {
+    // Act: credentials, a session token and a profile are the client's chain, not configuration.
+    const onAws = loadConsumeConfig({
+      ...lambda,
+      AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE',
+      AWS_SESSION_TOKEN: 'token',
+      DEDUPE_TABLE_NAME: 'dedupe',
+    });
+    const offline = loadConsumeConfig({
+      ...lambda,
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4567',
+      DEDUPE_TABLE_NAME: 'dedupe',
+    });
 
     // Assess
-    expect(onAws).toEqual({
-      region: 'us-east-1',
-      endpoint: undefined,
-      credentials: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' },
-    });
-    expect(general.endpoint).toBe('http://127.0.0.1:4566');
-    expect(specific.endpoint).toBe('http://127.0.0.1:4567');
-    expect(ignored.endpoint).toBeUndefined();
+    expect(onAws).not.toHaveProperty('AWS_ACCESS_KEY_ID');
+    expect(onAws).not.toHaveProperty('AWS_SESSION_TOKEN');
+    expect(onAws.AWS_ENDPOINT_URL_DYNAMODB).toBeUndefined();
+    expect(offline.AWS_ENDPOINT_URL_DYNAMODB).toBe('http://127.0.0.1:4567');
   });
 
   it('takes a region of any partition, sovereign ones included', () => {
@@ -91,8 +77,15 @@ describe('Function: consume, configuration', () => {
   });
 
   it.each([
-    [{ DEDUPE_TABLE_NAME: 'dedupe' }, 'AWS_ACCESS_KEY_ID: missing: Lambda sets it'],
-    [{ ...lambda, AWS_SECRET_ACCESS_KEY: '', DEDUPE_TABLE_NAME: 'dedupe' }, 'AWS_SECRET_ACCESS_KEY: empty'],
+    [{ DEDUPE_TABLE_NAME: 'dedupe' }, 'AWS_REGION'],
+    [
+      { ...lambda, AWS_USE_FIPS_ENDPOINT: 'true', DEDUPE_TABLE_NAME: 'dedupe' },
+      'AWS_USE_FIPS_ENDPOINT: not supported',
+    ],
+    [
+      { ...lambda, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE', DEDUPE_TABLE_NAME: 'dedupe' },
+      'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: not supported',
+    ],
     [{ ...lambda, AWS_REGION: 'Virginia', DEDUPE_TABLE_NAME: 'dedupe' }, 'AWS_REGION'],
     [
       { ...lambda, AWS_ENDPOINT_URL_DYNAMODB: 'localhost', DEDUPE_TABLE_NAME: 'dedupe' },

@@ -3,14 +3,15 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { type AttributeValue, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRecordProcessor } from '../../../functions/consume/consume.js';
 import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
 import { createConsumeHandler } from '../../../functions/consume/lambda.js';
-import { createDynamoDbHttp } from '../../../shared/aws/dynamodb-http.js';
 import { createIdempotentDedupe } from '../../../shared/dedupe/idempotency.js';
 import { type Delivery, type EventKey, eventKeyOf } from '../../../shared/dedupe/port.js';
+import { createDedupeTableClient, type DedupeTableClient } from '../../../shared/dedupe/table-client.js';
 import { fakeContext } from '../../helpers/context.js';
 import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
 import { createFakeLogger } from '../../helpers/fake-logger.js';
@@ -55,9 +56,16 @@ const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }
   response.batchItemFailures.map((failure) => failure.itemIdentifier);
 
 let dynamo: LocalDynamo;
+/** The consumer's own client of the table, as the deployed function makes it. */
+let table: () => Promise<DedupeTableClient>;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
+  table = createDedupeTableClient({ endpoint: dynamo.endpoint });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 afterAll(async () => {
@@ -83,7 +91,7 @@ const containers = async (options: { windowSeconds?: number; delayMs?: number } 
     createConsumeHandler({
       handlers,
       dedupe: createIdempotentDedupe({
-        dynamo: dynamo.http,
+        dynamo: table,
         tableName,
         windowSeconds: options.windowSeconds ?? 3600,
       }),
@@ -93,6 +101,71 @@ const containers = async (options: { windowSeconds?: number; delayMs?: number } 
 };
 
 const order = (id: number) => recordFor('store/order/created', { type: 'order', id });
+
+/**
+ * A proxy in front of dynalite that records each call's operation and, for the calls numbered in
+ * `resetAnswers`, forwards the call but resets the client's connection instead of answering (an answer
+ * lost after DynamoDB wrote). It also does what DynamoDB does and dynalite does not: a PutItem whose
+ * condition failed with `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'` gets the item found in its error.
+ */
+const startTableProxy = async (local: LocalDynamo, options: { resetAnswers: number[] }) => {
+  const upstream = new URL(local.endpoint);
+  const operations: string[] = [];
+  const proxy = createServer((request, response) => {
+    const call = operations.length;
+    operations.push(String(request.headers['x-amz-target']).split('.').pop() ?? '');
+    const body: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => body.push(chunk));
+    request.on('end', () => {
+      const sent = Buffer.concat(body);
+      const forward = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: 'POST', path: '/', headers: request.headers },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', async () => {
+            if (options.resetAnswers.includes(call)) {
+              request.socket.destroy();
+              return;
+            }
+            let payload = Buffer.concat(chunks);
+            const input = JSON.parse(sent.toString()) as {
+              TableName: string;
+              Item?: { id: AttributeValue };
+              ReturnValuesOnConditionCheckFailure?: string;
+            };
+            if (
+              payload.includes('ConditionalCheckFailedException') &&
+              input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' &&
+              input.Item
+            ) {
+              const { Item } = await local.client.send(
+                new GetItemCommand({
+                  TableName: input.TableName,
+                  Key: { id: input.Item.id },
+                  ConsistentRead: true,
+                }),
+              );
+              payload = Buffer.from(JSON.stringify({ ...JSON.parse(payload.toString()), Item }));
+            }
+            const headers = { ...answer.headers, 'content-length': String(payload.length) };
+            response.writeHead(answer.statusCode ?? 500, headers).end(payload);
+          });
+        },
+      );
+      forward.end(sent);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    operations,
+    stop: () => {
+      proxy.closeAllConnections();
+      proxy.close();
+    },
+  };
+};
 
 describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
   it('runs the handler once for two copies in one batch, and acknowledges both', async () => {
@@ -155,11 +228,12 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
     const { container, runs } = await containers({ windowSeconds: 1 });
     const first = order(4);
 
-    // Act
+    // Act: the clock (Date only; sockets keep real timers) moves past the window instead of waiting it out.
+    vi.useFakeTimers({ toFake: ['Date'] });
     await container()(sqsEvent([first]), fakeContext());
     await container()(sqsEvent([copyOf(first)]), fakeContext());
     const withinWindow = runs.get(4);
-    await sleep(2100);
+    vi.setSystemTime(Date.now() + 1_500);
     await container()(sqsEvent([copyOf(first)]), fakeContext());
 
     // Assess
@@ -170,7 +244,7 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
   it("frees a crashed invocation's hold on an event when that invocation's deadline passes", async () => {
     // Prepare
     const tableName = await dynamo.createDedupeTable();
-    const adapter = () => createIdempotentDedupe({ dynamo: dynamo.http, tableName, windowSeconds: 3600 });
+    const adapter = () => createIdempotentDedupe({ dynamo: table, tableName, windowSeconds: 3600 });
     const crashed = adapter();
     crashed.useLambdaContext({ ...fakeContext(), getRemainingTimeInMillis: () => 300 });
     const other = adapter();
@@ -182,11 +256,20 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
       ran += 1;
     };
 
-    // Act: an invocation with 300 ms left takes the event and never finishes.
-    void crashed.once(key, delivery('m-1'), () => new Promise<void>(() => undefined));
-    await sleep(50);
+    // Act: an invocation with 300 ms left takes the event and never finishes; then the clock (Date only)
+    // moves past its deadline.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let taken = () => undefined as unknown;
+    const held = new Promise((resolve) => {
+      taken = () => resolve(undefined);
+    });
+    void crashed.once(key, delivery('m-1'), () => {
+      taken();
+      return new Promise<void>(() => undefined);
+    });
+    await held;
     const whileHeld = await other.once(key, delivery('m-2'), work).catch((error: Error) => error.name);
-    await sleep(400);
+    vi.setSystemTime(Date.now() + 400);
     const afterDeadline = await other.once(key, delivery('m-3'), work);
 
     // Assess
@@ -197,7 +280,7 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
   it("shares its records with Powertools' own DynamoDB layer both ways, so moving between them forgets nothing", async () => {
     // Prepare
     const tableName = await dynamo.createDedupeTable();
-    const ours = createIdempotentDedupe({ dynamo: dynamo.http, tableName, windowSeconds: 3600 });
+    const ours = createIdempotentDedupe({ dynamo: table, tableName, windowSeconds: 3600 });
     const theirs = makeIdempotent(
       async (_key: EventKey, delivery: Delivery, work: () => Promise<void>) => {
         await work();
@@ -228,38 +311,16 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
     expect(copyOfB).toEqual(delivery('m-3'));
     expect(ran).toBe(2);
   });
-  it('runs an event whose first put was written but answered too late, instead of waiting on its own lock', async () => {
-    // Prepare: a proxy in front of dynalite holds back the answer to the first call (the put) past the
-    // client's timeout; the client retries the put, which then meets the item its first attempt wrote.
+  it('runs an event whose first put was written but whose answer was lost to a reset socket', async () => {
+    // Prepare: a proxy in front of dynalite forwards the first put, then resets the client's connection
+    // instead of answering; the client retries the put, which meets the item its first attempt wrote.
     const tableName = await dynamo.createDedupeTable();
-    const upstream = new URL(dynamo.endpoint);
-    let calls = 0;
-    const proxy = createServer((request, response) => {
-      const call = calls;
-      calls += 1;
-      const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: 'POST', path: '/', headers: request.headers },
-        (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-          answer.on('end', () =>
-            setTimeout(
-              () => response.writeHead(answer.statusCode ?? 500, answer.headers).end(Buffer.concat(chunks)),
-              call === 0 ? 400 : 0,
-            ),
-          );
-        },
-      );
-      request.pipe(forward);
+    const proxy = await startTableProxy(dynamo, { resetAnswers: [0] });
+    const dedupe = createIdempotentDedupe({
+      dynamo: createDedupeTableClient({ endpoint: proxy.endpoint }),
+      tableName,
+      windowSeconds: 3600,
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const client = createDynamoDbHttp({
-      region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      timeoutMs: 200,
-    });
-    const dedupe = createIdempotentDedupe({ dynamo: client, tableName, windowSeconds: 3600 });
     dedupe.useLambdaContext(fakeContext());
     let ran = 0;
 
@@ -268,16 +329,52 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
       .once(keyFor('d'.repeat(40)), { messageId: 'm-1', eventBridgeId: 'eb-1' }, async () => {
         ran += 1;
       })
-      .finally(() => {
-        client.destroy();
-        proxy.closeAllConnections();
-        proxy.close();
-      });
+      .finally(proxy.stop);
 
     // Assess
     expect(outcome).toEqual({ status: 'ran' });
     expect(ran).toBe(1);
-    expect(calls).toBeGreaterThanOrEqual(3); // the late put, its retry, the completion
+    // The put whose answer was reset, its retry (condition failed on its own item), the completion.
+    expect(proxy.operations).toEqual(['PutItem', 'PutItem', 'UpdateItem']);
+  });
+
+  it('fails a copy whose put meets an item another put wrote and is live, also after a reset socket', async () => {
+    // Prepare: another invocation holds the event; this put's first answer is lost, its retry meets that item.
+    const tableName = await dynamo.createDedupeTable();
+    const holder = createIdempotentDedupe({ dynamo: table, tableName, windowSeconds: 3600 });
+    holder.useLambdaContext(fakeContext());
+    const key = keyFor('f'.repeat(40));
+    let entered = () => undefined as unknown;
+    let release = () => undefined as unknown;
+    const started = new Promise((resolve) => {
+      entered = () => resolve(undefined);
+    });
+    const held = holder.once(key, { messageId: 'm-1', eventBridgeId: 'eb-1' }, () => {
+      entered();
+      return new Promise<void>((resolve) => {
+        release = () => resolve();
+      });
+    });
+    await started;
+    const proxy = await startTableProxy(dynamo, { resetAnswers: [0] });
+    const copy = createIdempotentDedupe({
+      dynamo: createDedupeTableClient({ endpoint: proxy.endpoint }),
+      tableName,
+      windowSeconds: 3600,
+    });
+    copy.useLambdaContext(fakeContext());
+
+    // Act
+    const error = await copy
+      .once(key, { messageId: 'm-2', eventBridgeId: 'eb-2' }, async () => undefined)
+      .catch((caught: Error) => caught)
+      .finally(proxy.stop);
+    release();
+    await held;
+
+    // Assess
+    expect(error).toMatchObject({ name: 'EventInProgressError' });
+    expect(proxy.operations.slice(0, 2)).toEqual(['PutItem', 'PutItem']);
   });
 });
 
@@ -285,7 +382,7 @@ describe('Dedupe on DynamoDB (dynalite): distinct events that share a hash', () 
   it('runs an event while another of the same store and hash but another scope is still running', async () => {
     // Prepare
     const tableName = await dynamo.createDedupeTable();
-    const dedupe = createIdempotentDedupe({ dynamo: dynamo.http, tableName, windowSeconds: 3600 });
+    const dedupe = createIdempotentDedupe({ dynamo: table, tableName, windowSeconds: 3600 });
     dedupe.useLambdaContext(fakeContext());
     const created = keyFor('e'.repeat(40));
     const archived = { ...created, scope: 'store/order/archived' };
@@ -316,7 +413,7 @@ describe('Dedupe on DynamoDB (dynalite): a handler that throws something other t
   ])('logs a handler throwing %s once, as the handler failing, and fails the record', async (_, thrown) => {
     // Prepare: Powertools wraps every non-Error the work throws before the consumer sees it again.
     const tableName = await dynamo.createDedupeTable();
-    const dedupe = createIdempotentDedupe({ dynamo: dynamo.http, tableName, windowSeconds: 3600 });
+    const dedupe = createIdempotentDedupe({ dynamo: table, tableName, windowSeconds: 3600 });
     dedupe.useLambdaContext(fakeContext());
     const { logger, lines } = createFakeLogger();
     const process = createRecordProcessor({
