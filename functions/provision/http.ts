@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { PreflightError } from '../../shared/bigcommerce/graphql/preflight.js';
 import {
   ConflictError,
@@ -36,7 +36,7 @@ export const json = (
 });
 
 /** Parses a request body as JSON and validates it; 413 above `maxBytes`, 400 naming each bad field. */
-export const parseBody = <S extends z.ZodType>(
+export const parseBody = <S extends z.ZodMiniType>(
   event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>,
   schema: S,
   maxBytes: number,
@@ -79,7 +79,7 @@ export const closestKey = (key: string, known: readonly string[]): string | unde
     .filter(({ far }) => far <= 2)
     .sort((a, b) => a.far - b.far)[0]?.candidate;
 
-const knownKeysOf = (schema: z.ZodType): string[] =>
+const knownKeysOf = (schema: z.ZodMiniType): string[] =>
   'shape' in schema && typeof schema.shape === 'object' && schema.shape !== null
     ? Object.keys(schema.shape)
     : [];
@@ -88,7 +88,7 @@ const knownKeysOf = (schema: z.ZodType): string[] =>
  * Validates `value` with `schema`; a 400 {@link HttpError} lists every bad field, and names each unknown
  * key of a strict object with the known key it was probably meant to be.
  */
-export const validate = <S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> => {
+export const validate = <S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.infer<S> => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const known = knownKeysOf(schema);

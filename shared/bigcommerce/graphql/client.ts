@@ -1,5 +1,5 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { messageOf, PermanentError, TransientError } from '../../errors.js';
 import type { LogSink } from '../../logger.js';
 import type { Dialect } from './dialect.js';
@@ -8,7 +8,7 @@ import { defaultRetryPolicy, type RetryPolicy, retryTransient } from './retry.js
 
 /** Sends one GraphQL document to one store and returns its `data`, validated by `schema`. */
 export interface StoreGraphQL {
-  request<T>(document: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T>;
+  request<T>(document: string, variables: Record<string, unknown>, schema: z.ZodMiniType<T>): Promise<T>;
   /**
    * Sends `document` without variables and returns the messages of its top-level GraphQL errors (none: it
    * ran). A server validates a document before it coerces variables, so for a document with a required

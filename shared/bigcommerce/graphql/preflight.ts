@@ -6,7 +6,7 @@ import {
   parse,
   validate,
 } from 'graphql';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PermanentError } from '../../errors.js';
 import { AccessRefusedError, type StoreApi, type StoreGraphQL, withDialect } from './client.js';
 import { type Dialect, DOCUMENTED_DIALECT, dialectOf } from './dialect.js';
@@ -93,7 +93,7 @@ const issueOf = (document: string, message: string): PreflightIssue => {
 const VARIABLE_NOT_PROVIDED =
   /^Variable "\$\w+" of (?:required|non-null) type "[^"]+" (?:was not provided|must not be null)/;
 
-const IntrospectionSchema = z.object({ __schema: z.unknown() }).passthrough();
+const IntrospectionSchema = z.looseObject({ __schema: z.unknown() });
 
 /** The store's schema by introspection, or `undefined` when the store refuses introspection. */
 const introspect = async (gql: StoreGraphQL): Promise<GraphQLSchema | undefined> => {

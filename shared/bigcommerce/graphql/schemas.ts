@@ -1,13 +1,14 @@
-import { z } from 'zod';
+// zod/mini, as for every schema of the functions: it tree-shakes, classic zod does not.
+import * as z from 'zod/mini';
 
 /** A member of a mutation payload's typed `errors` union. */
-export const UnionErrorSchema = z.object({ __typename: z.string(), message: z.string().optional() });
+export const UnionErrorSchema = z.object({ __typename: z.string(), message: z.optional(z.string()) });
 export type UnionError = z.infer<typeof UnionErrorSchema>;
 
-const Errors = z
-  .array(UnionErrorSchema)
-  .nullish()
-  .transform((errors) => errors ?? []);
+const Errors = z.pipe(
+  z.nullish(z.array(UnionErrorSchema)),
+  z.transform((errors: UnionError[] | null | undefined) => errors ?? []),
+);
 
 /**
  * An event source as `createEventSource` returns it.
@@ -17,13 +18,13 @@ export const EventSourceSchema = z.object({
   id: z.string(),
   arn: z.string(),
   eventSourceName: z.string(),
-  awsAccount: z.string().optional(),
-  eventSourceRegion: z.string().optional(),
+  awsAccount: z.optional(z.string()),
+  eventSourceRegion: z.optional(z.string()),
 });
 
 export const CreateEventSourceResponseSchema = z.object({
   webhook: z.object({
-    createEventSource: z.object({ eventSource: EventSourceSchema.nullish(), errors: Errors }),
+    createEventSource: z.object({ eventSource: z.nullish(EventSourceSchema), errors: Errors }),
   }),
 });
 
@@ -34,25 +35,25 @@ export const CreateEventSourceResponseSchema = z.object({
 export const WebhookNodeSchema = z.object({
   id: z.string(),
   scope: z.string(),
-  status: z.string().nullish(),
-  destination: z.string().nullish(),
-  isActive: z.boolean().nullish(),
+  status: z.nullish(z.string()),
+  destination: z.nullish(z.string()),
+  isActive: z.nullish(z.boolean()),
 });
 
 export const ListWebhooksResponseSchema = z.object({
   store: z.object({
     webhooks: z.object({
-      pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
+      pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.nullish(z.string()) }),
       edges: z.array(z.object({ node: WebhookNodeSchema })),
     }),
   }),
 });
 
-const WebhookPayload = z.object({ webhook: WebhookNodeSchema.nullish(), errors: Errors });
+const WebhookPayload = z.object({ webhook: z.nullish(WebhookNodeSchema), errors: Errors });
 
 /** The `webhook { m0: ..., m1: ... }` payload of an aliased webhook mutation. */
 export const AliasedWebhooksResponseSchema = z.object({ webhook: z.record(z.string(), WebhookPayload) });
 
 export const AliasedDeletesResponseSchema = z.object({
-  webhook: z.record(z.string(), z.object({ id: z.string().nullish(), errors: Errors })),
+  webhook: z.record(z.string(), z.object({ id: z.nullish(z.string()), errors: Errors })),
 });
