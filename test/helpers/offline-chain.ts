@@ -8,6 +8,7 @@ import { SANDBOX_STORE, type StackOptions, startStack } from '../../local/stack.
 import type { ScopePattern } from '../../shared/bigcommerce/scopes/index.js';
 import { loadConsumeConfig, loadProvisionConfig } from '../../shared/config.js';
 import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
+import { createDedupeTableClient } from '../../shared/dedupe/table-client.js';
 import { keyed, logger } from '../../shared/logger.js';
 import { fakeContext } from './context.js';
 import { loadEvent } from './load-event.js';
@@ -37,16 +38,31 @@ export const startOfflineChain = async (options: OfflineChainOptions) => {
       return consume(event, fakeContext());
     },
   });
-  Object.assign(process.env, stack.env, {
+  // The functions read their configuration from the environment, as in Lambda: set it for this chain and
+  // put back what was there when the chain stops, so no test inherits another's endpoints or tables.
+  const variables: Record<string, string> = {
+    ...stack.env,
     WEBHOOK_QUEUE_NAME: stack.queues.queueName,
     WEBHOOK_DLQ_NAME: stack.queues.dlqName,
     EVENT_SOURCE_WAIT_MS: '5000',
-  });
+  };
+  const previous = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
+  const stop = async () => {
+    try {
+      await stack.stop();
+    } finally {
+      for (const [name, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  };
   const config = loadConsumeConfig();
   consume = createConsumeHandler({
     handlers: options.handlers,
     dedupe: createIdempotentDedupe({
-      dynamo: stack.dynamo.http,
+      dynamo: createDedupeTableClient({ endpoint: stack.dynamo.endpoint }),
       tableName: config.DEDUPE_TABLE_NAME,
       windowSeconds: config.DEDUPE_WINDOW_SECONDS,
     }),
@@ -90,5 +106,6 @@ export const startOfflineChain = async (options: OfflineChainOptions) => {
     return (await response.json()) as { delivered: PartnerEvent[] };
   };
 
-  return { stack, request, fire };
+  /** `stack.stop()` and `stop()` both stop the stack and restore the environment. */
+  return { stack: { ...stack, stop }, request, fire, stop };
 };

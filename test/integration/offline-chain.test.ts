@@ -1,5 +1,5 @@
 import { GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventFor } from '../../functions/consume/handlers/types.js';
 import { SANDBOX_STORE, type Stack } from '../../local/stack.js';
 import { startOfflineChain } from '../helpers/offline-chain.js';
@@ -11,29 +11,39 @@ import { until } from '../helpers/until.js';
  * local-aws-sqs, dynalite and the BigCommerce sandbox, all over real HTTP.
  */
 describe('Offline stack: the whole chain', () => {
+  // Each test gets its own stack (free ports, fresh emulators and tables) and its own handler records.
   let stack: Stack;
-  const categories: EventFor<'store/category/updated'>[] = [];
-  const orders: number[] = [];
+  let categories: EventFor<'store/category/updated'>[];
+  let orders: number[];
   let chain: Awaited<ReturnType<typeof startOfflineChain>>;
   const request = (method: string, path: string, body?: unknown) => chain.request(method, path, body);
   const fire = (scope: string, data?: unknown) => chain.fire({ scope, data });
+  const provisionStore = async () => {
+    const provisioned = await request('POST', '/provision', { storeHash: SANDBOX_STORE.storeHash });
+    expect(provisioned.status).toBe(200);
+    return provisioned;
+  };
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    const seenCategories: EventFor<'store/category/updated'>[] = [];
+    const seenOrders: number[] = [];
+    categories = seenCategories;
+    orders = seenOrders;
     chain = await startOfflineChain({
       stack: { visibilityTimeoutSeconds: 1 },
       handlers: {
         'store/category/updated': (event) => {
-          categories.push(event);
+          seenCategories.push(event);
         },
         'store/order/created': (event) => {
-          orders.push(event.data.id);
+          seenOrders.push(event.data.id);
         },
       },
     });
     stack = chain.stack;
   }, 60_000);
 
-  afterAll(async () => {
+  afterEach(async () => {
     await stack?.stop();
   });
 
@@ -57,6 +67,9 @@ describe('Offline stack: the whole chain', () => {
   });
 
   it('changes nothing on a second provision', async () => {
+    // Prepare
+    await provisionStore();
+
     // Act
     const again = await request('POST', '/provision', { storeHash: SANDBOX_STORE.storeHash });
 
@@ -67,9 +80,13 @@ describe('Offline stack: the whole chain', () => {
     );
   });
 
-  it('moves an event the consumer rejects to the DLQ after its retries', async () => {
-    // Act
+  it('moves an event the consumer rejects to the DLQ after its retries, and only that one', async () => {
+    // Prepare
+    await provisionStore();
+
+    // Act: an invalid order and a valid one, so the DLQ cannot be reached by a consumer that fails everything
     const fired = await fire('store/order/created', { type: 'order', id: 'not-a-number' });
+    await fire('store/order/created', { type: 'order', id: 7 });
     const [delivered] = fired.delivered;
     const { QueueUrl } = await stack.sqs.send(new GetQueueUrlCommand({ QueueName: stack.queues.dlqName }));
     const dead: string[] = [];
@@ -78,15 +95,18 @@ describe('Offline stack: the whole chain', () => {
         new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
       );
       dead.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}').id));
-      return dead.length > 0;
+      return dead.length > 0 && orders.length > 0;
     });
 
     // Assess
     expect(dead).toEqual([delivered?.eventId]);
-    expect(orders).toEqual([]);
+    expect(orders).toEqual([7]);
   });
 
   it('delivers nothing after teardown', async () => {
+    // Prepare
+    await provisionStore();
+
     // Act
     const torn = await request('DELETE', `/provision/${SANDBOX_STORE.storeHash}`);
     const fired = await fire('store/order/created', { type: 'order', id: 7 });
