@@ -1,10 +1,12 @@
 import { DeletePartnerEventSourceCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handlers } from '../../functions/consume/handlers/registry.js';
+import type { BatchReport } from '../../local/event-source-mapping.js';
 import { SANDBOX_STORE_HASHES } from '../../local/sandbox/stores.js';
 import { type Stack, startStack } from '../../local/stack.js';
 import { ACCOUNT_ID, REGION, SERVICE, STAGE } from '../../local/stack-config.js';
 import { defaultEventSourceName } from '../../shared/provisioning/names.js';
+import { until } from '../helpers/until.js';
 
 /** Ports of serverless offline in this file (the offline stack's defaults may be in use by `npm start`). */
 const HTTP_PORT = 3110;
@@ -29,13 +31,17 @@ interface Response {
 }
 
 /**
- * Safety of provisioning over real HTTP: the provision function as `serverless offline` serves it (the
- * deployed bundle), against the offline stack's EventBridge emulator, dynalite (the stores table) and the
- * BigCommerce sandbox with several stores. Each test uses its own sandbox store, so none depends on another.
+ * Safety of provisioning over real HTTP: both functions as `serverless offline` serves them (the deployed
+ * bundles: provision behind the HTTP API, consume fed by the stack's SQS event source mapping), against the
+ * offline stack's EventBridge emulator, dynalite (the stores table) and the BigCommerce sandbox with several
+ * stores. serverless offline starts once for the file; before each test the emulator and the sandbox
+ * forget every source, bus, rule, target and webhook, so no test sees what another made.
  */
 describe('Offline stack: provisioning never touches what is not its own (serverless offline, HTTP)', () => {
   let stack: Stack;
   let partner: EventBridgeClient;
+  /** Every batch the bundled consume function was invoked with, and what it reported failed. */
+  const batches: BatchReport[] = [];
   const [storeA = '', storeB = '', storeC = ''] = SANDBOX_STORE_HASHES;
 
   const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
@@ -74,6 +80,7 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
       ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0, http: HTTP_PORT, lambda: LAMBDA_PORT },
       // A short wait for a source BigCommerce names but EventBridge does not list.
       functionEnv: { EVENT_SOURCE_WAIT_MS: '1000' },
+      onBatch: (report) => batches.push(report),
     });
     partner = new EventBridgeClient({
       endpoint: stack.env.AWS_ENDPOINT_URL_EVENTBRIDGE,
@@ -87,6 +94,33 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
     await stack?.stop();
   });
 
+  beforeEach(async () => {
+    // Deliveries and batches still in flight from a previous test finish before its state goes.
+    await stack.eventBridge.idle();
+    stack.eventBridge.reset();
+    stack.sandbox.state.eventSources.length = 0;
+    stack.sandbox.state.webhooks.length = 0;
+    stack.sandbox.faults.clear();
+    stack.sandbox.calls.length = 0;
+    batches.length = 0;
+  });
+
+  /** The sandbox fires a store event once every EventBridge change is in effect; the event ids it sent. */
+  const fire = async (storeHash: string, scope: string, data?: unknown) => {
+    await stack.eventBridge.settled();
+    const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
+      method: 'POST',
+      body: JSON.stringify({ storeHash, scope, ...(data !== undefined && { data }) }),
+    });
+    const { delivered } = (await response.json()) as { delivered: { eventId?: string }[] };
+    return delivered.map((event) => event.eventId ?? '');
+  };
+  /** The first batch report of the consume function that held the EventBridge event `eventId`. */
+  const reportOf = (eventId: string) =>
+    batches
+      .flatMap((batch) => batch.records.map((record) => ({ batch, record })))
+      .find(({ record }) => (JSON.parse(record.body) as { id?: string }).id === eventId);
+
   it("refuses with 409 naming the owner a DELETE, GET or POST of one store that names another store's source", async () => {
     // Prepare: two stores provisioned
     expect((await post({ storeHash: storeA })).status).toBe(200);
@@ -97,13 +131,7 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
     const deleted = await call('DELETE', `/provision/${storeB}?eventSourceName=${nameOfA}`);
     const status = await call('GET', `/provision/${storeB}?eventSourceName=${nameOfA}`);
     const posted = await post({ storeHash: storeB, eventSourceName: nameOfA });
-    await stack.eventBridge.settled();
-    const fired = (await (
-      await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
-        method: 'POST',
-        body: JSON.stringify({ storeHash: storeA, scope: 'store/category/updated' }),
-      })
-    ).json()) as { delivered: unknown[] };
+    const fired = await fire(storeA, 'store/category/updated');
 
     // Assess
     for (const refused of [deleted, status, posted]) {
@@ -113,7 +141,7 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
     }
     expect(chainOf(storeA)).toEqual(FULL);
     expect(chainOf(storeB)).toEqual(FULL);
-    expect(fired.delivered).toHaveLength(1);
+    expect(fired).toHaveLength(1);
     const [record] = stack.eventBridge.inspect.events().slice(-1);
     expect(record?.matchedRules).toHaveLength(1);
   });
@@ -173,7 +201,6 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
   it('after BigCommerce deletes a source, answers 409 saying what recovers, and that recovery works', async () => {
     // Prepare: a provisioned store whose source BigCommerce then deletes
     const store = storeB;
-    await call('DELETE', `/provision/${store}`);
     expect((await post({ storeHash: store })).status).toBe(200);
     const source = stack.sandbox.state.eventSources.find(
       (s) => s.storeHash === store && s.eventSourceName === defaultEventSourceName(PREFIX, store),
@@ -197,5 +224,23 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
     expect(again.body.error?.message).toMatch(/POST with another eventSourceName/);
     expect(renamed.status).toBe(200);
     expect(renamed.body.converged).toBe(true);
+  });
+
+  it('the bundled consume function handles a fired event and reports only an invalid one failed', async () => {
+    // Prepare
+    expect((await post({ storeHash: storeA })).status).toBe(200);
+
+    // Act: a valid category event and an order whose id is not a number
+    const [valid = ''] = await fire(storeA, 'store/category/updated', { type: 'category', id: 42 });
+    const [invalid = ''] = await fire(storeA, 'store/order/created', { type: 'order', id: 'not-a-number' });
+    await until(() => reportOf(valid) !== undefined && reportOf(invalid) !== undefined);
+
+    // Assess: the invocation itself worked, and only the invalid record is in its batchItemFailures
+    const handled = reportOf(valid);
+    const rejected = reportOf(invalid);
+    expect(handled?.batch.error).toBeUndefined();
+    expect(handled?.batch.failed).not.toContain(handled?.record.messageId);
+    expect(rejected?.batch.error).toBeUndefined();
+    expect(rejected?.batch.failed).toContain(rejected?.record.messageId);
   });
 });
