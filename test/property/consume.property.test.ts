@@ -37,44 +37,57 @@ const consume = async (cases: Case[]) => {
   return { response, dispatched, foreignPrototypes };
 };
 
+/** Batches to generate (FC_RUNS) and the seed (FC_SEED): the defaults keep `npm test` short. */
+const RUNS = Number(process.env.FC_RUNS ?? 150);
+const SEED = Number(process.env.FC_SEED ?? 20261128);
+/**
+ * The test's timeout grows with the run count: a batch takes a few milliseconds here, so 25 ms each
+ * (never under the suite's 20 s) leaves room for a loaded machine without hiding a hang.
+ */
+const TIMEOUT_MS = Math.max(20_000, RUNS * 25);
+
 const idsWhere = (cases: Case[], expect: Case['expect']) =>
   cases.flatMap((c, index) => (c.expect === expect ? [`m-${index}`] : [])).sort();
 
 describe('Function: consume (property-based)', () => {
-  it('dispatches every valid record once, fails exactly the invalid ones, and never throws or pollutes a prototype', async () => {
-    // Prepare
-    const before = prototypeKeys();
-    const seen = { batches: 0, records: 0, fail: 0, dispatch: 0, duplicate: 0, ignore: 0, runs: 0 };
-    const kinds = { sameHash: 0, foreign: 0 };
-    await fc.assert(
-      fc.asyncProperty(batchArb, async (cases) => {
-        // Act
-        const { response, dispatched, foreignPrototypes } = await consume(cases);
-        seen.batches += 1;
-        seen.records += cases.length;
-        seen.runs += dispatched.length;
-        for (const c of cases) {
-          seen[c.expect] += 1;
-          if (c.kind.startsWith('same hash')) kinds.sameHash += 1;
-          if (c.kind.startsWith('foreign producer')) kinds.foreign += 1;
-        }
+  it(
+    'dispatches every valid record once, fails exactly the invalid ones, and never throws or pollutes a prototype',
+    async () => {
+      // Prepare
+      const before = prototypeKeys();
+      const seen = { batches: 0, records: 0, fail: 0, dispatch: 0, duplicate: 0, ignore: 0, runs: 0 };
+      const kinds = { sameHash: 0, foreign: 0 };
+      await fc.assert(
+        fc.asyncProperty(batchArb, async (cases) => {
+          // Act
+          const { response, dispatched, foreignPrototypes } = await consume(cases);
+          seen.batches += 1;
+          seen.records += cases.length;
+          seen.runs += dispatched.length;
+          for (const c of cases) {
+            seen[c.expect] += 1;
+            if (c.kind.startsWith('same hash')) kinds.sameHash += 1;
+            if (c.kind.startsWith('foreign producer')) kinds.foreign += 1;
+          }
 
-        // Assess
-        const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
-        expect(failed).toEqual(idsWhere(cases, 'fail'));
-        expect(dispatched.sort()).toEqual(idsWhere(cases, 'dispatch'));
-        expect(foreignPrototypes).toEqual([]);
-        expect(prototypeKeys()).toEqual(before);
-        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      }),
-      { numRuns: Number(process.env.FC_RUNS ?? 150), seed: Number(process.env.FC_SEED ?? 20261128) },
-    );
-    console.info(
-      `consume property figures: ${seen.batches} batches, ${seen.records} records: ${seen.dispatch} valid ` +
-        `(${seen.runs} handler runs; ${kinds.sameHash} of them later events sharing an earlier one's hash), ` +
-        `${seen.duplicate} copies (acknowledged, not run), ${seen.ignore} unknown scopes (acknowledged), ` +
-        `${seen.fail} invalid (all and only these in batchItemFailures; ${kinds.foreign} of them another ` +
-        "store's events on this store's event source)",
-    );
-  });
+          // Assess
+          const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
+          expect(failed).toEqual(idsWhere(cases, 'fail'));
+          expect(dispatched.sort()).toEqual(idsWhere(cases, 'dispatch'));
+          expect(foreignPrototypes).toEqual([]);
+          expect(prototypeKeys()).toEqual(before);
+          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
+      console.info(
+        `consume property figures: ${seen.batches} batches, ${seen.records} records: ${seen.dispatch} valid ` +
+          `(${seen.runs} handler runs; ${kinds.sameHash} of them later events sharing an earlier one's hash), ` +
+          `${seen.duplicate} copies (acknowledged, not run), ${seen.ignore} unknown scopes (acknowledged), ` +
+          `${seen.fail} invalid (all and only these in batchItemFailures; ${kinds.foreign} of them another ` +
+          "store's events on this store's event source)",
+      );
+    },
+    TIMEOUT_MS,
+  );
 });

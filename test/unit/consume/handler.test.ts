@@ -127,13 +127,21 @@ describe('Function: consume (Lambda entry point)', () => {
       messageId: `${record.messageId}-again`,
       body: JSON.stringify({ ...JSON.parse(record.body), id: 'another-eventbridge-id' }),
     };
-    const before = Date.now() / 1000;
+    // A fixed clock (Date only; timers and I/O run as usual): the window is then exact, not a wall-time range.
+    const now = Date.UTC(2026, 10, 28, 12, 0, 0);
+    vi.useFakeTimers({ toFake: ['Date'], now });
 
     // Act
-    const responses = [
-      await handler(sqsEvent([record]), fakeContext()),
-      await handler(sqsEvent([copy]), fakeContext()),
-    ];
+    const responses = await (async () => {
+      try {
+        return [
+          await handler(sqsEvent([record]), fakeContext()),
+          await handler(sqsEvent([copy]), fakeContext()),
+        ];
+      } finally {
+        vi.useRealTimers();
+      }
+    })();
     const { Items = [] } = await dynamo.client.send(new ScanCommand({ TableName: table }));
 
     // Assess
@@ -141,9 +149,7 @@ describe('Function: consume (Lambda entry point)', () => {
     const items = Items.filter((item) => item.data?.M?.messageId?.S === record.messageId);
     expect(items).toHaveLength(1);
     expect(items[0]?.status?.S).toBe('COMPLETED');
-    const window = Number(items[0]?.expiration?.N) - before;
-    expect(window).toBeGreaterThanOrEqual(86_399);
-    expect(window).toBeLessThan(86_400 + 60);
+    expect(Number(items[0]?.expiration?.N)).toBe(now / 1000 + 86_400);
     expect(Items.some((item) => item.data?.M?.messageId?.S === copy.messageId)).toBe(false);
   });
 });
