@@ -3,56 +3,96 @@ import { processBatch } from '../../../functions/consume/batch.js';
 
 const records = (count: number) => Array.from({ length: count }, (_, index) => ({ messageId: `m-${index}` }));
 
+/** A promise settled from outside, so a test decides the order in which records finish. */
+const deferred = () => {
+  let settle = (_failure?: Error) => undefined as unknown;
+  const promise = new Promise<void>((resolve, reject) => {
+    settle = (failure) => (failure ? reject(failure) : resolve());
+  });
+  return { promise, settle };
+};
+
+/** Lets every pending promise callback run (no timers). */
+const drain = async () => {
+  for (let i = 0; i < 20; i += 1) await Promise.resolve();
+};
+
 describe('Function: consume, batch processing', () => {
-  it('reports exactly the rejected records, in batch order', async () => {
+  it('reports exactly the rejected records, in batch order, whatever order they finish in', async () => {
     // Prepare
     const batch = records(6);
+    const finishes = batch.map(() => deferred());
 
-    // Act
-    const response = await processBatch(
+    // Act: the records finish last to first; the odd ones fail.
+    const response = processBatch(
       batch,
-      async (record) => {
-        const index = Number(record.messageId.slice(2));
-        await new Promise((resolve) => setTimeout(resolve, (6 - index) * 2));
-        if (index % 2 === 1) throw new Error('odd');
-      },
-      3,
+      (record) => finishes[Number(record.messageId.slice(2))]?.promise ?? Promise.resolve(),
+      6,
     );
+    for (let index = 5; index >= 0; index -= 1) {
+      finishes[index]?.settle(index % 2 === 1 ? new Error('odd') : undefined);
+      await drain();
+    }
 
     // Assess
-    expect(response.batchItemFailures).toEqual([
+    expect((await response).batchItemFailures).toEqual([
       { itemIdentifier: 'm-1' },
       { itemIdentifier: 'm-3' },
       { itemIdentifier: 'm-5' },
     ]);
   });
 
+  it('fails a record alone when it throws something other than an Error, and all records when all fail', async () => {
+    // Act
+    const one = await processBatch(
+      records(3),
+      async (record) => {
+        if (record.messageId === 'm-1') throw undefined;
+      },
+      10,
+    );
+    const all = await processBatch(
+      records(3),
+      async () => {
+        throw new Error('down');
+      },
+      10,
+    );
+
+    // Assess
+    expect(one).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(all.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m-0', 'm-1', 'm-2']);
+  });
+
   it('never has more records in flight than its concurrency, and processes each once', async () => {
     // Prepare
-    let inFlight = 0;
+    const batch = records(50);
+    const started: { messageId: string; finish: ReturnType<typeof deferred> }[] = [];
     let peak = 0;
-    const seen: string[] = [];
+    let inFlight = 0;
 
-    // Act
-    await processBatch(
-      records(50),
+    // Act: finish the started records one at a time until all have run.
+    const response = processBatch(
+      batch,
       async (record) => {
+        const finish = deferred();
+        started.push({ messageId: record.messageId, finish });
         inFlight += 1;
         peak = Math.max(peak, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        seen.push(record.messageId);
+        await finish.promise;
         inFlight -= 1;
       },
       4,
     );
+    for (let next = 0; next < batch.length; next += 1) {
+      await drain();
+      started[next]?.finish.settle();
+    }
+    await response;
 
     // Assess
     expect(peak).toBe(4);
-    expect(seen.sort()).toEqual(
-      records(50)
-        .map((record) => record.messageId)
-        .sort(),
-    );
+    expect(started.map((entry) => entry.messageId).sort()).toEqual(batch.map((r) => r.messageId).sort());
   });
 
   it('answers an empty batch with no failures', async () => {
