@@ -235,6 +235,11 @@ export const createEventBridgeFake = (options: { pageSize?: number } = {}) => {
         hiddenForLists,
       });
     },
+    /** Forgets every source, bus, rule, target, tag, armed failure and recorded call (a fresh EventBridge). */
+    reset: () => {
+      for (const map of [sources, buses, rules, failures, tags]) map.clear();
+      mock.resetHistory();
+    },
     /** Makes the next call of `command` (e.g. `PutRuleCommand`) throw `error`. */
     failNext: (command: string, error: Error) =>
       failures.set(command, [...(failures.get(command) ?? []), error]),

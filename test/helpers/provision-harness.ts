@@ -82,6 +82,19 @@ export const startProvisionHarness = async (options: { hiddenForLists?: number }
     request,
     /** GraphQL mutations BigCommerce received. */
     bigCommerceMutations: () => running.calls.filter((call) => call.operation === 'mutation'),
+    /**
+     * Back to the state right after start, for a file that shares one harness between tests: no partner
+     * source, bus, rule, target or webhook, no armed fault, no recorded call, sleep or log line.
+     */
+    reset: () => {
+      eventBridge.reset();
+      running.state.eventSources.length = 0;
+      running.state.webhooks.length = 0;
+      running.faults.clear();
+      running.calls.length = 0;
+      sleeps.length = 0;
+      log.lines.length = 0;
+    },
     /** Forgets the calls made so far (state is kept), to count the calls of the next run alone. */
     resetCalls: () => {
       eventBridge.mock.resetHistory();

@@ -58,10 +58,12 @@ describe('Secrets: the BigCommerce access token is never echoed', () => {
     vi.stubEnv('BIGCOMMERCE_API_URL', chain.sandbox.url);
     vi.stubEnv('BIGCOMMERCE_CLIENT_ID', CLIENT_ID);
     vi.stubEnv('BIGCOMMERCE_ACCESS_TOKEN', SECRET);
+    vi.stubEnv('AWS_ACCOUNT_ID', settings.awsAccount);
     vi.stubEnv('WEBHOOK_QUEUE_NAME', QUEUE_ARN.split(':').at(-1) ?? '');
     vi.stubEnv('WEBHOOK_DLQ_NAME', DLQ_ARN.split(':').at(-1) ?? '');
     vi.stubEnv('EVENT_SOURCE_NAME_PREFIX', 'bigcommerce-webhooks-test');
     vi.stubEnv('RULE_NAME', settings.ruleName);
+    vi.stubEnv('AWS_ACCOUNT_ID', settings.awsAccount);
     dynamo = await startDynalite();
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
     vi.stubEnv('STORES_TABLE_NAME', await dynamo.createStoresTable());
