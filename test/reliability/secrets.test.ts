@@ -63,7 +63,6 @@ describe('Secrets: the BigCommerce access token is never echoed', () => {
     vi.stubEnv('WEBHOOK_DLQ_NAME', DLQ_ARN.split(':').at(-1) ?? '');
     vi.stubEnv('EVENT_SOURCE_NAME_PREFIX', 'bigcommerce-webhooks-test');
     vi.stubEnv('RULE_NAME', settings.ruleName);
-    vi.stubEnv('AWS_ACCOUNT_ID', settings.awsAccount);
     dynamo = await startDynalite();
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
     vi.stubEnv('STORES_TABLE_NAME', await dynamo.createStoresTable());
