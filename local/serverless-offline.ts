@@ -12,13 +12,15 @@ export interface ServerlessOffline {
 
 /**
  * Starts `serverless offline` (serverless-offline + serverless-esbuild: the same bundles as a deploy) in
- * its own process group, with `env` as the functions' environment (`--localEnvironment`). Its output goes
- * to `output`, line by line.
+ * its own process group, with `env` as the functions' environment (`--localEnvironment`) and `params` as
+ * serverless.yml's `${param:...}` values (`--param`), for what serverless.yml itself sets from the deployed
+ * stack. Its output goes to `output`, line by line.
  */
 export const startServerlessOffline = async (options: {
   httpPort: number;
   lambdaPort: number;
   env: Record<string, string>;
+  params?: Record<string, string>;
   output: (line: string) => void;
 }): Promise<ServerlessOffline> => {
   const child = spawn(
@@ -36,6 +38,7 @@ export const startServerlessOffline = async (options: {
       '--noPrependStageInUrl',
       // API Gateway checks the IAM signature in AWS; serverless offline cannot, and would mistake it for JWT.
       '--noAuth',
+      ...Object.entries(options.params ?? {}).map(([name, value]) => `--param=${name}=${value}`),
     ],
     { env: { ...process.env, ...options.env, SLS_TELEMETRY_DISABLED: '1' }, detached: true, stdio: 'pipe' },
   );

@@ -137,6 +137,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      // What serverless.yml gives provision on deploy (the stack's account), for functions run in-process.
       AWS_ACCOUNT_ID: ACCOUNT_ID,
       AWS_ENDPOINT_URL_SQS: queues.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
@@ -156,6 +157,9 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
         httpPort: port('http', PORTS.http),
         lambdaPort: port('lambda', PORTS.lambda),
         env,
+        // serverless offline names no account (its function ARNs are placeholders): the stack's account
+        // stands in for the one CloudFormation gives provision's AWS_ACCOUNT_ID on deploy.
+        params: { awsAccountId: ACCOUNT_ID },
         output: (line) => output('functions', line),
       });
       stops.push(offline.stop);

@@ -31,7 +31,8 @@ const positiveInt = (fallback: number) =>
  *   "BIGCOMMERCE_TOKEN_PARAMETER": "/bigcommerce-webhooks/dev/stores/{storeHash}/access-token",
  *   "WEBHOOK_QUEUE_NAME": "bigcommerce-webhooks-dev-events",
  *   "WEBHOOK_DLQ_NAME": "bigcommerce-webhooks-dev-events-dlq",
- *   "STORES_TABLE_NAME": "bigcommerce-webhooks-dev-stores"
+ *   "STORES_TABLE_NAME": "bigcommerce-webhooks-dev-stores",
+ *   "AWS_ACCOUNT_ID": "123456789012"
  * }
  */
 export const ProvisionEnvSchema = z
@@ -64,10 +65,10 @@ export const ProvisionEnvSchema = z
     /** The stores table: each store's operation lease (one changing run per store at a time). */
     STORES_TABLE_NAME: z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name')),
     /**
-     * The account id, only for runtimes that give it neither in the invoked function ARN nor in the API
-     * Gateway request context (serverless offline); Lambda and API Gateway always do.
+     * The account each store's chain is built in (BigCommerce's `awsAccount`, the queue and rule ARNs):
+     * serverless.yml sets the stack's own (CloudFormation's AWS::AccountId), in every environment.
      */
-    AWS_ACCOUNT_ID: z.optional(z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit AWS account id'))),
+    AWS_ACCOUNT_ID: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit AWS account id')),
   })
   .check(
     z.refine((env) => Boolean(env.BIGCOMMERCE_TOKEN_PARAMETER ?? env.BIGCOMMERCE_ACCESS_TOKEN), {

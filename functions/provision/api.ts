@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ConfigError } from '../../shared/errors.js';
 import type { LogSink } from '../../shared/logger.js';
 import { type StoreLeases, withLease } from '../../shared/provisioning/lease.js';
 import { defaultEventSourceName } from '../../shared/provisioning/names.js';
@@ -22,8 +21,8 @@ export interface ProvisionApi {
   deps: ProvisionDeps;
   /** One changing run per store at a time (dry runs and status take no lease). */
   leases: StoreLeases;
-  /** The settings of one invocation: account and partition come from its context. */
-  settingsFor: (context: Context, event: APIGatewayProxyEventV2) => ProvisionSettings;
+  /** The settings of one invocation: its deadline comes from its context. */
+  settingsFor: (context: Context) => ProvisionSettings;
   /** The scopes to subscribe when a request names none. */
   defaultScopes: string[];
   /** Requested scopes that no handler covers (empty when all are handled). */
@@ -48,30 +47,6 @@ const leaseExpiryOf = (context: Context) =>
   (typeof context.getRemainingTimeInMillis === 'function'
     ? context.getRemainingTimeInMillis()
     : DEFAULT_LEASE_MS);
-
-const partitionOfRegion = (region: string) =>
-  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-
-/**
- * Partition and account id of this function: from the invoked function's ARN
- * (`arn:aws:lambda:<region>:<account>:function:<name>`); where the runtime gives none (`serverless invoke
- * local`), from the API Gateway request context, whose account owns the API of this same stack; where
- * neither has one (serverless offline), from AWS_ACCOUNT_ID.
- */
-export const invokedFunctionOf = (
-  context: Partial<Pick<Context, 'invokedFunctionArn'>>,
-  event: { requestContext?: { accountId?: string } },
-  region: string,
-  configuredAccount?: string,
-) => {
-  const [, partition, , , account] = context.invokedFunctionArn?.split(':') ?? [];
-  if (partition && account && /^\d{12}$/.test(account)) return { partition, account };
-  const fallback = [event.requestContext?.accountId, configuredAccount].find(
-    (id) => id && /^\d{12}$/.test(id),
-  );
-  if (fallback) return { partition: partitionOfRegion(region), account: fallback };
-  throw new ConfigError(`no AWS account id in the invoked function ARN ${context.invokedFunctionArn}`);
-};
 
 const storeHashOf = (event: APIGatewayProxyEventV2) =>
   validate(StoreHashSchema, event.pathParameters?.storeHash, 'storeHash');
@@ -146,7 +121,7 @@ export const createProvisionApi = (api: ProvisionApi) => {
     try {
       const route = routes[routeKeyOf(event)];
       if (!route) throw new HttpError(404, 'NotFound', `no route ${routeKeyOf(event)}`);
-      return await route(event, api.settingsFor(context, event), context);
+      return await route(event, api.settingsFor(context), context);
     } catch (error) {
       const response = errorResponse(error);
       if ((response.statusCode ?? 500) >= 500) api.logger.error('provision request failed', { error });

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { partitionOf } from '../../shared/aws/partition.js';
 import { ssmTokenProvider, staticTokenProvider, type TokenProvider } from '../../shared/aws/ssm.js';
 import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
 import { createPreflightCache } from '../../shared/bigcommerce/graphql/preflight.js';
@@ -8,7 +9,7 @@ import type { ScopePattern } from '../../shared/bigcommerce/scopes/index.js';
 import type { ProvisionConfig } from '../../shared/config.js';
 import type { KeyedLogger } from '../../shared/logger.js';
 import { dynamoStoreLeases } from '../../shared/provisioning/stores-table.js';
-import { invokedFunctionOf, type ProvisionApi } from './api.js';
+import type { ProvisionApi } from './api.js';
 import { defaultScopes, unhandledScopes } from './scopes.js';
 
 /** Time kept, at the end of an invocation, to answer with what the run did. */
@@ -31,6 +32,9 @@ export const createProvisionApiDeps = (
   logger: KeyedLogger,
 ): ProvisionApi => {
   const tokens = tokenProviderOf(config);
+  const partition = partitionOf(config.AWS_REGION);
+  const queueArn = (name: string) =>
+    `arn:${partition}:sqs:${config.AWS_REGION}:${config.AWS_ACCOUNT_ID}:${name}`;
   return {
     deps: {
       eventBridge: new EventBridgeClient({}),
@@ -44,30 +48,21 @@ export const createProvisionApiDeps = (
       logger,
       preflightCache: createPreflightCache(),
     },
-    settingsFor: (context, event) => {
-      const { partition, account } = invokedFunctionOf(
-        context,
-        event,
-        config.AWS_REGION,
-        config.AWS_ACCOUNT_ID,
-      );
-      const queueArn = (name: string) => `arn:${partition}:sqs:${config.AWS_REGION}:${account}:${name}`;
-      return {
-        awsAccount: account,
-        region: config.AWS_REGION,
-        clientId: config.BIGCOMMERCE_CLIENT_ID,
-        managedBy: config.EVENT_SOURCE_NAME_PREFIX,
-        queueArn: queueArn(config.WEBHOOK_QUEUE_NAME),
-        deadLetterQueueArn: queueArn(config.WEBHOOK_DLQ_NAME),
-        ruleName: config.RULE_NAME,
-        targetId: config.TARGET_ID,
-        sourceWaitMs: config.EVENT_SOURCE_WAIT_MS,
-        // Answer before Lambda's timeout: API Gateway would otherwise return a bare 5xx without the step.
-        ...(typeof context.getRemainingTimeInMillis === 'function' && {
-          deadline: Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
-        }),
-      };
-    },
+    settingsFor: (context) => ({
+      awsAccount: config.AWS_ACCOUNT_ID,
+      region: config.AWS_REGION,
+      clientId: config.BIGCOMMERCE_CLIENT_ID,
+      managedBy: config.EVENT_SOURCE_NAME_PREFIX,
+      queueArn: queueArn(config.WEBHOOK_QUEUE_NAME),
+      deadLetterQueueArn: queueArn(config.WEBHOOK_DLQ_NAME),
+      ruleName: config.RULE_NAME,
+      targetId: config.TARGET_ID,
+      sourceWaitMs: config.EVENT_SOURCE_WAIT_MS,
+      // Answer before Lambda's timeout: API Gateway would otherwise return a bare 5xx without the step.
+      ...(typeof context.getRemainingTimeInMillis === 'function' && {
+        deadline: Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
+      }),
+    }),
     leases: dynamoStoreLeases(new DynamoDBClient({}), config.STORES_TABLE_NAME),
     defaultScopes: defaultScopes(subscribed),
     unhandled: (scopes) => unhandledScopes(scopes, subscribed),

@@ -1,37 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { invokedFunctionOf } from '../../../functions/provision/api.js';
-import { ConfigError } from '../../../shared/errors.js';
+import { createProvisionApiDeps } from '../../../functions/provision/deps.js';
+import { loadProvisionConfig } from '../../../shared/config.js';
+import { fakeContext } from '../../helpers/context.js';
+
+const quiet = () => undefined;
+const logger = { debug: quiet, info: quiet, warn: quiet, error: quiet, child: () => logger };
+
+const configIn = (region: string) =>
+  loadProvisionConfig({
+    AWS_REGION: region,
+    AWS_ACCOUNT_ID: '111122223333',
+    BIGCOMMERCE_CLIENT_ID: '4yk6pb824t53hirbuz5akdr652lpjb2',
+    BIGCOMMERCE_ACCESS_TOKEN: 'local-token',
+    WEBHOOK_QUEUE_NAME: 'bigcommerce-webhooks-dev-events',
+    WEBHOOK_DLQ_NAME: 'bigcommerce-webhooks-dev-events-dlq',
+    STORES_TABLE_NAME: 'bigcommerce-webhooks-dev-stores',
+  });
 
 describe('Function: provision, its own account', () => {
-  it('reads partition and account from the invoked function ARN first', () => {
-    const arn = 'arn:aws-cn:lambda:cn-north-1:111122223333:function:provision';
-    expect(invokedFunctionOf({ invokedFunctionArn: arn }, {}, 'cn-north-1', '444455556666')).toEqual({
-      partition: 'aws-cn',
-      account: '111122223333',
+  it("builds the chain in the configured account and the region's partition, whatever the context says", () => {
+    // Prepare: a context whose function ARN names another account, as serverless offline's names none
+    const context = {
+      ...fakeContext('bigcommerce-webhooks-dev-provision'),
+      invokedFunctionArn: 'offline_invokedFunctionArn_for_provision',
+    };
+
+    // Act
+    const settings = createProvisionApiDeps(configIn('cn-north-1'), [], logger).settingsFor(context);
+
+    // Assess
+    expect(settings).toMatchObject({
+      awsAccount: '111122223333',
+      region: 'cn-north-1',
+      queueArn: 'arn:aws-cn:sqs:cn-north-1:111122223333:bigcommerce-webhooks-dev-events',
+      deadLetterQueueArn: 'arn:aws-cn:sqs:cn-north-1:111122223333:bigcommerce-webhooks-dev-events-dlq',
     });
-  });
-
-  it('falls back to the API Gateway request context, then to AWS_ACCOUNT_ID (serverless offline)', () => {
-    const offline = { invokedFunctionArn: 'offline_invokedFunctionArn_for_provision' };
-    expect(
-      invokedFunctionOf(
-        offline,
-        { requestContext: { accountId: '210987654321' } },
-        'us-east-1',
-        '123456789012',
-      ),
-    ).toEqual({ partition: 'aws', account: '210987654321' });
-    expect(
-      invokedFunctionOf(
-        offline,
-        { requestContext: { accountId: 'offlineContext_accountId' } },
-        'us-east-1',
-        '123456789012',
-      ),
-    ).toEqual({ partition: 'aws', account: '123456789012' });
-  });
-
-  it('refuses to guess when nothing names a 12-digit account', () => {
-    expect(() => invokedFunctionOf({}, {}, 'us-east-1')).toThrow(ConfigError);
   });
 });

@@ -4,6 +4,7 @@ import { ConfigError } from '../../../shared/errors.js';
 
 const base = {
   AWS_REGION: 'us-east-1',
+  AWS_ACCOUNT_ID: '123456789012',
   BIGCOMMERCE_CLIENT_ID: '4yk6pb824t53hirbuz5akdr652lpjb2',
   BIGCOMMERCE_TOKEN_PARAMETER: '/bigcommerce-webhooks/dev/stores/{storeHash}/access-token',
   WEBHOOK_QUEUE_NAME: 'bigcommerce-webhooks-dev-events',
@@ -53,5 +54,19 @@ describe('Config: provision', () => {
       /set BIGCOMMERCE_TOKEN_PARAMETER \(SSM\) or, for local runs, BIGCOMMERCE_ACCESS_TOKEN/,
     );
     expect(local.BIGCOMMERCE_ACCESS_TOKEN).toBe('local-token');
+  });
+
+  it('needs the account the chain is built in, as 12 digits', () => {
+    // Prepare
+    const { AWS_ACCOUNT_ID: _, ...noAccount } = base;
+
+    // Act
+    const missing = () => loadProvisionConfig(noAccount);
+    const offlinePlaceholder = () =>
+      loadProvisionConfig({ ...base, AWS_ACCOUNT_ID: 'offlineContext_accountId' });
+
+    // Assess
+    expect(missing).toThrow(/AWS_ACCOUNT_ID/);
+    expect(offlinePlaceholder).toThrow(/AWS_ACCOUNT_ID: expected a 12-digit AWS account id/);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { fakeContext } from '../../helpers/context.js';
 import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
 import { loadEvent } from '../../helpers/load-event.js';
+import { ACCOUNT } from '../../helpers/provision-eventbridge.js';
 import {
   CLIENT_ID,
   DLQ_ARN,
@@ -53,6 +54,7 @@ describe('Function: provision (HTTP adapter)', () => {
     vi.stubEnv('BIGCOMMERCE_API_URL', h.sandbox.url);
     vi.stubEnv('BIGCOMMERCE_CLIENT_ID', CLIENT_ID);
     vi.stubEnv('BIGCOMMERCE_ACCESS_TOKEN', TOKEN);
+    vi.stubEnv('AWS_ACCOUNT_ID', ACCOUNT);
     vi.stubEnv('WEBHOOK_QUEUE_NAME', QUEUE_ARN.split(':').at(-1) ?? '');
     vi.stubEnv('WEBHOOK_DLQ_NAME', DLQ_ARN.split(':').at(-1) ?? '');
     vi.stubEnv('EVENT_SOURCE_NAME_PREFIX', 'bigcommerce-webhooks-test');
@@ -214,22 +216,19 @@ describe('Function: provision (HTTP adapter)', () => {
     expect(plain.body.error?.message).toMatch(/limit is 1024/);
   });
 
-  it('takes the account from the API request context when the runtime gives no function ARN (invoke local)', async () => {
-    // Prepare
+  it('builds ARNs in AWS_ACCOUNT_ID, not in an account a request or a context names', async () => {
+    // Prepare: serverless offline's placeholders, and a request context of another account
     const event = loadEvent<APIGatewayProxyEventV2>('provision', 'post-provision');
     event.body = JSON.stringify({ storeHash: STORE_HASH, dryRun: true });
     event.requestContext.accountId = '210987654321';
-    const { invokedFunctionArn: _, ...context } = fakeContext();
+    const context = { ...fakeContext(), invokedFunctionArn: 'offline_invokedFunctionArn_for_provision' };
 
     // Act
-    const response = await handler(event, context as ReturnType<typeof fakeContext>);
+    const response = await handler(event, context);
 
     // Assess
     expect(JSON.parse(response.body ?? '{}').entries).toContainEqual(
-      expect.objectContaining({
-        resource: 'target',
-        arn: 'arn:aws:sqs:us-east-1:210987654321:bigcommerce-webhooks-test-events',
-      }),
+      expect.objectContaining({ resource: 'target', arn: QUEUE_ARN }),
     );
   });
 
