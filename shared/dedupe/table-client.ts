@@ -46,8 +46,12 @@ export interface DedupeTableClientOptions {
  * first invocation was ~40 ms faster with it (see README, performance). Credentials and region come from
  * aws-lite's own chain (config, environment, SSO, `~/.aws` profiles with AWS_PROFILE, process, ECS/EC2
  * metadata); retries are aws-lite's (throttling, 5xx, reset or refused connections, up to 5 retries with
- * jittered backoff). Made on the first call, so a missing credential fails that call, with its message,
- * instead of an unhandled rejection at start.
+ * jittered backoff). What aws-lite 0.23 (the line that runs on Node 20) does not do, and the README says:
+ * it has no request timeout (a stalled call ends with the function's timeout, and SQS delivers the batch
+ * again), it refuses a region missing from its own list (ca-west-1, mx-central-1 and other recent ones:
+ * "Invalid region specified") unless an endpoint is set, and it reads no FIPS or dual-stack switch (the
+ * configuration refuses them). Made on the first call, so a missing credential fails that call, with its
+ * message, instead of an unhandled rejection at start.
  * @see https://aws-lite.org/configuration
  */
 export const createDedupeTableClient = (
