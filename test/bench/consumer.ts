@@ -18,7 +18,7 @@ type Rates = Record<string, { ours: number[]; peer: number[]; floor: number[] }>
 /** Runs the bundled children/throughput.ts in a fresh node process, relaying its progress lines. */
 const runChild = (child: string, sizes: number[], reps: number) =>
   new Promise<Rates>((resolve, reject) => {
-    const running = spawn(process.execPath, ['--expose-gc', child, sizes.join(','), String(reps)], {
+    const running = spawn(process.execPath, [child, sizes.join(','), String(reps)], {
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -40,7 +40,7 @@ const runChild = (child: string, sizes: number[], reps: number) =>
   });
 
 /**
- * Records per second of the consume handler (middleware, logger, envelope parse, scope validation, dispatch
+ * Records per CPU-second of the consume handler (middleware, logger, envelope parse, scope validation, dispatch
  * to a no-op handler, batch response), the Powertools peer and the JSON.parse floor on the same batches,
  * interleaved in one process (see children/throughput.ts), with each ratio computed pair by pair.
  */

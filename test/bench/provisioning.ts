@@ -72,6 +72,8 @@ export const measureProvisioning = async (
     // The function reads its configuration at import, as in Lambda: set it first.
     Object.assign(process.env, {
       AWS_REGION: REGION,
+      // serverless.yml sets it for the function; so does this process, which runs the handler itself.
+      AWS_ACCOUNT_ID: ACCOUNT,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL_EVENTBRIDGE: emulator.url,

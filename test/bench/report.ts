@@ -93,7 +93,7 @@ export const formatReport = (report: BenchReport, reps: string): string => {
     50: provision.ratios.scopes_50_vs_1,
   };
   return [
-    `Consumer: records/s through the consume Lambda handler, ours, the peer and the floor interleaved in one process (${reps})`,
+    `Consumer: records per CPU-second through the consume Lambda handler; ours, the peer and the floor in turns in one process (${reps})`,
     table(
       [
         'batch',

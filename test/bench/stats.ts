@@ -62,22 +62,6 @@ export const rotation = <T>(contenders: readonly T[], rep: number): T[] => {
   return [...contenders.slice(shift), ...contenders.slice(0, shift)];
 };
 
-/** Runs `fn` `reps` times after `warmup` unmeasured runs and returns each run's duration in ms. */
-export const time = async (
-  fn: () => Promise<unknown> | unknown,
-  reps: number,
-  warmup = 1,
-): Promise<number[]> => {
-  for (let i = 0; i < warmup; i += 1) await fn();
-  const durations: number[] = [];
-  for (let i = 0; i < reps; i += 1) {
-    const start = process.hrtime.bigint();
-    await fn();
-    durations.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return durations;
-};
-
 /** A progress line on stderr that rewrites itself, so stdout keeps only the table. */
 export const progress = (message: string) => {
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${message}`);

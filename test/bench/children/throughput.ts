@@ -6,14 +6,13 @@ import { passThroughDedupe } from '../../helpers/fake-dedupe.js';
 import { createPeerHandler } from '../peer.js';
 import { mixedBatch } from '../records.js';
 import { benchScopes } from '../scopes.js';
-import { rotation, time } from '../stats.js';
+import { rotation } from '../stats.js';
 
 /**
  * Records per second of ours, the Powertools peer and the JSON.parse floor on the same batches, in this one
- * process, interleaved: each repetition times the three back to back (their order rotating), so the rates
- * of one repetition form a pair for each ratio that a drift of the machine moves alike.
- * `node --expose-gc throughput.mjs 10,100,10000 REPS` prints `{size: {ours, peer, floor}}`, rates by
- * repetition.
+ * process, interleaved: each repetition times the three in turns (their order rotating), so the rates of
+ * one repetition form a pair for each ratio that a drift of the machine moves alike.
+ * `node throughput.mjs 10,100,10000 REPS` prints `{size: {ours, peer, floor}}`, rates by repetition.
  */
 const [sizesArg = '10', repsArg = '1'] = process.argv.slice(2);
 const sizes = sizesArg.split(',').map(Number);
@@ -27,10 +26,22 @@ const ours = createConsumeHandler({ handlers: registry, dedupe: passThroughDedup
 const peer = createPeerHandler(noop);
 const context = fakeContext();
 
-/** Records per timed run: enough that one lasts tens of milliseconds, the same for every contender. */
-const RECORDS_PER_RUN = 40_000;
-// A contender starts on a clean heap, so none pays for the garbage the one before it left.
-const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+/**
+ * Time is this process's CPU time (all its threads: V8's GC and compiler threads count), not wall time: on
+ * a machine shared with other work, a process waits for a core for as long as the others keep it busy,
+ * and wall time counts that wait against whichever contender it fell on. Measured under a load average of
+ * 6 on 2 cores: the pairs' ratio at batch 10 spread 1.20-1.35x on CPU time, 0.93-2.13x on wall time. A
+ * Lambda function's helper threads share its own vCPU, so their CPU is part of its cost there too.
+ *
+ * Each pair times every contender on SLICES slices of about SLICE_RECORDS records, the contenders taking
+ * turns slice by slice: a burst of load on the shared machine then lands on a slice of each, not on one
+ * contender's whole share, and the pair's ratio keeps its meaning.
+ */
+const SLICE_RECORDS = 8_000;
+const SLICES = 5;
+// No forced GC between slices: tried, a full collection before every slice halved both contenders'
+// rates and widened the pairs' spread fourfold. The garbage one contender leaves is collected during the
+// next one's slice instead, and the rotation spreads that cost over all three.
 
 type Contender = 'ours' | 'peer' | 'floor';
 const contenders: readonly Contender[] = ['ours', 'peer', 'floor'];
@@ -50,23 +61,23 @@ for (const size of sizes) {
     if (answer.batchItemFailures.length > 0)
       throw new Error(`batch ${size}: ${name} rejected a valid record`);
   }
-  const loops = Math.max(1, Math.ceil(RECORDS_PER_RUN / size));
-  const rate = async (name: Contender, warmup: number) => {
-    collect();
-    const [ms = 0] = await time(
-      async () => {
-        for (let i = 0; i < loops; i += 1) await run[name]();
-      },
-      1,
-      warmup,
-    );
-    return (size * loops * 1000) / ms;
+  const loops = Math.max(1, Math.ceil(SLICE_RECORDS / size));
+  const slice = async (name: Contender) => {
+    const start = process.cpuUsage();
+    for (let i = 0; i < loops; i += 1) await run[name]();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000;
   };
-  for (const name of contenders) await rate(name, 2);
+  // Unmeasured: one pair's worth of slices first, so the JIT has optimized each contender on these records.
+  for (let turn = 0; turn < SLICES; turn += 1) for (const name of contenders) await slice(name);
   const entry: Record<Contender, number[]> = { ours: [], peer: [], floor: [] };
   for (let rep = 0; rep < reps; rep += 1) {
     process.stderr.write(`consumer: batch ${size}, pair ${rep + 1}/${reps}\n`);
-    for (const name of rotation(contenders, rep)) entry[name].push(await rate(name, 0));
+    const ms: Record<Contender, number> = { ours: 0, peer: 0, floor: 0 };
+    for (let turn = 0; turn < SLICES; turn += 1) {
+      for (const name of rotation(contenders, rep + turn)) ms[name] += await slice(name);
+    }
+    for (const name of contenders) entry[name].push((size * loops * SLICES * 1000) / ms[name]);
   }
   results[size] = entry;
 }
