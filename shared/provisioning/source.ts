@@ -3,7 +3,7 @@ import { listPartnerSources, type PartnerSource } from '../aws/event-sources.js'
 import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
 import type { StoreApi } from '../bigcommerce/graphql/client.js';
 import { createEventSource, eventSourceRegionOf } from '../bigcommerce/graphql/event-source.js';
-import { backoffDelay, sleep as realSleep } from '../bigcommerce/graphql/retry.js';
+import { sleep as realSleep, retry } from '../bigcommerce/graphql/retry.js';
 import { ConflictError, TransientError } from '../errors.js';
 import { lastSegment, normalizeSourceArn, parseEventSourceArn } from './names.js';
 import type { ProvisionSettings, SourceEntry } from './types.js';
@@ -17,7 +17,17 @@ export interface SourceDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const WAIT_POLICY = { baseDelayMs: 250, maxDelayMs: 2_000, random: () => 0.5 + Math.random() / 2 };
+/** Polls for a new source: half of each backoff fixed, half jittered, no bound but the caller's wait. */
+const WAIT_POLICY = {
+  attempts: Infinity,
+  baseDelayMs: 250,
+  maxDelayMs: 2_000,
+  maxWaitMs: Infinity,
+  random: () => 0.5 + Math.random() / 2,
+};
+
+/** EventBridge does not list the source yet: the poll goes on. */
+class NotVisibleYet extends Error {}
 
 /**
  * This store's BigCommerce partner source, found by the last segment of its name (BigCommerce lower-cases
@@ -48,40 +58,39 @@ export const findSource = async (
 const nameTaken = (eventSourceName: string) =>
   `BigCommerce keeps the name of a source it deleted, so only another name recovers: POST with another eventSourceName (e.g. ${eventSourceName}-2), then pass the same ?eventSourceName= to GET and DELETE`;
 
-const waitUntilVisible = async (
+const waitUntilVisible = (
   deps: SourceDeps,
   eventSourceName: string,
   fullName: string | undefined,
   waitMs: number,
-) => {
-  const sleep = deps.sleep ?? realSleep;
-  let waited = 0;
-  for (let attempt = 0; ; attempt += 1) {
-    const found = await findSource(deps.eventBridge, eventSourceName, fullName);
-    if (found?.state === 'DELETED') {
-      throw new ConflictError(
-        `BigCommerce deleted event source ${found.name}; ${nameTaken(eventSourceName)}`,
-      );
-    }
-    if (found) return found;
-    const pause = backoffDelay(attempt, WAIT_POLICY);
-    if (waited + pause > waitMs) {
-      if (!fullName) {
-        // BigCommerce answered AlreadyExistsError, yet after the whole wait this account and region list no
-        // source of that name: BigCommerce holds a name whose source is gone (it deleted it, and its bus
-        // was torn down). Waiting more cannot help.
+) =>
+  retry(
+    async () => {
+      const found = await findSource(deps.eventBridge, eventSourceName, fullName);
+      if (found?.state === 'DELETED') {
         throw new ConflictError(
-          `BigCommerce says an event source named ${eventSourceName} exists, but this AWS account and region list none after ${waitMs} ms; ${nameTaken(eventSourceName)}`,
+          `BigCommerce deleted event source ${found.name}; ${nameTaken(eventSourceName)}`,
         );
       }
-      throw new TransientError(
-        `BigCommerce created event source ${fullName} but EventBridge does not show it yet; run again`,
-      );
-    }
-    await sleep(pause);
-    waited += pause;
-  }
-};
+      if (!found) throw new NotVisibleYet();
+      return found;
+    },
+    { ...WAIT_POLICY, budgetMs: waitMs, sleep: deps.sleep ?? realSleep },
+    {
+      retryable: (error) => error instanceof NotVisibleYet,
+      exhausted: () =>
+        fullName
+          ? new TransientError(
+              `BigCommerce created event source ${fullName} but EventBridge does not show it yet; run again`,
+            )
+          : // BigCommerce answered AlreadyExistsError, yet after the whole wait this account and region list
+            // no source of that name: BigCommerce holds a name whose source is gone (it deleted it, and its
+            // bus was torn down). Waiting more cannot help.
+            new ConflictError(
+              `BigCommerce says an event source named ${eventSourceName} exists, but this AWS account and region list none after ${waitMs} ms; ${nameTaken(eventSourceName)}`,
+            ),
+    },
+  );
 
 const entryOf = (
   eventSourceName: string,

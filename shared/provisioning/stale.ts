@@ -1,4 +1,4 @@
-import { backoffDelay, sleep as realSleep } from '../bigcommerce/graphql/retry.js';
+import { sleep as realSleep, retry } from '../bigcommerce/graphql/retry.js';
 import { messageOf, TransientError } from '../errors.js';
 
 /** How teardown waits out a delete EventBridge refuses on state it has not caught up with yet. */
@@ -8,7 +8,13 @@ export interface DeleteWait {
   attempts?: number;
 }
 
-const POLICY = { baseDelayMs: 200, maxDelayMs: 2_000, random: () => 0.5 + Math.random() / 2 };
+/** Half the backoff fixed, half jittered: EventBridge catches up within seconds, so every wait counts. */
+const POLICY = {
+  baseDelayMs: 200,
+  maxDelayMs: 2_000,
+  maxWaitMs: Infinity,
+  random: () => 0.5 + Math.random() / 2,
+};
 
 /**
  * Runs a delete, retrying with bounded backoff while EventBridge refuses it with a message matching
@@ -24,19 +30,16 @@ export const retryStaleRefusal = async (
   exhausted: string,
   wait: DeleteWait,
 ): Promise<void> => {
-  const sleep = wait.sleep ?? realSleep;
-  const attempts = wait.attempts ?? 6;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await work();
-      return;
-    } catch (error) {
-      const other = await concurrent(error);
-      if (other) throw other;
-      const cause = (error as Error).cause ?? error;
-      if (!stale.test(messageOf(cause))) throw error;
-      if (attempt + 1 >= attempts) throw new TransientError(exhausted, { cause: error });
-      await sleep(backoffDelay(attempt, POLICY));
-    }
-  }
+  await retry(
+    work,
+    { ...POLICY, attempts: wait.attempts ?? 6, sleep: wait.sleep ?? realSleep },
+    {
+      retryable: async (error) => {
+        const other = await concurrent(error);
+        if (other) throw other;
+        return stale.test(messageOf((error as Error).cause ?? error));
+      },
+      exhausted: (error) => new TransientError(exhausted, { cause: error }),
+    },
+  );
 };
