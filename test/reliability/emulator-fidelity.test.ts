@@ -1,5 +1,5 @@
 import { PutPartnerEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TransientError } from '../../shared/errors.js';
 import { provision } from '../../shared/provisioning/provision.js';
 import { teardown } from '../../shared/provisioning/teardown.js';
@@ -97,12 +97,16 @@ describe('EventBridge emulator fidelity: accounts, regions, quotas, eventual con
     // Prepare
     const chain = await startChain({ behaviour: { propagationMs: 150 } });
     const event = { Source: FULL_SOURCE_NAME, DetailType: 'bigCommerceWebhook', Detail: '{"scope":"x"}' };
+    // The emulator's propagation delay is a timer: a fake one, so "early" cannot become late on a slow
+    // machine. Only setTimeout is faked; the run makes no retry, so nothing else waits on it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       // Act
       const result = await provision(chain.request(), settings, chain.deps);
       const partner = chain.deps.eventBridge;
       await partner.send(new PutPartnerEventsCommand({ Entries: [event] }));
       const early = chain.emulator.inspect.events().at(-1);
+      await vi.advanceTimersByTimeAsync(150);
       await chain.emulator.settled();
       await partner.send(new PutPartnerEventsCommand({ Entries: [event] }));
       const late = chain.emulator.inspect.events().at(-1);
@@ -116,6 +120,7 @@ describe('EventBridge emulator fidelity: accounts, regions, quotas, eventual con
       expect(early?.matchedRules).toEqual([]);
       expect(late?.matchedRules).toEqual([settings.ruleName]);
     } finally {
+      vi.useRealTimers();
       await chain.close();
     }
   });
