@@ -1,25 +1,35 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createDynamoDbHttp, type DynamoDbHttp } from '../shared/aws/dynamodb-http.js';
 import { dedupeTableInput } from '../shared/dedupe/table.js';
-import { storesTableInput } from '../shared/provisioning/stores-table.js';
+import { STORES_ATTRIBUTES } from '../shared/provisioning/stores-table.js';
 import { HOST, REGION } from './stack-config.js';
 
-/** An in-memory DynamoDB (dynalite) over HTTP, and the two clients the project uses pointed at it. */
+/** An in-memory DynamoDB (dynalite) over HTTP, and an AWS SDK client pointed at it. */
 export interface LocalDynamo {
   /** The endpoint to set as AWS_ENDPOINT_URL_DYNAMODB. */
   endpoint: string;
   /** The AWS SDK client, for table management. */
   client: DynamoDBClient;
-  /** The consumer's own client, as its dedupe calls DynamoDB. */
-  http: DynamoDbHttp;
   /** Creates a dedupe table with the layout serverless.yml declares. */
   createDedupeTable(name: string): Promise<string>;
   /** Creates a stores table (provision's store leases) with the layout serverless.yml declares. */
   createStoresTable(name: string): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** The CreateTable input of a stores table, as serverless.yml declares `StoresTable`. */
+const storesTableInput = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [{ AttributeName: STORES_ATTRIBUTES.key, AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: STORES_ATTRIBUTES.key, KeyType: 'HASH' }],
+});
 
 /**
  * Resolves with the table's name once DynamoDB reports it ACTIVE: a new table is CREATING first, and
@@ -44,11 +54,9 @@ export const startDynamo = async (port = 0): Promise<LocalDynamo> => {
   const endpoint = `http://${HOST}:${(server.address() as AddressInfo).port}`;
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
   const client = new DynamoDBClient({ endpoint, region: REGION, credentials });
-  const http = createDynamoDbHttp({ endpoint, region: REGION, credentials });
   return {
     endpoint,
     client,
-    http,
     async createDedupeTable(name) {
       await client.send(new CreateTableCommand(dedupeTableInput(name)));
       return untilActive(client, name);
@@ -59,7 +67,6 @@ export const startDynamo = async (port = 0): Promise<LocalDynamo> => {
     },
     async stop() {
       client.destroy();
-      http.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

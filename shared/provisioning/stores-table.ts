@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { classifyAwsError, isAwsError } from '../aws/errors.js';
 import { MAX_RETRY_AFTER_MS, OperationInProgressError, type StoreLeases } from './lease.js';
 
 /**
  * The stores table: one item per store, keyed by its hash. Today it holds each store's operation lease;
  * the store registry (desired state, last result) is to live on the same items. serverless.yml declares it
- * (`StoresTable`); {@link storesTableInput} creates it in a local DynamoDB (dynalite).
+ * (`StoresTable`).
  */
 export const STORES_ATTRIBUTES = {
   key: 'storeHash',
@@ -20,14 +15,6 @@ export const STORES_ATTRIBUTES = {
 } as const;
 
 const A = STORES_ATTRIBUTES;
-
-/** The CreateTable input for a stores table named `tableName`. */
-export const storesTableInput = (tableName: string): CreateTableCommandInput => ({
-  TableName: tableName,
-  BillingMode: 'PAY_PER_REQUEST',
-  AttributeDefinitions: [{ AttributeName: A.key, AttributeType: 'S' }],
-  KeySchema: [{ AttributeName: A.key, KeyType: 'HASH' }],
-});
 
 /**
  * {@link StoreLeases} on the stores table: a conditional UpdateItem takes the lease when no run holds it or
