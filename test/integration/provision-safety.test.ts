@@ -6,11 +6,9 @@ import { SANDBOX_STORE_HASHES } from '../../local/sandbox/stores.js';
 import { type Stack, startStack } from '../../local/stack.js';
 import { ACCOUNT_ID, REGION, SERVICE, STAGE } from '../../local/stack-config.js';
 import { defaultEventSourceName } from '../../shared/provisioning/names.js';
+import { freePort } from '../helpers/free-port.js';
 import { until } from '../helpers/until.js';
 
-/** Ports of serverless offline in this file (the offline stack's defaults may be in use by `npm start`). */
-const HTTP_PORT = 3110;
-const LAMBDA_PORT = 3112;
 const PREFIX = `${SERVICE}-${STAGE}`;
 const SCOPES = Object.keys(handlers).length;
 
@@ -40,12 +38,14 @@ interface Response {
 describe('Offline stack: provisioning never touches what is not its own (serverless offline, HTTP)', () => {
   let stack: Stack;
   let partner: EventBridgeClient;
+  /** serverless offline's HTTP port: a free one (the defaults may be taken by `npm start` or another run). */
+  let httpPort: number;
   /** Every batch the bundled consume function was invoked with, and what it reported failed. */
   const batches: BatchReport[] = [];
   const [storeA = '', storeB = '', storeC = ''] = SANDBOX_STORE_HASHES;
 
   const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
-    const response = await fetch(`http://127.0.0.1:${HTTP_PORT}${path}`, {
+    const response = await fetch(`http://127.0.0.1:${httpPort}${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
       ...(body !== undefined && { body: JSON.stringify(body) }),
@@ -75,9 +75,12 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
   const NONE = { buses: 0, rules: 0, targets: 0, webhooks: 0 };
 
   beforeAll(async () => {
+    httpPort = await freePort();
+    let lambdaPort = await freePort();
+    while (lambdaPort === httpPort) lambdaPort = await freePort();
     stack = await startStack({
       consume: 'serverless-offline',
-      ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0, http: HTTP_PORT, lambda: LAMBDA_PORT },
+      ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0, http: httpPort, lambda: lambdaPort },
       // A short wait for a source BigCommerce names but EventBridge does not list.
       functionEnv: { EVENT_SOURCE_WAIT_MS: '1000' },
       onBatch: (report) => batches.push(report),
