@@ -1,11 +1,8 @@
 // zod/mini, not classic zod: it tree-shakes, so the provision bundle carries only the schemas used here
-// (classic zod alone was ~450 KB of it). Its messages are the English ones classic zod gives, from the
-// same package's locale.
+// (classic zod alone was ~450 KB of it). messages.js gives its issues classic zod's English wording.
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
+import '../../shared/bigcommerce/messages.js';
 import { scopeProblem } from '../../shared/provisioning/scopes.js';
-
-z.config(en());
 
 /** A BigCommerce store hash, as in `https://api.bigcommerce.com/stores/{storeHash}/...`. */
 export const StoreHashSchema = z

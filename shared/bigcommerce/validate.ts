@@ -1,4 +1,6 @@
 import { compile } from 'zod/v4/core';
+// A rejected record's detail names what was expected, as in the tests, not a bare "Invalid input".
+import './messages.js';
 import { BigCommerceEventBridgeEventSchema } from './envelope.js';
 import { type CatalogSchema, type CatalogScope, schemaOf } from './scopes/index.js';
 
