@@ -3,8 +3,8 @@ import { listPartnerSources, type PartnerSource } from '../aws/event-sources.js'
 import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
 import type { StoreApi } from '../bigcommerce/graphql/client.js';
 import { createEventSource, eventSourceRegionOf } from '../bigcommerce/graphql/event-source.js';
-import { sleep as realSleep, retry } from '../bigcommerce/graphql/retry.js';
 import { ConflictError, TransientError } from '../errors.js';
+import { sleep as realSleep, retry } from '../retry.js';
 import { lastSegment, normalizeSourceArn, parseEventSourceArn } from './names.js';
 import type { ProvisionSettings, SourceEntry } from './types.js';
 

@@ -1,5 +1,5 @@
-import { sleep as realSleep, retry } from '../bigcommerce/graphql/retry.js';
 import { messageOf, TransientError } from '../errors.js';
+import { sleep as realSleep, retry } from '../retry.js';
 
 /** How teardown waits out a delete EventBridge refuses on state it has not caught up with yet. */
 export interface DeleteWait {

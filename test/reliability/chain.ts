@@ -5,8 +5,8 @@ import { partnerClients, partnerSourceHook } from '../../local/sandbox/partner-s
 import type { SchemaVariant } from '../../local/sandbox/schema.js';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
 import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
-import { sleep } from '../../shared/bigcommerce/graphql/retry.js';
 import type { ProvisionDeps } from '../../shared/provisioning/types.js';
+import { sleep } from '../../shared/retry.js';
 import { createFakeLogger } from '../helpers/fake-logger.js';
 import {
   CLIENT_ID,

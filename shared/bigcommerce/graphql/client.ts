@@ -2,9 +2,9 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import type * as z from 'zod/mini';
 import { messageOf, PermanentError, TransientError } from '../../errors.js';
 import type { LogSink } from '../../logger.js';
+import { defaultRetryPolicy, type RetryPolicy, retryTransient } from '../../retry.js';
 import type { Dialect } from './dialect.js';
 import { type Documents, documentsOf } from './documents.js';
-import { defaultRetryPolicy, type RetryPolicy, retryTransient } from './retry.js';
 
 /** Sends one GraphQL document to one store and returns its `data`, validated by `schema`. */
 export interface StoreGraphQL {

@@ -1,4 +1,4 @@
-import { TransientError } from '../../errors.js';
+import { TransientError } from './errors.js';
 
 /** How many times and how long to retry. */
 export interface RetryPolicy {

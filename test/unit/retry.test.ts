@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRetryPolicy, type RetryPolicy, retry } from '../../../shared/bigcommerce/graphql/retry.js';
-import { TransientError } from '../../../shared/errors.js';
+import { TransientError } from '../../shared/errors.js';
+import { defaultRetryPolicy, type RetryPolicy, retry } from '../../shared/retry.js';
 
 /** A policy whose sleeps are recorded, not waited, and whose jitter is fixed at its maximum. */
 const recorded = (overrides: Partial<RetryPolicy> = {}) => {
