@@ -6,7 +6,7 @@ import {
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { dedupeTableInput } from '../shared/dedupe/table.js';
+import { DEDUPE_ATTRIBUTES } from '../shared/dedupe/table.js';
 import { STORES_ATTRIBUTES } from '../shared/provisioning/stores-table.js';
 import { HOST, REGION } from './stack-config.js';
 
@@ -22,6 +22,14 @@ export interface LocalDynamo {
   createStoresTable(name: string): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** The CreateTable input of a dedupe table, as serverless.yml declares `DedupeTable`. */
+const dedupeTableInput = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [{ AttributeName: DEDUPE_ATTRIBUTES.key, AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: DEDUPE_ATTRIBUTES.key, KeyType: 'HASH' }],
+});
 
 /** The CreateTable input of a stores table, as serverless.yml declares `StoresTable`. */
 const storesTableInput = (tableName: string): CreateTableCommandInput => ({

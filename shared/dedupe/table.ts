@@ -1,11 +1,8 @@
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-
 /**
  * The dedupe table's layout, Powertools idempotency's DynamoDB layout: partition key `id`, TTL attribute
  * `expiration` (epoch seconds), and Powertools' attribute names for the rest, so a table written by
- * Powertools' own DynamoDB persistence layer reads the same. serverless.yml declares the same table
- * (`DedupeTable`); {@link dedupeTableInput} creates it in a local DynamoDB (dynalite) for tests and the
- * offline stack.
+ * Powertools' own DynamoDB persistence layer reads the same. serverless.yml declares the table
+ * (`DedupeTable`); the offline stack creates the same layout in dynalite (local/dynamo.ts).
  * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/#dynamodb-table
  */
 export const DEDUPE_ATTRIBUTES = {
@@ -20,11 +17,3 @@ export const DEDUPE_ATTRIBUTES = {
   /** Not Powertools': a random id per put, so a put retried after a lost answer recognises its own item. */
   writer: 'writer',
 } as const;
-
-/** The CreateTable input for a dedupe table named `tableName`. */
-export const dedupeTableInput = (tableName: string): CreateTableCommandInput => ({
-  TableName: tableName,
-  BillingMode: 'PAY_PER_REQUEST',
-  AttributeDefinitions: [{ AttributeName: DEDUPE_ATTRIBUTES.key, AttributeType: 'S' }],
-  KeySchema: [{ AttributeName: DEDUPE_ATTRIBUTES.key, KeyType: 'HASH' }],
-});
