@@ -182,10 +182,12 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
 
       // Assess
       for (const response of responses) {
-        expect([200, 409]).toContain(response.status);
-        if (response.status === 200) expect(response.body.converged).toBe(true);
+        // A failure names the round and prints the whole answer: what a run reported is the clue.
+        const seen = `round ${round + 1}: ${response.status} ${JSON.stringify(response.body)}`;
+        expect([200, 409], seen).toContain(response.status);
+        if (response.status === 200) expect(response.body.converged, seen).toBe(true);
         else {
-          expect(response.body.error?.type).toBe('OperationInProgress');
+          expect(response.body.error?.type, seen).toBe('OperationInProgress');
           expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
         }
       }
