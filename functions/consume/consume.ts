@@ -4,6 +4,8 @@ import {
   sourceStoreReader,
   storeHashOf,
 } from '../../shared/bigcommerce/envelope.js';
+import type { CallBudget, StoreClients } from '../../shared/bigcommerce/rest/types.js';
+import { unconfiguredClients } from '../../shared/bigcommerce/rest/unconfigured.js';
 import { type CatalogScope, resolveScope } from '../../shared/bigcommerce/scopes/index.js';
 import { dataValidatorOf, EventBridgeEventValidator } from '../../shared/bigcommerce/validate.js';
 import { DEFAULT_EVENT_SOURCE_NAME_PREFIX } from '../../shared/config.js';
@@ -35,6 +37,8 @@ export interface ConsumeDeps {
    * (default `bigcommerce-webhooks`).
    */
   eventSourceNamePrefix?: string;
+  /** Each store's BigCommerce client, handed to handlers as `context.bigcommerce` when they first read it. */
+  bigcommerce?: StoreClients;
 }
 
 /**
@@ -44,17 +48,19 @@ export interface ConsumeDeps {
  * time after one error line saying why; it resolves to acknowledge it, with one warning when the scope is
  * unknown or has no handler, so new BigCommerce scopes never jam the queue. A copy of an event already
  * handled within the dedupe window is acknowledged without calling its handler (`duplicate event skipped`).
+ * `budget` bounds the calls its handler makes through `context.bigcommerce` (the invocation's deadline).
  */
 export const createRecordProcessor = ({
   handlers,
   logger,
   dedupe,
   eventSourceNamePrefix = DEFAULT_EVENT_SOURCE_NAME_PREFIX,
+  bigcommerce = unconfiguredClients,
 }: ConsumeDeps) => {
   const route = createRouter(handlers);
   const sourceStoreOf = sourceStoreReader(eventSourceNamePrefix);
 
-  return async (record: QueueRecord): Promise<RecordOutcome> => {
+  return async (record: QueueRecord, budget: CallBudget = {}): Promise<RecordOutcome> => {
     let json: unknown;
     try {
       json = JSON.parse(record.body);
@@ -123,6 +129,12 @@ export const createRecordProcessor = ({
         context: {
           logger: recordLogger,
           storeHash,
+          // A getter: most handlers never fetch, and a record pays for its client only when one does.
+          get bigcommerce() {
+            const client = bigcommerce(storeHash, budget);
+            Object.defineProperty(this, 'bigcommerce', { value: client });
+            return client;
+          },
           channelId: resolved.channelId,
           messageId: record.messageId,
           eventBridge: envelopeOf(event),

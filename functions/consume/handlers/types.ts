@@ -1,3 +1,4 @@
+import type { BigCommerceClient } from '../../../shared/bigcommerce/rest/types.js';
 import type {
   CatalogScope,
   PayloadScope,
@@ -28,11 +29,19 @@ export type EventFor<P extends ScopePattern> = P extends ScopeWildcard
     ? EventOf<P>
     : never;
 
-/** What a handler gets beside the event: a logger carrying the record's keys and the envelope metadata. */
+/**
+ * What a handler gets beside the event: a logger carrying the record's keys, a BigCommerce client bound to
+ * the event's store, and the envelope metadata.
+ */
 export interface HandlerContext {
   /** Every line carries scope, store hash, hash, EventBridge id and SQS message id. */
   logger: LogSink;
   storeHash: string;
+  /**
+   * The event's store's API (REST, Admin GraphQL, `fetchResource(event)`), rate-limit aware; its token is
+   * read on first use, so a handler that never calls it costs nothing.
+   */
+  bigcommerce: BigCommerceClient;
   /** The channel id of a `store/channel/{channel_id}/...` scope. */
   channelId: number | undefined;
   /** The SQS message that carried the event. */
