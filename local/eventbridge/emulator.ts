@@ -46,6 +46,10 @@ export interface EventBridgeEmulatorOptions {
    * default; the offline stack turns them on).
    */
   behaviour?: Partial<Behaviour>;
+  /** The clock delete windows are measured on (epoch ms); default Date.now. Tests pass a fake one. */
+  clock?: () => number;
+  /** How injected latency faults wait; default a real timer. Tests pass one that records the wait. */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 /** Read-only views of the emulator's state for tests and tooling. */
@@ -94,9 +98,9 @@ export const startEventBridgeEmulator = async (
 ): Promise<EventBridgeEmulator> => {
   const { port = 4010, host = '127.0.0.1', account = '123456789012', region = 'us-east-1' } = options;
   const logger = options.logger ?? SILENT;
-  const state = new EmulatorState({ account, region });
+  const state = new EmulatorState({ account, region }, options.clock);
   state.behaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
-  const faults = new Faults();
+  const faults = new Faults(options.sleep);
   const sender = createSqsSender({
     region,
     ...(options.sqsEndpoint === undefined ? {} : { endpoint: options.sqsEndpoint }),

@@ -2,7 +2,7 @@
  * Fault injection for reliability tests: make the next n calls of an operation fail with an AWS error
  * or answer late, and make the next n deliveries to a target fail as if SQS were throttling.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as wait } from 'node:timers/promises';
 import { AwsError, type AwsErrorCode } from './errors.js';
 
 /** A fault on API calls: `operation` is an X-Amz-Target operation name such as 'PutRule', or '*' for all. */
@@ -34,6 +34,11 @@ interface Armed<T> {
 
 /** The fault knob one emulator instance exposes. */
 export class Faults {
+  /**
+   * @param sleep How an injected latency waits; tests pass one that records the wait instead of taking it.
+   */
+  constructor(private readonly sleep: (ms: number) => Promise<unknown> = wait) {}
+
   readonly #operations: Armed<OperationFault>[] = [];
   readonly #deliveries: Armed<DeliveryFault>[] = [];
 
@@ -63,7 +68,7 @@ export class Faults {
   async beforeOperation(operation: string): Promise<void> {
     const armed = take(this.#operations, ({ operation: target }) => target === '*' || target === operation);
     if (armed === undefined) return;
-    if (armed.latencyMs !== undefined && armed.latencyMs > 0) await sleep(armed.latencyMs);
+    if (armed.latencyMs !== undefined && armed.latencyMs > 0) await this.sleep(armed.latencyMs);
     if (armed.error !== undefined) {
       throw new AwsError(armed.error, armed.message ?? `Injected ${armed.error} for ${operation}`);
     }

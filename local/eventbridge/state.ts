@@ -61,7 +61,7 @@ export interface Rule {
   targets: Map<string, TargetRecord>;
   /** What event matching sees of the rule: its state a propagation delay ago (see {@link Behaviour}). */
   visible?: { pattern?: EventPattern; state: string; targets: Map<string, TargetRecord> };
-  /** Until then (epoch ms), DeleteRule still sees the targets RemoveTargets just removed. */
+  /** Until then (epoch ms, on the state's clock), DeleteRule still sees the targets RemoveTargets just removed. */
   removedTargetsSeenUntil?: number;
   /** Tags by key: PutRule sets them only when it creates the rule; TagResource afterwards. */
   tags: Map<string, string>;
@@ -102,7 +102,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
 export class EmulatorState {
   /** Quotas and consistency; the emulator's options set them. */
   behaviour: Behaviour = { ...DEFAULT_BEHAVIOUR };
-  /** Until then (epoch ms), DeleteEventBus still sees the rules DeleteRule just deleted, by bus. */
+  /** Until then (epoch ms, on {@link EmulatorState.now}), DeleteEventBus still sees the rules DeleteRule just deleted, by bus. */
   readonly deletedRulesSeenUntil = new Map<string, number>();
   private readonly propagating = new Set<NodeJS.Timeout>();
   private settledWaiters: (() => void)[] = [];
@@ -147,7 +147,14 @@ export class EmulatorState {
   readonly rules = new Map<string, Map<string, Rule>>();
   readonly events: EventRecord[] = [];
 
-  constructor(readonly place: Place) {
+  /**
+   * @param now The clock the delete windows are measured on (epoch ms); tests pass a fake one so a window
+   *   passes when the test says, not after a real wait.
+   */
+  constructor(
+    readonly place: Place,
+    readonly now: () => number = Date.now,
+  ) {
     this.reset();
   }
 

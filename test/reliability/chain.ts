@@ -6,7 +6,6 @@ import type { SchemaVariant } from '../../local/sandbox/schema.js';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
 import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
 import type { ProvisionDeps } from '../../shared/provisioning/types.js';
-import { sleep } from '../../shared/retry.js';
 import { createFakeLogger } from '../helpers/fake-logger.js';
 import {
   CLIENT_ID,
@@ -21,6 +20,22 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** The GraphQL client's per-request timeout in these tests: a sandbox delay above it is a timeout. */
 export const GRAPHQL_TIMEOUT_MS = 200;
+
+/**
+ * The chain's clock: the emulator measures its delete windows on it, and every wait the run asks for
+ * (provisioning's and the GraphQL retries') moves it forward instead of passing real time. A wait still
+ * yields one turn of the event loop, so requests in flight (a concurrent run, a late answer) can land.
+ */
+export const createTestClock = (start = Date.parse('2026-12-01T00:00:00Z')) => {
+  let now = start;
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+  };
+};
 
 /** Mutating EventBridge operations of the chain and of teardown. */
 const MUTATING_OPERATIONS = [
@@ -50,10 +65,12 @@ export const startChain = async (
   options: { token?: string; variant?: SchemaVariant; behaviour?: Partial<Behaviour> } = {},
 ) => {
   const token = options.token ?? TOKEN;
+  const clock = createTestClock();
   const emulator: EventBridgeEmulator = await startEventBridgeEmulator({
     port: 0,
     account: settings.awsAccount,
     region: settings.region,
+    clock: clock.now,
     ...(options.behaviour && { behaviour: options.behaviour }),
   });
   const client = (maxAttempts?: number) =>
@@ -85,13 +102,13 @@ export const startChain = async (
           maxDelayMs: 40,
           sleep: async (ms) => {
             waits.push(ms);
-            await sleep(ms);
+            await clock.sleep(ms);
           },
         },
         logger: log.logger,
       }),
     logger: log.logger,
-    sleep: (ms) => sleep(Math.min(ms, 20)),
+    sleep: clock.sleep,
   };
   const request = provisionRequest;
 

@@ -86,7 +86,7 @@ export const deleteEventBus: Operation = (input, { state }) => {
   const bus = state.buses.get(Name);
   if (bus === undefined) return {};
   // Right after DeleteRule, DeleteEventBus may still see the rules (eventual consistency).
-  if ((state.rules.get(Name)?.size ?? 0) > 0 || Date.now() < (state.deletedRulesSeenUntil.get(Name) ?? 0)) {
+  if ((state.rules.get(Name)?.size ?? 0) > 0 || state.now() < (state.deletedRulesSeenUntil.get(Name) ?? 0)) {
     throw invalid("EventBus can't be deleted since it has rules.");
   }
   state.buses.delete(Name);

@@ -117,12 +117,12 @@ export const deleteRule: Operation = (input, { state }) => {
   const rule = rules.get(Name);
   if (rule === undefined) return {};
   // Right after RemoveTargets, DeleteRule may still see the targets (eventual consistency).
-  if (rule.targets.size > 0 || Date.now() < (rule.removedTargetsSeenUntil ?? 0)) {
+  if (rule.targets.size > 0 || state.now() < (rule.removedTargetsSeenUntil ?? 0)) {
     throw invalid("Rule can't be deleted since it has targets.");
   }
   rules.delete(Name);
   if (state.behaviour.deleteWindowMs > 0) {
-    state.deletedRulesSeenUntil.set(busNameOf(EventBusName), Date.now() + state.behaviour.deleteWindowMs);
+    state.deletedRulesSeenUntil.set(busNameOf(EventBusName), state.now() + state.behaviour.deleteWindowMs);
   }
   return {};
 };

@@ -104,7 +104,7 @@ export const removeTargets: Operation = (input, { state }) => {
   const rule = state.rule(busNameOf(EventBusName), Rule);
   const removed = Ids.filter((id) => rule.targets.delete(id));
   if (removed.length > 0 && state.behaviour.deleteWindowMs > 0) {
-    rule.removedTargetsSeenUntil = Date.now() + state.behaviour.deleteWindowMs;
+    rule.removedTargetsSeenUntil = state.now() + state.behaviour.deleteWindowMs;
   }
   state.propagate(rule);
   return { FailedEntryCount: 0, FailedEntries: [] };
