@@ -14,6 +14,7 @@ import { type Delivery, type EventKey, eventKeyOf } from '../../../shared/dedupe
 import { createDedupeTableClient, type DedupeTableClient } from '../../../shared/dedupe/table-client.js';
 import { fakeContext } from '../../helpers/context.js';
 import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
+import { untilTurns } from '../../helpers/event-loop.js';
 import { createFakeLogger } from '../../helpers/fake-logger.js';
 import { loadEvent } from '../../helpers/load-event.js';
 import { recordFor } from '../../helpers/records.js';
@@ -51,7 +52,16 @@ const shuffled = <T>(items: T[], seed: number): T[] => {
   return out;
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A handler hold the test opens: until `release()`, a handler run stays in progress. */
+const gate = () => {
+  let release: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { opened, release };
+};
+/** One turn of the event loop: a handler run stays in progress while other I/O proceeds (no clock). */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
   response.batchItemFailures.map((failure) => failure.itemIdentifier);
 
@@ -74,16 +84,17 @@ afterAll(async () => {
 
 /**
  * One Lambda container: its own handler, adapter and in-process state, sharing only the table. `runs`
- * counts handler calls per order id; `fail` makes the handler throw for an order id.
+ * counts handler calls per order id; `fail` makes the handler throw for an order id; with `hold`, each
+ * handler run stays in progress until that promise settles.
  */
-const containers = async (options: { windowSeconds?: number; delayMs?: number } = {}) => {
+const containers = async (options: { windowSeconds?: number; hold?: () => Promise<void> } = {}) => {
   const tableName = await dynamo.createDedupeTable();
   const runs = new Map<number, number>();
   const failing = new Set<number>();
   const handlers: HandlerRegistry = {
     'store/order/created': async (event) => {
       runs.set(event.data.id, (runs.get(event.data.id) ?? 0) + 1);
-      await sleep(options.delayMs ?? 0);
+      await options.hold?.();
       if (failing.has(event.data.id)) throw new Error(`order ${event.data.id}: downstream down`);
     },
   };
@@ -170,28 +181,37 @@ const startTableProxy = async (local: LocalDynamo, options: { resetAnswers: numb
 describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
   it('runs the handler once for two copies in one batch, and acknowledges both', async () => {
     // Prepare
-    const { container, totalRuns } = await containers({ delayMs: 20 });
+    const held = gate();
+    const { container, totalRuns } = await containers({ hold: () => held.opened });
     const first = order(1);
 
-    // Act
-    const response = await container()(sqsEvent([first, copyOf(first)]), fakeContext());
+    // Act: the copy comes while the first run is still in progress
+    const response = container()(sqsEvent([first, copyOf(first)]), fakeContext());
+    await untilTurns(() => totalRuns() === 1);
+    held.release();
 
     // Assess
-    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await response).toEqual({ batchItemFailures: [] });
     expect(totalRuns()).toBe(1);
   });
 
   it('runs the handler once for copies in two concurrent invocations; the held copy is retried, then skipped', async () => {
     // Prepare
-    const { container, totalRuns } = await containers({ delayMs: 100 });
+    const held = gate();
+    const { container, totalRuns } = await containers({ hold: () => held.opened });
     const first = order(2);
     const copy = copyOf(first);
 
-    // Act
-    const [a, b] = await Promise.all([
+    // Act: one invocation runs the handler and is held there; the other finds the event in progress and
+    // answers first (were both to run the handler, neither would answer and the test would time out).
+    const invocations = [
       container()(sqsEvent([first]), fakeContext()),
       container()(sqsEvent([copy]), fakeContext()),
-    ]);
+    ];
+    await Promise.race(invocations);
+    held.release();
+    const [a, b] = await Promise.all(invocations);
+    if (a === undefined || b === undefined) throw new Error('two invocations expected');
     const failed = [...failedIds(a), ...failedIds(b)];
     const retry = await container()(
       sqsEvent([first, copy].filter((r) => failed.includes(r.messageId))),
@@ -446,7 +466,7 @@ describe('Dedupe on DynamoDB (dynalite): many copies across concurrent invocatio
     // Prepare
     const events = 30;
     const copies = 3;
-    const { container, runs, totalRuns } = await containers({ delayMs: 15 });
+    const { container, runs, totalRuns } = await containers({ hold: turn });
     const originals = Array.from({ length: events }, (_, index) => order(1000 + index));
     let pending = originals.flatMap((record) => [
       record,

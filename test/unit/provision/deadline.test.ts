@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutOfTimeError, ProvisionError } from '../../../shared/provisioning/errors.js';
 import { provision } from '../../../shared/provisioning/provision.js';
+import { untilTurns } from '../../helpers/event-loop.js';
 import { type ProvisionHarness, settings, startProvisionHarness } from '../../helpers/provision-harness.js';
 
 describe('Function: provision, the invocation deadline', () => {
@@ -11,18 +12,27 @@ describe('Function: provision, the invocation deadline', () => {
   });
 
   afterEach(async () => {
+    vi.useRealTimers();
     await h.close();
   });
 
   it('stops a run still waiting at its deadline with the step and the entries done, and the next run converges', async () => {
-    // Prepare: BigCommerce answers the webhook creation after 1.5 s; the invocation has 400 ms.
+    // Prepare: BigCommerce answers one webhook creation after 1.5 s; the invocation has 400 ms. Timers and
+    // Date are fake, so the deadline and the late answer come when the test moves the clock.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     h.sandbox.faults.add({ match: 'createEventBridgeWebhook', delayMs: 1_500 });
+    const creating = () => h.sandbox.calls.some((call) => call.fields.includes('createEventBridgeWebhook'));
 
     // Act
-    const error = await provision(h.request(), { ...settings, deadline: Date.now() + 400 }, h.deps).catch(
+    const first = provision(h.request(), { ...settings, deadline: Date.now() + 400 }, h.deps).catch(
       (caught: unknown) => caught,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    await untilTurns(creating);
+    await vi.advanceTimersByTimeAsync(400);
+    const error = await first;
+    const webhooksAtDeadline = h.sandbox.state.webhooks.length;
+    await vi.advanceTimersByTimeAsync(1_100);
+    await untilTurns(() => h.sandbox.state.webhooks.length === 3);
     const next = await provision(h.request(), settings, h.deps);
 
     // Assess
@@ -35,6 +45,7 @@ describe('Function: provision, the invocation deadline', () => {
       'rule',
       'target',
     ]);
+    expect(webhooksAtDeadline).toBeLessThan(3);
     expect(next.converged).toBe(true);
     expect(h.sandbox.state.webhooks).toHaveLength(3);
   });
