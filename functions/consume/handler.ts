@@ -1,3 +1,4 @@
+import { storeClientsFromEnv } from '../../shared/bigcommerce/rest/config.js';
 import { loadConsumeConfig } from '../../shared/config.js';
 import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
 import { createDedupeTableClient } from '../../shared/dedupe/table-client.js';
@@ -8,7 +9,8 @@ const config = loadConsumeConfig();
 
 /**
  * The consume Lambda: the registry's handlers, deduped on the DEDUPE_TABLE_NAME table, each event checked
- * against the store its EVENT_SOURCE_NAME_PREFIX-named source belongs to.
+ * against the store its EVENT_SOURCE_NAME_PREFIX-named source belongs to; `context.bigcommerce` calls
+ * BIGCOMMERCE_API_URL with each store's token (read on first use).
  */
 export const handler = createConsumeHandler({
   handlers,
@@ -18,4 +20,5 @@ export const handler = createConsumeHandler({
     windowSeconds: config.DEDUPE_WINDOW_SECONDS,
   }),
   eventSourceNamePrefix: config.EVENT_SOURCE_NAME_PREFIX,
+  bigcommerce: storeClientsFromEnv(),
 });

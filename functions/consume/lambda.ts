@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { StoreClients } from '../../shared/bigcommerce/rest/types.js';
 import type { Dedupe } from '../../shared/dedupe/port.js';
 import { type KeyedLogger, keyed, logger } from '../../shared/logger.js';
 import { processBatch } from './batch.js';
@@ -15,6 +16,8 @@ export interface ConsumeHandlerDeps {
   concurrency?: number;
   /** EVENT_SOURCE_NAME_PREFIX, to read a default event source name's store (see createRecordProcessor). */
   eventSourceNamePrefix?: string;
+  /** Each store's BigCommerce client (`context.bigcommerce`); without it, a handler's first call fails its record. */
+  bigcommerce?: StoreClients;
   /** Where records' lines go (default: the service's Powertools logger, which also gets the Lambda context). */
   recordLogger?: KeyedLogger;
 }
@@ -30,6 +33,7 @@ export const createConsumeHandler = ({
   dedupe,
   concurrency = 10,
   eventSourceNamePrefix,
+  bigcommerce,
   recordLogger = keyed(logger),
 }: ConsumeHandlerDeps) => {
   const processRecord = createRecordProcessor({
@@ -37,6 +41,7 @@ export const createConsumeHandler = ({
     logger: recordLogger,
     dedupe,
     eventSourceNamePrefix,
+    bigcommerce,
   });
   // No middy early timeout: it would only turn Lambda's own timeout into a thrown error 5 ms sooner (the
   // whole batch is retried either way, and a record's dedupe lock lapses with the invocation's deadline),
@@ -44,7 +49,13 @@ export const createConsumeHandler = ({
   return middy(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
       dedupe.useLambdaContext?.(context);
-      return processBatch(event.Records, processRecord, concurrency);
+      // The handlers' BigCommerce calls (and their rate-limit waits) end before Lambda would cut them off:
+      // a record out of time fails, and is retried, rather than half-done.
+      const budget =
+        typeof context.getRemainingTimeInMillis === 'function'
+          ? { deadline: Date.now() + context.getRemainingTimeInMillis() }
+          : {};
+      return processBatch(event.Records, (record) => processRecord(record, budget), concurrency);
     },
     { timeoutEarlyInMillis: 0 },
   ).use(injectLambdaContext(logger, { resetKeys: true }));
