@@ -4,6 +4,7 @@ import { sampleData, samplePayload } from '../../shared/bigcommerce/samples.js';
 import { resolveScope } from '../../shared/bigcommerce/scopes/index.js';
 import { parseEventSourceArn } from '../../shared/provisioning/names.js';
 import { covers } from '../../shared/provisioning/scopes.js';
+import type { SandboxResources } from './resources.js';
 import type { SandboxState, SandboxWebhook } from './state.js';
 
 /**
@@ -81,12 +82,15 @@ const dataFor = (request: FireRequest) => {
 /**
  * Fires one store event: builds the payload in the documented shape (hash = SHA-1) and puts it, as a
  * `bigCommerceWebhook` partner event, on the event source of every active EventBridge webhook of the store
- * whose scope matches, wildcards included. No matching webhook, no event, as on BigCommerce.
+ * whose scope matches, wildcards included. No matching webhook, no event, as on BigCommerce. The resource
+ * the payload points at is recorded in `resources` first (a handler fetching it finds it, or finds it gone
+ * after a deletion).
  */
 export const fireEvent = async (
   state: SandboxState,
   request: FireRequest,
   publish: PartnerEventPublisher,
+  resources?: SandboxResources,
 ) => {
   if (request.scope.includes('*') && !request.scope.startsWith('store/channel/*/')) {
     throw new FireRequestError('fire a concrete scope such as store/product/updated, not a wildcard');
@@ -101,6 +105,7 @@ export const fireEvent = async (
     ...(request.hash !== undefined && { hash: request.hash }),
     ...(request.producer !== undefined && { producer: request.producer }),
   };
+  resources?.recordFired(request.storeHash, request.scope, payload.data);
   const webhooks = state.webhooks.filter(
     (hook: SandboxWebhook) =>
       hook.storeHash === request.storeHash && hook.isActive && scopeMatches(hook.scope, request.scope),

@@ -12,7 +12,9 @@ import { readBody } from '../read-body.js';
 import { describeCall, type SandboxCall } from './calls.js';
 import { type Fault, FaultQueue } from './faults.js';
 import { type FireRequest, FireRequestError, fireEvent, type PartnerEventPublisher } from './fire.js';
+import { type QuotaSettings, SandboxQuota } from './quota.js';
 import { createRoot, type EventSourceHook, type PartnerName } from './resolvers.js';
+import { answerRest, SandboxResources } from './resources.js';
 import { type SchemaVariant, sandboxSchemaOf } from './schema.js';
 import { SandboxState } from './state.js';
 
@@ -39,6 +41,10 @@ export interface SandboxOptions {
   onEventSourceCreated?: EventSourceHook;
   /** Where fired store events go; without it, `/__sandbox/fire` answers 501. */
   publishPartnerEvents?: PartnerEventPublisher;
+  /** The rate-limit quota per store (default 150 requests per 30 s, counted but not enforced). */
+  quota?: Partial<QuotaSettings>;
+  /** The quota windows' clock (default `Date.now`); tests pass a fake and move it. */
+  now?: () => number;
 }
 
 export interface Sandbox {
@@ -49,10 +55,19 @@ export interface Sandbox {
   faults: FaultQueue;
   /** Every GraphQL request received, in order. */
   calls: SandboxCall[];
+  /** The stores' REST resources (orders, products, ...): fired events record theirs. */
+  resources: SandboxResources;
+  /** Each store's rate-limit window: `quota.exhaust(hash)`, `quota.configure({ enforce: true })`. */
+  quota: SandboxQuota;
+  /** Every REST request received (`GET /v2/orders/5`), in order, with the status answered. */
+  restCalls: { storeHash: string; method: string; path: string; status: number }[];
+  /** Refuses the store's token from now on (401), as after the app's uninstall. */
+  revokeToken(storeHash: string): void;
   close(): Promise<void>;
 }
 
 const GRAPHQL_PATH = /^\/stores\/([A-Za-z0-9]+)\/graphql$/;
+const REST_PATH = /^\/stores\/([A-Za-z0-9]+)\/v[23]\//;
 
 const send = (
   response: ServerResponse,
@@ -70,28 +85,46 @@ const send = (
   response.end(JSON.stringify(body));
 };
 
-const sendFault = (response: ServerResponse, fault: Fault & { status: number }) =>
+const sendFault = (
+  response: ServerResponse,
+  fault: Fault & { status: number },
+  quotaHeaders: Record<string, string> = {},
+) =>
   fault.status === 429
     ? send(
         response,
         429,
         { status: 429, title: 'Too many requests' },
-        { 'x-rate-limit-time-reset-ms': String(fault.resetMs ?? 100), 'x-rate-limit-requests-left': '0' },
+        {
+          ...quotaHeaders,
+          'x-rate-limit-time-reset-ms': String(fault.resetMs ?? 100),
+          'x-rate-limit-requests-left': '0',
+        },
       )
-    : send(response, fault.status, { status: fault.status, title: 'Injected fault' });
+    : send(response, fault.status, { status: fault.status, title: 'Injected fault' }, quotaHeaders);
+
+const sendQuotaSpent = (response: ServerResponse, headers: Record<string, string>) =>
+  send(response, 429, { status: 429, title: 'Too many requests' }, headers);
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Starts the BigCommerce sandbox: the Admin GraphQL webhook API of each configured store at
- * `/stores/{storeHash}/graphql` (`X-Auth-Token` checked), plus `/__sandbox/faults` (POST a {@link Fault},
- * DELETE to clear), `/__sandbox/state` (GET) and `/__sandbox/fire` (POST a {@link FireRequest}: a store
- * event delivered to the store's matching EventBridge webhooks) for tests and the offline stack.
+ * `/stores/{storeHash}/graphql` and the REST resources handlers fetch (`GET /stores/{storeHash}/v2|v3/...`,
+ * see resources.ts), both checking `X-Auth-Token` and counting the store's quota (`X-Rate-Limit-*`), plus
+ * `/__sandbox/faults` (POST a {@link Fault}, DELETE to clear), `/__sandbox/state` (GET),
+ * `/__sandbox/fire` (POST a {@link FireRequest}: a store event delivered to the store's matching
+ * EventBridge webhooks), `/__sandbox/quota` (POST settings and/or `{"exhaust": storeHash}`) and
+ * `/__sandbox/revoke` (POST `{"storeHash"}`) for tests and the offline stack.
  */
 export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
   const state = new SandboxState();
   const faults = new FaultQueue();
   const calls: SandboxCall[] = [];
+  const restCalls: Sandbox['restCalls'] = [];
+  const resources = new SandboxResources();
+  const quota = new SandboxQuota(options.now ?? Date.now, options.quota);
+  const revoked = new Set<string>();
   const variant = options.variant ?? {};
   const schema = sandboxSchemaOf(variant);
   const rules = variant.noIntrospection
@@ -108,7 +141,10 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     const accounts = options.accounts.filter((account) => account.storeHash === storeHash);
     if (accounts.length === 0) return send(response, 404, { status: 404, title: 'Store not found' });
     const account = accounts.find((candidate) => candidate.token === request.headers['x-auth-token']);
-    if (!account) return send(response, 401, { status: 401, title: 'Unauthorized: invalid X-Auth-Token' });
+    if (!account || revoked.has(storeHash))
+      return send(response, 401, { status: 401, title: 'Unauthorized: invalid X-Auth-Token' });
+    const verdict = quota.take(storeHash);
+    if (!verdict.allowed) return sendQuotaSpent(response, verdict.headers);
 
     let body: { query?: unknown; variables?: unknown; operationName?: unknown };
     try {
@@ -129,7 +165,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     if (fault?.delayMs) await delay(fault.delayMs);
     if (fault?.drop) return void request.socket.destroy();
     if (fault?.status !== undefined && !fault.afterExecute)
-      return sendFault(response, { ...fault, status: fault.status });
+      return sendFault(response, { ...fault, status: fault.status }, verdict.headers);
 
     // Parse, validate, execute, as any GraphQL server does: a document that does not validate against
     // the schema is refused whole, before its variables are looked at.
@@ -145,8 +181,38 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
             variableValues: (body.variables ?? {}) as Record<string, unknown>,
             operationName,
           });
-    if (fault?.status !== undefined) return sendFault(response, { ...fault, status: fault.status });
-    return send(response, 200, result);
+    if (fault?.status !== undefined)
+      return sendFault(response, { ...fault, status: fault.status }, verdict.headers);
+    return send(response, 200, result, verdict.headers);
+  };
+
+  /** REST GETs of the stores' resources; faults match on `GET /v2/orders/5`. */
+  const handleRest = async (request: IncomingMessage, response: ServerResponse, storeHash: string) => {
+    const url = new URL(request.url ?? '/', 'http://sandbox');
+    const prefix = `/stores/${storeHash}`;
+    const path = `${url.pathname.slice(prefix.length)}${url.search}`;
+    const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+      restCalls.push({ storeHash, method: request.method ?? 'GET', path, status });
+      return send(response, status, body, headers);
+    };
+    const accounts = options.accounts.filter((account) => account.storeHash === storeHash);
+    if (accounts.length === 0) return answer(404, { status: 404, title: 'Store not found' });
+    const authorized = accounts.some((candidate) => candidate.token === request.headers['x-auth-token']);
+    if (!authorized || revoked.has(storeHash)) {
+      return answer(401, { status: 401, title: 'Unauthorized: invalid X-Auth-Token' });
+    }
+    const verdict = quota.take(storeHash);
+    if (!verdict.allowed) return answer(429, { status: 429, title: 'Too many requests' }, verdict.headers);
+    const fault = faults.take(`${request.method} ${path}`);
+    if (fault?.delayMs) await delay(fault.delayMs);
+    if (fault?.drop) return void request.socket.destroy();
+    if (fault?.status !== undefined) {
+      restCalls.push({ storeHash, method: request.method ?? 'GET', path, status: fault.status });
+      return sendFault(response, { ...fault, status: fault.status }, verdict.headers);
+    }
+    if (request.method !== 'GET') return answer(405, { status: 405, title: 'The sandbox serves GET only' });
+    const result = answerRest(resources, storeHash, url, prefix);
+    return answer(result.status, result.body, verdict.headers);
   };
 
   const handleControl = async (request: IncomingMessage, response: ServerResponse) => {
@@ -161,11 +227,24 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       if (!options.publishPartnerEvents) return send(response, 501, { title: 'no partner event publisher' });
       const fire = JSON.parse(await readBody(request)) as FireRequest;
       try {
-        return send(response, 200, await fireEvent(state, fire, options.publishPartnerEvents));
+        return send(response, 200, await fireEvent(state, fire, options.publishPartnerEvents, resources));
       } catch (error) {
         if (error instanceof FireRequestError) return send(response, 400, { title: error.message });
         throw error;
       }
+    }
+    if (request.url === '/__sandbox/quota' && request.method === 'POST') {
+      const { exhaust, ...settings } = JSON.parse(await readBody(request)) as Partial<QuotaSettings> & {
+        exhaust?: string;
+      };
+      if (Object.keys(settings).length > 0) quota.configure(settings);
+      if (exhaust) quota.exhaust(exhaust);
+      return send(response, 200, quota.settings);
+    }
+    if (request.url === '/__sandbox/revoke' && request.method === 'POST') {
+      const { storeHash } = JSON.parse(await readBody(request)) as { storeHash: string };
+      revoked.add(storeHash);
+      return send(response, 200, { revoked: [...revoked] });
     }
     if (request.url === '/__sandbox/faults' && request.method === 'DELETE') {
       faults.clear();
@@ -176,10 +255,13 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
 
   const server = createServer((request, response) => {
     const storeHash = GRAPHQL_PATH.exec(request.url ?? '')?.[1];
+    const restStore = REST_PATH.exec(request.url ?? '')?.[1];
     const work =
       storeHash && request.method === 'POST'
         ? handleGraphQL(request, response, storeHash)
-        : handleControl(request, response);
+        : restStore
+          ? handleRest(request, response, restStore)
+          : handleControl(request, response);
     work.catch((error: unknown) => {
       if (!response.headersSent) send(response, 500, { status: 500, title: String(error) });
     });
@@ -195,6 +277,10 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     state,
     faults,
     calls,
+    resources,
+    quota,
+    restCalls,
+    revokeToken: (storeHash) => void revoked.add(storeHash),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
