@@ -84,6 +84,11 @@ export interface EventBridgeEmulator {
   idle(): Promise<void>;
   /** Resolves once every rule and target change made so far reaches event matching (see `behaviour`). */
   settled(): Promise<void>;
+  /**
+   * Test hook: every partner source still hidden from listings (`behaviour.sourceHiddenForLists`) shows
+   * from the next call on, as one does once it has reached the customer's account.
+   */
+  showSources(): void;
   /** Forgets all state, journals, call counts and faults (the default bus stays). */
   reset(): void;
   /** Stops listening, cuts pending retries short and releases the SQS client. */
@@ -145,6 +150,9 @@ export const startEventBridgeEmulator = async (
     calls: () => Object.fromEntries(counts),
     idle: () => delivery.idle(),
     settled: () => state.settled(),
+    showSources: () => {
+      for (const source of state.sources.values()) source.hiddenForLists = 0;
+    },
     reset: () => {
       state.reset();
       delivery.clear();

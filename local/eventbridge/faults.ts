@@ -15,6 +15,13 @@ export interface OperationFault {
   times?: number;
   /** Delay added before answering each affected call. */
   latencyMs?: number;
+  /** Close the connection without answering (after any latency): a network error such as a reset for the caller. */
+  drop?: boolean;
+}
+
+/** Thrown by {@link Faults.beforeOperation} for a `drop` fault: the server closes the connection unanswered. */
+export class ConnectionDropped extends Error {
+  override readonly name = 'ConnectionDropped';
 }
 
 /** A fault on deliveries: each affected attempt fails with a retryable error before reaching SQS. */
@@ -64,11 +71,12 @@ export class Faults {
     return { operations: this.#operations.map(left), deliveries: this.#deliveries.map(left) };
   }
 
-  /** Called before each operation: waits the injected latency, then throws the injected error, if any. */
+  /** Called before each operation: waits the injected latency, then throws the injected drop or error, if any. */
   async beforeOperation(operation: string): Promise<void> {
     const armed = take(this.#operations, ({ operation: target }) => target === '*' || target === operation);
     if (armed === undefined) return;
     if (armed.latencyMs !== undefined && armed.latencyMs > 0) await this.sleep(armed.latencyMs);
+    if (armed.drop === true) throw new ConnectionDropped(`Injected connection drop for ${operation}`);
     if (armed.error !== undefined) {
       throw new AwsError(armed.error, armed.message ?? `Injected ${armed.error} for ${operation}`);
     }

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../read-body.js';
 import { AwsError, statusOf } from './errors.js';
-import type { Faults } from './faults.js';
+import { ConnectionDropped, type Faults } from './faults.js';
 import { type OperationContext, operations } from './ops/index.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -82,6 +82,10 @@ const answer = async (request: IncomingMessage, response: ServerResponse, deps: 
 export const createEventBridgeServer = (deps: HttpDeps) =>
   createServer((request, response) => {
     answer(request, response, deps).catch((error: unknown) => {
+      if (error instanceof ConnectionDropped) {
+        request.socket.destroy();
+        return;
+      }
       if (error instanceof AwsError) {
         sendError(response, error);
         return;

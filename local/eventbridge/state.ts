@@ -22,6 +22,11 @@ export interface PartnerSource {
   creationTime: Date;
   expirationTime: Date;
   state: EventSourceState;
+  /**
+   * How many more ListEventSources calls (first pages) leave it out; until then DescribeEventSource and
+   * CreateEventBus do not find it either. Set from {@link Behaviour.sourceHiddenForLists}.
+   */
+  hiddenForLists: number;
 }
 
 /** An event bus; a partner bus carries the name of the source it receives from. */
@@ -89,6 +94,17 @@ export interface Behaviour {
   propagationMs: number;
   /** For this long after RemoveTargets or DeleteRule, DeleteRule or DeleteEventBus still see what went. */
   deleteWindowMs: number;
+  /**
+   * A new partner source is left out of this many ListEventSources calls before it shows (0: at once), as
+   * a partner source just created can take a moment to reach the customer's account.
+   */
+  sourceHiddenForLists: number;
+  /**
+   * The most items a List call answers per page, whatever its Limit (AWS may answer fewer than Limit, with
+   * a NextToken); a small one makes tests walk the pages.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListEventSources.html
+   */
+  maxPageSize: number;
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
@@ -96,6 +112,8 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   rulesPerBus: 300,
   propagationMs: 0,
   deleteWindowMs: 0,
+  sourceHiddenForLists: 0,
+  maxPageSize: 100,
 };
 
 /** All control-plane state of one emulator instance, plus the journal of accepted events. */
@@ -184,10 +202,15 @@ export class EmulatorState {
     return source.account === this.place.account && source.region === this.place.region;
   }
 
+  /** True for a source this account sees and that has already reached its listings. */
+  lists(source: PartnerSource): boolean {
+    return this.sees(source) && source.hiddenForLists <= 0;
+  }
+
   /** The named source as this account sees it, or ResourceNotFoundException. */
   source(name: string): PartnerSource {
     const source = this.sources.get(name);
-    if (source === undefined || !this.sees(source)) throw notFound(`Event source ${name} does not exist.`);
+    if (source === undefined || !this.lists(source)) throw notFound(`Event source ${name} does not exist.`);
     return source;
   }
 

@@ -1,254 +1,197 @@
 import {
-  CreateEventBusCommand,
-  DeleteEventBusCommand,
-  DeleteRuleCommand,
-  DescribeEventBusCommand,
-  DescribeRuleCommand,
+  CreatePartnerEventSourceCommand,
+  DeletePartnerEventSourceCommand,
   EventBridgeClient,
-  ListEventSourcesCommand,
-  ListTagsForResourceCommand,
-  ListTargetsByRuleCommand,
   PutRuleCommand,
   PutTargetsCommand,
-  RemoveTargetsCommand,
-  ResourceAlreadyExistsException,
-  ResourceNotFoundException,
-  type Tag,
   TagResourceCommand,
   type Target,
+  UntagResourceCommand,
 } from '@aws-sdk/client-eventbridge';
-import { mockClient } from 'aws-sdk-client-mock';
+import {
+  type EventBridgeEmulator,
+  type EventBridgeEmulatorOptions,
+  startEventBridgeEmulator,
+} from '../../local/eventbridge/index.js';
+import { type PartnerClients, partnerClients } from '../../local/sandbox/partner-source-hook.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 
-/** Calls that change EventBridge state. */
-export const MUTATING_COMMANDS = [
-  'CreateEventBusCommand',
-  'PutRuleCommand',
-  'PutTargetsCommand',
-  'RemoveTargetsCommand',
-  'DeleteRuleCommand',
-  'DeleteEventBusCommand',
-  'TagResourceCommand',
+/** Operations that change EventBridge state. */
+export const MUTATING_OPERATIONS = [
+  'CreateEventBus',
+  'PutRule',
+  'PutTargets',
+  'RemoveTargets',
+  'DeleteRule',
+  'DeleteEventBus',
+  'TagResource',
+  'UntagResource',
 ];
 
-interface FakeRule {
-  arn: string;
-  eventPattern: string | undefined;
-  state: string | undefined;
-  description: string | undefined;
-  targets: Target[];
-}
-
-const notFound = (message: string) => new ResourceNotFoundException({ message, $metadata: {} });
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /**
- * An in-memory EventBridge behind aws-sdk-client-mock on the real client class: partner sources, buses,
- * rules and targets keep state between calls, so reconciler runs can be chained. `failNext` makes the
- * next call of a command throw; `addPartnerSource` is what the sandbox's createEventSource hook calls.
+ * The provisioning tests' EventBridge: the project's emulator on 127.0.0.1 (port 0) behind the real SDK
+ * client, so these tests and the reliability chain share one state model. The client makes one attempt per
+ * call (an injected fault fails the call it is armed for, not an SDK retry), and List calls answer two
+ * items a page, so the reconciler walks the pages. `options.behaviour` adds what a test needs, e.g.
+ * `sourceHiddenForLists`.
  */
-export const createEventBridgeFake = (options: { pageSize?: number } = {}) => {
-  const mock = mockClient(EventBridgeClient);
-  const client = new EventBridgeClient({ region: REGION });
-  const sources = new Map<string, { arn: string; state: string; hiddenForLists: number }>();
-  const buses = new Map<string, string>();
-  const rules = new Map<string, FakeRule>();
-  const failures = new Map<string, Error[]>();
-  /** Tags by resource ARN, as CreateEventBus, PutRule (on create) and TagResource set them. */
-  const tags = new Map<string, Map<string, string>>();
-  const setTags = (arn: string, list: Tag[] | undefined) => {
-    const map = tags.get(arn) ?? new Map<string, string>();
-    for (const tag of list ?? []) map.set(tag.Key ?? '', tag.Value ?? '');
-    tags.set(arn, map);
+export const startProvisionEventBridge = async (
+  options: Pick<EventBridgeEmulatorOptions, 'behaviour' | 'clock'> = {},
+) => {
+  const emulator: EventBridgeEmulator = await startEventBridgeEmulator({
+    port: 0,
+    account: ACCOUNT,
+    region: REGION,
+    ...(options.clock && { clock: options.clock }),
+    behaviour: { maxPageSize: 2, ...options.behaviour },
+  });
+  const client = new EventBridgeClient({
+    region: REGION,
+    endpoint: emulator.url,
+    credentials,
+    maxAttempts: 1,
+  });
+  /** The partner's clients: BigCommerce's side of EventBridge (Create/DeletePartnerEventSource). */
+  const partners: PartnerClients = partnerClients({ endpoint: emulator.url, credentials });
+  let baseline: Record<string, number> = {};
+  /** Calls this helper made itself (a test's own hands), left out of `calls` and `mutations`. */
+  const own = new Map<string, number>();
+  const callsSinceForgotten = () =>
+    Object.entries(emulator.calls()).flatMap(([name, count]) =>
+      Array.from({ length: count - (baseline[name] ?? 0) - (own.get(name) ?? 0) }, () => name),
+    );
+  /** Sends a call as someone other than the code under test (a partner, a person in the console). */
+  const byHand = async <T>(operation: string, send: () => Promise<T>): Promise<T> => {
+    own.set(operation, (own.get(operation) ?? 0) + 1);
+    return send();
   };
-  const exists = (arn: string) =>
-    [...buses.values()].includes(arn) || [...rules.values()].some((rule) => rule.arn === arn);
-  const pageSize = options.pageSize ?? 2;
-
-  const ruleKey = (bus: string | undefined, name: string | undefined) => `${bus ?? 'default'}|${name}`;
-  const guard =
-    <I, O>(command: string, impl: (input: I) => O) =>
-    async (input: I) => {
-      const failure = failures.get(command)?.shift();
-      if (failure) throw failure;
-      return impl(input);
-    };
-  const ruleOf = (input: { Rule?: string; Name?: string; EventBusName?: string }) => {
-    const rule = rules.get(ruleKey(input.EventBusName, input.Rule ?? input.Name));
-    if (!rule) throw notFound(`Rule ${input.Rule ?? input.Name} does not exist.`);
-    return rule;
-  };
-
-  mock.on(ListEventSourcesCommand).callsFake(
-    guard('ListEventSourcesCommand', (input: { NamePrefix?: string; NextToken?: string }) => {
-      const visible = [...sources.entries()].filter(([name, source]) => {
-        if (source.hiddenForLists > 0) return false;
-        return name.startsWith(input.NamePrefix ?? '');
-      });
-      if (!input.NextToken) {
-        for (const source of sources.values()) source.hiddenForLists = Math.max(0, source.hiddenForLists - 1);
-      }
-      const start = Number(input.NextToken ?? 0);
-      const page = visible.slice(start, start + pageSize);
-      return {
-        EventSources: page.map(([name, source]) => ({ Name: name, Arn: source.arn, State: source.state })),
-        NextToken: start + pageSize < visible.length ? String(start + pageSize) : undefined,
-      };
-    }),
-  );
-  mock.on(DescribeEventBusCommand).callsFake(
-    guard('DescribeEventBusCommand', (input: { Name?: string }) => {
-      const arn = buses.get(input.Name ?? '');
-      if (!arn) throw notFound(`Event bus ${input.Name} does not exist.`);
-      return { Name: input.Name, Arn: arn };
-    }),
-  );
-  mock.on(CreateEventBusCommand).callsFake(
-    guard('CreateEventBusCommand', (input: { Name?: string; EventSourceName?: string; Tags?: Tag[] }) => {
-      const name = input.Name ?? '';
-      const source = sources.get(input.EventSourceName ?? '');
-      if (!source || source.hiddenForLists > 0)
-        throw notFound(`Event source ${input.EventSourceName} does not exist.`);
-      if (buses.has(name)) throw new ResourceAlreadyExistsException({ message: 'exists', $metadata: {} });
-      const arn = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${name}`;
-      buses.set(name, arn);
-      tags.delete(arn);
-      setTags(arn, input.Tags);
-      source.state = 'ACTIVE';
-      return { EventBusArn: arn };
-    }),
-  );
-  mock.on(DeleteEventBusCommand).callsFake(
-    guard('DeleteEventBusCommand', (input: { Name?: string }) => {
-      buses.delete(input.Name ?? '');
-      const source = sources.get(input.Name ?? '');
-      if (source && source.state === 'ACTIVE') source.state = 'PENDING';
-      return {};
-    }),
-  );
-  mock.on(DescribeRuleCommand).callsFake(
-    guard('DescribeRuleCommand', (input: { Name?: string; EventBusName?: string }) => {
-      const rule = ruleOf(input);
-      return {
-        Name: input.Name,
-        Arn: rule.arn,
-        EventPattern: rule.eventPattern,
-        State: rule.state,
-        Description: rule.description,
-      };
-    }),
-  );
-  mock.on(PutRuleCommand).callsFake(
-    guard(
-      'PutRuleCommand',
-      (input: {
-        Name?: string;
-        EventBusName?: string;
-        EventPattern?: string;
-        State?: string;
-        Description?: string;
-        Tags?: Tag[];
-      }) => {
-        if (!buses.has(input.EventBusName ?? ''))
-          throw notFound(`Event bus ${input.EventBusName} does not exist.`);
-        const key = ruleKey(input.EventBusName, input.Name);
-        const arn = `arn:aws:events:${REGION}:${ACCOUNT}:rule/${input.EventBusName}/${input.Name}`;
-        const existing = rules.get(key);
-        const targets = existing?.targets ?? [];
-        if (!existing) {
-          tags.delete(arn);
-          setTags(arn, input.Tags);
-        }
-        rules.set(key, {
-          arn,
-          eventPattern: input.EventPattern,
-          state: input.State,
-          description: input.Description,
-          targets,
-        });
-        return { RuleArn: arn };
-      },
-    ),
-  );
-  mock.on(DeleteRuleCommand).callsFake(
-    guard('DeleteRuleCommand', (input: { Name?: string; EventBusName?: string }) => {
-      const key = ruleKey(input.EventBusName, input.Name);
-      if ((rules.get(key)?.targets.length ?? 0) > 0) throw new Error('Rule still has targets.');
-      rules.delete(key);
-      return {};
-    }),
-  );
-  mock.on(ListTargetsByRuleCommand).callsFake(
-    guard('ListTargetsByRuleCommand', (input: { Rule?: string; EventBusName?: string }) => ({
-      Targets: structuredClone(ruleOf(input).targets),
-    })),
-  );
-  mock.on(PutTargetsCommand).callsFake(
-    guard('PutTargetsCommand', (input: { Rule?: string; EventBusName?: string; Targets?: Target[] }) => {
-      const rule = ruleOf(input);
-      for (const target of input.Targets ?? []) {
-        rule.targets = [...rule.targets.filter((t) => t.Id !== target.Id), structuredClone(target)];
-      }
-      return { FailedEntryCount: 0, FailedEntries: [] };
-    }),
-  );
-  mock.on(RemoveTargetsCommand).callsFake(
-    guard('RemoveTargetsCommand', (input: { Rule?: string; EventBusName?: string; Ids?: string[] }) => {
-      const rule = ruleOf(input);
-      rule.targets = rule.targets.filter((target) => !input.Ids?.includes(target.Id ?? ''));
-      return { FailedEntryCount: 0, FailedEntries: [] };
-    }),
-  );
-
-  mock.on(ListTagsForResourceCommand).callsFake(
-    guard('ListTagsForResourceCommand', (input: { ResourceARN?: string }) => {
-      const arn = input.ResourceARN ?? '';
-      if (!exists(arn)) throw notFound(`Resource ${arn} does not exist.`);
-      return { Tags: [...(tags.get(arn) ?? [])].map(([Key, Value]) => ({ Key, Value })) };
-    }),
-  );
-  mock.on(TagResourceCommand).callsFake(
-    guard('TagResourceCommand', (input: { ResourceARN?: string; Tags?: Tag[] }) => {
-      const arn = input.ResourceARN ?? '';
-      if (!exists(arn)) throw notFound(`Resource ${arn} does not exist.`);
-      setTags(arn, input.Tags);
-      return {};
-    }),
-  );
-
-  const commandNames = () => mock.calls().map((call) => (call.args[0] as object).constructor.name);
+  const inspect = emulator.inspect;
 
   return {
-    mock,
+    emulator,
+    /** The client the code under test is given. */
     client,
-    sources,
-    buses,
-    rules,
-    /** Tags by resource ARN. */
-    tags,
-    /** What BigCommerce does for createEventSource: a PENDING partner source in this account. */
-    addPartnerSource: (name: string, hiddenForLists = 0) => {
-      sources.set(name, {
-        arn: `arn:aws:events:${REGION}::event-source/${name}`,
-        state: 'PENDING',
-        hiddenForLists,
-      });
+    partners,
+    /** What BigCommerce does for createEventSource: a PENDING partner source in `account` (default ours). */
+    createPartnerSource: async (name: string, account = ACCOUNT) => {
+      await byHand('CreatePartnerEventSource', () =>
+        partners
+          .clientFor(REGION)
+          .send(new CreatePartnerEventSourceCommand({ Name: name, Account: account })),
+      );
     },
-    /** Forgets every source, bus, rule, target, tag, armed failure and recorded call (a fresh EventBridge). */
+    /**
+     * What BigCommerce does when it drops a source: with its bus still there the source shows as DELETED,
+     * without one it is gone.
+     */
+    deletePartnerSource: async (name: string, account = ACCOUNT) => {
+      await byHand('DeletePartnerEventSource', () =>
+        partners
+          .clientFor(REGION)
+          .send(new DeletePartnerEventSourceCommand({ Name: name, Account: account })),
+      );
+    },
+    /**
+     * Someone else changes the rule (its pattern or state) through PutRule, as drift happens in AWS; the
+     * other fields stay as they are.
+     */
+    driftRule: async (
+      busName: string,
+      ruleName: string,
+      change: { eventPattern?: string; state?: 'ENABLED' | 'DISABLED' },
+    ) => {
+      const rule = inspect.rules(busName).find((candidate) => candidate.name === ruleName);
+      if (rule === undefined) throw new Error(`no rule ${ruleName} on ${busName}`);
+      await byHand('PutRule', () =>
+        client.send(
+          new PutRuleCommand({
+            Name: ruleName,
+            EventBusName: busName,
+            EventPattern: change.eventPattern ?? rule.eventPattern,
+            State: change.state ?? (rule.state === 'DISABLED' ? 'DISABLED' : 'ENABLED'),
+            Description: rule.description,
+          }),
+        ),
+      );
+    },
+    /** Someone else puts a target on the rule (PutTargets). */
+    putForeignTarget: async (busName: string, ruleName: string, target: Target) => {
+      await byHand('PutTargets', () =>
+        client.send(new PutTargetsCommand({ Rule: ruleName, EventBusName: busName, Targets: [target] })),
+      );
+    },
+    /** Someone else sets tags on a bus or rule (TagResource). */
+    tag: async (arn: string, tags: Record<string, string>) => {
+      await byHand('TagResource', () =>
+        client.send(
+          new TagResourceCommand({
+            ResourceARN: arn,
+            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        ),
+      );
+    },
+    /** Someone else removes every tag of the bus and of its rules (UntagResource). */
+    untagChain: async (busName: string) => {
+      const owners = [
+        ...inspect.buses().filter((bus) => bus.name === busName),
+        ...inspect.rules(busName),
+      ].filter((owner) => owner.tags.size > 0);
+      for (const owner of owners) {
+        await byHand('UntagResource', () =>
+          client.send(new UntagResourceCommand({ ResourceARN: owner.arn, TagKeys: [...owner.tags.keys()] })),
+        );
+      }
+    },
+    /** Names of the mutating operations the code under test sent since the last `forgetCalls` (or start), e.g. `['PutRule']`. */
+    mutations: () => callsSinceForgotten().filter((name) => MUTATING_OPERATIONS.includes(name)),
+    /** Every operation the code under test sent since the last `forgetCalls` (or start). */
+    calls: callsSinceForgotten,
+    /** Counts calls from now on only; state is kept. */
+    forgetCalls: () => {
+      baseline = emulator.calls();
+      own.clear();
+    },
+    /** The bus's ARN, or undefined when there is no such bus. */
+    busArn: (name: string) => inspect.buses().find((bus) => bus.name === name)?.arn,
+    /** The named rule of a bus, or undefined. */
+    rule: (busName: string, ruleName: string) =>
+      inspect.rules(busName).find((rule) => rule.name === ruleName),
+    /** The targets of a rule as PutTargets stored them (none when the rule does not exist). */
+    targetsOf: (busName: string, ruleName: string) => inspect.targets(ruleName, busName),
+    /** How many partner buses, rules on them and targets on those rules exist. */
+    resources: () => {
+      const buses = inspect.buses().filter((bus) => bus.name.startsWith('aws.partner/'));
+      const rules = buses.flatMap((bus) => inspect.rules(bus.name));
+      const targets = rules.flatMap((rule) => inspect.targets(rule.name, rule.busName));
+      return { buses: buses.length, rules: rules.length, targets: targets.length };
+    },
+    /** The tags of a bus or rule by ARN, as an object. */
+    tagsOf: (arn: string) => {
+      const owner =
+        inspect.buses().find((bus) => bus.arn === arn) ??
+        inspect
+          .buses()
+          .flatMap((bus) => inspect.rules(bus.name))
+          .find((rule) => rule.arn === arn);
+      return Object.fromEntries(owner?.tags ?? []);
+    },
+    /** A fresh EventBridge: no source, bus (but the default one), rule, target, tag, fault or counted call. */
     reset: () => {
-      for (const map of [sources, buses, rules, failures, tags]) map.clear();
-      mock.resetHistory();
+      emulator.reset();
+      baseline = {};
+      own.clear();
     },
-    /** Makes the next call of `command` (e.g. `PutRuleCommand`) throw `error`. */
-    failNext: (command: string, error: Error) =>
-      failures.set(command, [...(failures.get(command) ?? []), error]),
-    /** Names of the commands sent so far, e.g. `['ListEventSourcesCommand', ...]`. */
-    commandNames,
-    /** The mutating commands sent so far. */
-    mutations: () => commandNames().filter((name) => MUTATING_COMMANDS.includes(name)),
-    targetsOf: (bus: string, rule: string) => rules.get(ruleKey(bus, rule))?.targets ?? [],
+    close: async () => {
+      client.destroy();
+      partners.destroy();
+      await emulator.close();
+    },
   };
 };
 
-export type EventBridgeFake = ReturnType<typeof createEventBridgeFake>;
+export type ProvisionEventBridge = Awaited<ReturnType<typeof startProvisionEventBridge>>;

@@ -1,9 +1,10 @@
+import { partnerSourceHook } from '../../local/sandbox/partner-source-hook.js';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
 import { createStoreGraphQL } from '../../shared/bigcommerce/graphql/client.js';
 import type { ProvisionRequest } from '../../shared/provisioning/provision.js';
 import type { ProvisionDeps, ProvisionSettings } from '../../shared/provisioning/types.js';
 import { createFakeLogger } from './fake-logger.js';
-import { ACCOUNT, createEventBridgeFake, REGION } from './provision-eventbridge.js';
+import { ACCOUNT, REGION, startProvisionEventBridge } from './provision-eventbridge.js';
 
 export const STORE_HASH = 'k7q2m9x4p1';
 export const TOKEN = 'sandbox-token-for-k7q2m9x4p1';
@@ -38,20 +39,22 @@ export const provisionRequest = (overrides: Partial<ProvisionRequest> = {}): Pro
 });
 
 /**
- * The sandbox on 127.0.0.1 plus the in-memory EventBridge, wired like the offline stack: the sandbox's
- * createEventSource hook creates the partner source. Sleeps are recorded, not waited.
+ * The sandbox and the EventBridge emulator on 127.0.0.1, wired like the offline stack: the sandbox's
+ * createEventSource hook creates the partner source in the emulator. With `hiddenForLists`, each new
+ * source is left out of that many ListEventSources calls first. Sleeps are recorded, not waited.
  */
 export const startProvisionHarness = async (options: { hiddenForLists?: number } = {}) => {
-  const eventBridge = createEventBridgeFake();
+  const eventBridge = await startProvisionEventBridge({
+    behaviour: { sourceHiddenForLists: options.hiddenForLists ?? 0 },
+  });
   let sandbox: Sandbox | undefined;
   try {
     sandbox = await startSandbox({
       accounts: [{ storeHash: STORE_HASH, token: TOKEN, clientId: CLIENT_ID }],
-      onEventSourceCreated: (source) =>
-        eventBridge.addPartnerSource(source.name, options.hiddenForLists ?? 0),
+      onEventSourceCreated: partnerSourceHook(eventBridge.partners),
     });
   } catch (error) {
-    eventBridge.mock.restore();
+    await eventBridge.close();
     throw error;
   }
   const running = sandbox;
@@ -97,12 +100,12 @@ export const startProvisionHarness = async (options: { hiddenForLists?: number }
     },
     /** Forgets the calls made so far (state is kept), to count the calls of the next run alone. */
     resetCalls: () => {
-      eventBridge.mock.resetHistory();
+      eventBridge.forgetCalls();
       running.calls.length = 0;
     },
     close: async () => {
-      eventBridge.mock.restore();
       await running.close();
+      await eventBridge.close();
     },
   };
 };

@@ -47,7 +47,7 @@ export const createEventBus: Operation = (input, { state }) => {
   }
   if (EventSourceName !== undefined) {
     const source = state.sources.get(EventSourceName);
-    if (source === undefined || !state.sees(source) || source.state === 'DELETED') {
+    if (source === undefined || !state.lists(source) || source.state === 'DELETED') {
       throw notFound(`Event source ${EventSourceName} does not exist.`);
     }
     source.state = 'ACTIVE';

@@ -61,14 +61,18 @@ export const parseInput = <T extends z.ZodType>(schema: T, input: unknown): z.in
   throw invalid(`${result.error.issues.length} validation error(s) detected: ${details.join('; ')}`);
 };
 
-/** One page of `items` from the offset a NextToken encodes, and the token of the next page, if any. */
+/**
+ * One page of `items` from the offset a NextToken encodes (at most Limit, and at most `maxPageSize`), and
+ * the token of the next page, if any.
+ */
 export const paginate = <T>(
   items: readonly T[],
   { NextToken, Limit = 100 }: z.infer<typeof PagingSchema>,
+  maxPageSize = 100,
 ): { page: T[]; nextToken?: string } => {
   const offset = NextToken === undefined ? 0 : Number(Buffer.from(NextToken, 'base64url').toString('utf8'));
   if (!Number.isInteger(offset) || offset < 0) throw invalid('The NextToken provided is invalid.');
-  const end = offset + Limit;
+  const end = offset + Math.min(Limit, maxPageSize);
   const page = items.slice(offset, end);
   return end < items.length ? { page, nextToken: Buffer.from(String(end)).toString('base64url') } : { page };
 };

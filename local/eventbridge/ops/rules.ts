@@ -106,7 +106,7 @@ export const listRules: Operation = (input, { state }) => {
   const rules = [...state.rulesOf(busNameOf(EventBusName)).values()]
     .filter((rule) => NamePrefix === undefined || rule.name.startsWith(NamePrefix))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const { page, nextToken } = paginate(rules, paging);
+  const { page, nextToken } = paginate(rules, paging, state.behaviour.maxPageSize);
   return { Rules: page.map(describe), ...(nextToken === undefined ? {} : { NextToken: nextToken }) };
 };
 

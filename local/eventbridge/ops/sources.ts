@@ -48,6 +48,7 @@ export const createPartnerEventSource: Operation = (input, { state, caller }) =>
     creationTime: new Date(),
     expirationTime: expiryFromNow(),
     state: 'PENDING',
+    hiddenForLists: state.behaviour.sourceHiddenForLists,
   });
   return { EventSourceArn: arn };
 };
@@ -62,17 +63,21 @@ export const deletePartnerEventSource: Operation = (input, { state }) => {
   return {};
 };
 
-/** ListEventSources: sources by name, filtered by NamePrefix, paged. */
+/** ListEventSources: sources by name, filtered by NamePrefix, paged; each first page brings hidden sources a call closer to showing. */
 export const listEventSources: Operation = (input, { state }) => {
   const { NamePrefix, ...paging } = parseInput(
     PagingSchema.extend({ NamePrefix: z.string().min(1).max(256).optional() }),
     input,
   );
   const sources = [...state.sources.values()]
-    .filter((source) => state.sees(source))
+    .filter((source) => state.lists(source))
     .filter((source) => NamePrefix === undefined || source.name.startsWith(NamePrefix))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const { page, nextToken } = paginate(sources, paging);
+  if (paging.NextToken === undefined) {
+    for (const source of state.sources.values())
+      source.hiddenForLists = Math.max(0, source.hiddenForLists - 1);
+  }
+  const { page, nextToken } = paginate(sources, paging, state.behaviour.maxPageSize);
   return { EventSources: page.map(describe), ...(nextToken === undefined ? {} : { NextToken: nextToken }) };
 };
 

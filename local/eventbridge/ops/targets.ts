@@ -87,6 +87,7 @@ export const listTargetsByRule: Operation = (input, { state }) => {
   const { page, nextToken } = paginate(
     [...state.rule(busNameOf(EventBusName), Rule).targets.values()],
     paging,
+    state.behaviour.maxPageSize,
   );
   return { Targets: page, ...(nextToken === undefined ? {} : { NextToken: nextToken }) };
 };

@@ -91,6 +91,21 @@ describe('EventBridge emulator: fault injection and inspection', () => {
     expect(stack.emulator.faults.pending().operations).toEqual([]);
   });
 
+  it('closes the connection unanswered for a drop fault: the caller sees a network error', async () => {
+    // Prepare
+    stack.emulator.faults.inject({ operation: 'ListRules', drop: true });
+
+    // Act
+    const dropped = await stack.eventBridge.send(new ListRulesCommand({})).catch((e: unknown) => e);
+    const next = await stack.eventBridge.send(new ListRulesCommand({}));
+
+    // Assess
+    expect(dropped).toBeInstanceOf(Error);
+    expect(dropped).not.toHaveProperty('$metadata.httpStatusCode');
+    expect((dropped as Error).message).toMatch(/socket hang up|ECONNRESET/);
+    expect(next.Rules).toEqual([]);
+  });
+
   it('counts calls per operation and forgets them on reset', async () => {
     // Prepare
     await putRule();

@@ -55,6 +55,8 @@ describe('Function: provision (HTTP adapter)', () => {
     vi.stubEnv('BIGCOMMERCE_CLIENT_ID', CLIENT_ID);
     vi.stubEnv('BIGCOMMERCE_ACCESS_TOKEN', TOKEN);
     vi.stubEnv('AWS_ACCOUNT_ID', ACCOUNT);
+    // The handler builds its own client from the environment: point it at the harness's emulator.
+    vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', h.eventBridge.emulator.url);
     vi.stubEnv('WEBHOOK_QUEUE_NAME', QUEUE_ARN.split(':').at(-1) ?? '');
     vi.stubEnv('WEBHOOK_DLQ_NAME', DLQ_ARN.split(':').at(-1) ?? '');
     vi.stubEnv('EVENT_SOURCE_NAME_PREFIX', 'bigcommerce-webhooks-test');
@@ -285,9 +287,7 @@ describe('Function: provision (HTTP adapter)', () => {
   it('answers 409 when BigCommerce deleted the source, and GET reports it as drifted', async () => {
     // Prepare
     await invoke(loadEvent('provision', 'post-provision'));
-    h.eventBridge.sources.forEach((source) => {
-      source.state = 'DELETED';
-    });
+    await h.eventBridge.deletePartnerSource(FULL_SOURCE_NAME);
 
     // Act
     const response = await invoke(loadEvent('provision', 'post-provision'));

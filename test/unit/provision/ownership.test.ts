@@ -26,16 +26,11 @@ describe('Function: provision (ownership of the chain)', () => {
 
   /** The tags of the harness store's bus and rule, by ARN. */
   const tagsOf = (busName: string) => {
-    const busArn = h.eventBridge.buses.get(busName) ?? '';
+    const busArn = h.eventBridge.busArn(busName) ?? '';
     const ruleArn = `arn:aws:events:us-east-1:123456789012:rule/${busName}/${settings.ruleName}`;
-    return {
-      bus: Object.fromEntries(h.eventBridge.tags.get(busArn) ?? []),
-      rule: Object.fromEntries(h.eventBridge.tags.get(ruleArn) ?? []),
-    };
+    return { bus: h.eventBridge.tagsOf(busArn), rule: h.eventBridge.tagsOf(ruleArn) };
   };
-  const untag = (busName: string) => {
-    for (const [arn] of h.eventBridge.tags) if (arn.includes(busName)) h.eventBridge.tags.set(arn, new Map());
-  };
+  const untag = (busName: string) => h.eventBridge.untagChain(busName);
   const ours = { [STORE_TAG]: 'k7q2m9x4p1', [MANAGED_BY_TAG]: settings.managedBy };
 
   it('creates the bus and the rule with the store and deployment as ownership tags', async () => {
@@ -51,14 +46,15 @@ describe('Function: provision (ownership of the chain)', () => {
     await provision(h.request(), settings, h.deps);
     h.resetCalls();
 
-    const arn = h.eventBridge.buses.get(FULL_SOURCE_NAME) ?? '';
-    const busTags = h.eventBridge.tags.get(arn);
+    const arn = h.eventBridge.busArn(FULL_SOURCE_NAME) ?? '';
 
     // Act
-    busTags?.set(STORE_TAG, 'otherstore1');
+    await h.eventBridge.tag(arn, { [STORE_TAG]: 'otherstore1' });
     const otherStore = await failureOf(provision(h.request(), settings, h.deps));
-    busTags?.set(STORE_TAG, 'k7q2m9x4p1');
-    busTags?.set(MANAGED_BY_TAG, 'bigcommerce-webhooks-prod');
+    await h.eventBridge.tag(arn, {
+      [STORE_TAG]: 'k7q2m9x4p1',
+      [MANAGED_BY_TAG]: 'bigcommerce-webhooks-prod',
+    });
     const otherStage = await failureOf(teardown({ ...h.request(), dryRun: false }, settings, h.deps));
 
     // Assess
@@ -85,7 +81,7 @@ describe('Function: provision (ownership of the chain)', () => {
   it("adopts an untagged chain its default name shows to be this store's: tags it once, then changes nothing", async () => {
     // Prepare: a chain made before ownership tags existed
     await provision(h.request(), settings, h.deps);
-    untag(FULL_SOURCE_NAME);
+    await untag(FULL_SOURCE_NAME);
 
     // Act
     const adopted = await provision(h.request(), settings, h.deps);
@@ -106,7 +102,7 @@ describe('Function: provision (ownership of the chain)', () => {
   it("adopts an untagged custom-named chain that the store's own webhooks point at", async () => {
     // Prepare
     await provision(h.request({ eventSourceName: CUSTOM_NAME }), settings, h.deps);
-    untag(CUSTOM_FULL_NAME);
+    await untag(CUSTOM_FULL_NAME);
 
     // Act
     const adopted = await provision(h.request({ eventSourceName: CUSTOM_NAME }), settings, h.deps);
@@ -119,7 +115,7 @@ describe('Function: provision (ownership of the chain)', () => {
   it("refuses an untagged custom-named chain nothing shows to be this store's; teardown leaves it and says why", async () => {
     // Prepare: another store's legacy chain, seen under a name that follows no store's default
     await provision(h.request({ eventSourceName: CUSTOM_NAME }), settings, h.deps);
-    untag(CUSTOM_FULL_NAME);
+    await untag(CUSTOM_FULL_NAME);
     h.sandbox.state.webhooks.length = 0;
     h.resetCalls();
 
@@ -141,15 +137,15 @@ describe('Function: provision (ownership of the chain)', () => {
       ['rule', 'unchanged', true],
       ['bus', 'unchanged', true],
     ]);
-    expect(h.eventBridge.buses.has(CUSTOM_FULL_NAME)).toBe(true);
+    expect(h.eventBridge.busArn(CUSTOM_FULL_NAME)).toBeDefined();
     expect(h.eventBridge.mutations()).toEqual([]);
   });
 
   it('tags an adopted chain before deleting the webhooks that prove it, so a teardown stopped half way finishes', async () => {
     // Prepare: an untagged custom-named chain of this store, and a teardown that fails after its webhooks
     await provision(h.request({ eventSourceName: CUSTOM_NAME }), settings, h.deps);
-    untag(CUSTOM_FULL_NAME);
-    h.eventBridge.failNext('RemoveTargetsCommand', new Error('socket hang up'));
+    await untag(CUSTOM_FULL_NAME);
+    h.eventBridge.emulator.faults.inject({ operation: 'RemoveTargets', drop: true });
 
     // Act
     const stopped = await failureOf(
@@ -164,14 +160,16 @@ describe('Function: provision (ownership of the chain)', () => {
     // Assess
     expect(stopped.step).toBe('target');
     expect(finished.converged).toBe(true);
-    expect(h.eventBridge.buses.has(CUSTOM_FULL_NAME)).toBe(false);
+    expect(h.eventBridge.busArn(CUSTOM_FULL_NAME)).toBeUndefined();
   });
 
   it('stops teardown with a 409 naming a target on the rule that this service did not put there', async () => {
     // Prepare
     await provision(h.request(), settings, h.deps);
-    const rule = h.eventBridge.rules.get(`${FULL_SOURCE_NAME}|${settings.ruleName}`);
-    rule?.targets.push({ Id: 'someone-elses', Arn: 'arn:aws:sqs:us-east-1:123456789012:theirs' });
+    await h.eventBridge.putForeignTarget(FULL_SOURCE_NAME, settings.ruleName, {
+      Id: 'someone-elses',
+      Arn: 'arn:aws:sqs:us-east-1:123456789012:theirs',
+    });
 
     // Act
     const stopped = await failureOf(teardown({ ...h.request(), dryRun: false }, settings, h.deps));

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { partnerSourceHook } from '../../../local/sandbox/partner-source-hook.js';
 import { type Sandbox, startSandbox } from '../../../local/sandbox/server.js';
 import { createStoreGraphQL } from '../../../shared/bigcommerce/graphql/client.js';
 import { provision } from '../../../shared/provisioning/provision.js';
@@ -6,7 +7,11 @@ import { findSource } from '../../../shared/provisioning/source.js';
 import { teardown } from '../../../shared/provisioning/teardown.js';
 import type { ProvisionDeps } from '../../../shared/provisioning/types.js';
 import { createFakeLogger } from '../../helpers/fake-logger.js';
-import { createEventBridgeFake, type EventBridgeFake, REGION } from '../../helpers/provision-eventbridge.js';
+import {
+  type ProvisionEventBridge,
+  REGION,
+  startProvisionEventBridge,
+} from '../../helpers/provision-eventbridge.js';
 import {
   CLIENT_ID,
   EVENT_SOURCE_NAME,
@@ -27,16 +32,16 @@ const sourceArnOf = (name: string) => `arn:aws:events:${REGION}::event-source/${
 const teardownRequest = { storeHash: STORE_HASH, eventSourceName: EVENT_SOURCE_NAME, dryRun: false };
 
 describe('Provisioning: the partner source names of BigCommerce test stores', () => {
-  let eventBridge: EventBridgeFake;
+  let eventBridge: ProvisionEventBridge;
   let sandbox: Sandbox;
   let deps: ProvisionDeps;
 
   beforeEach(async () => {
-    eventBridge = createEventBridgeFake();
+    eventBridge = await startProvisionEventBridge();
     sandbox = await startSandbox({
       accounts: [{ storeHash: STORE_HASH, token: TOKEN, clientId: CLIENT_ID }],
       partnerName: 'bigcommerce.com.test',
-      onEventSourceCreated: (source) => eventBridge.addPartnerSource(source.name),
+      onEventSourceCreated: partnerSourceHook(eventBridge.partners),
     });
     const noSleep = async () => undefined;
     deps = {
@@ -54,13 +59,14 @@ describe('Provisioning: the partner source names of BigCommerce test stores', ()
   });
 
   afterEach(async () => {
-    eventBridge.mock.restore();
     await sandbox.close();
+    await eventBridge.close();
   });
 
   it("finds the store's source under aws.partner/bigcommerce.com.test/, and not another partner's of the same name", async () => {
     // Prepare
-    for (const name of [...FOREIGN_SOURCE_NAMES, TEST_SOURCE_NAME]) eventBridge.addPartnerSource(name);
+    for (const name of [...FOREIGN_SOURCE_NAMES, TEST_SOURCE_NAME])
+      await eventBridge.createPartnerSource(name);
 
     // Act
     const found = await findSource(eventBridge.client, EVENT_SOURCE_NAME);
@@ -71,7 +77,7 @@ describe('Provisioning: the partner source names of BigCommerce test stores', ()
 
   it('finds no source when only partners other than BigCommerce have one of that name', async () => {
     // Prepare
-    for (const name of FOREIGN_SOURCE_NAMES) eventBridge.addPartnerSource(name);
+    for (const name of FOREIGN_SOURCE_NAMES) await eventBridge.createPartnerSource(name);
 
     // Act
     const found = await findSource(eventBridge.client, EVENT_SOURCE_NAME);
@@ -98,7 +104,7 @@ describe('Provisioning: the partner source names of BigCommerce test stores', ()
       ['bus', 'deleted'],
       ['source', 'unchanged'],
     ]);
-    expect([...eventBridge.buses.keys(), ...eventBridge.rules.keys()]).toEqual([]);
+    expect(eventBridge.resources()).toEqual({ buses: 0, rules: 0, targets: 0 });
     expect(sandbox.state.webhooks).toEqual([]);
   });
 
@@ -110,7 +116,7 @@ describe('Provisioning: the partner source names of BigCommerce test stores', ()
     if (!template) throw new Error('no webhook provisioned');
     const foreign = sourceArnOf(FOREIGN_SOURCE_NAMES[0] ?? '');
     sandbox.state.webhooks.push({ ...template, id: 999, destination: foreign });
-    eventBridge.sources.delete(TEST_SOURCE_NAME);
+    eventBridge.reset();
 
     // Act
     await teardown(teardownRequest, settings, deps);

@@ -1,20 +1,14 @@
-import {
-  ConcurrentModificationException,
-  InternalException,
-  ThrottlingException,
-} from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, PermanentError, TransientError } from '../../../shared/errors.js';
 import { ProvisionError } from '../../../shared/provisioning/errors.js';
 import { type ProvisionRequest, provision } from '../../../shared/provisioning/provision.js';
 import {
+  FULL_SOURCE_NAME,
   type ProvisionHarness,
   SCOPES,
   settings,
   startProvisionHarness,
 } from '../../helpers/provision-harness.js';
-
-const meta = { $metadata: {} };
 
 const failAt = async (h: ProvisionHarness, overrides: Partial<ProvisionRequest> = {}) => {
   const error = await provision(h.request(overrides), settings, h.deps).then(
@@ -28,9 +22,7 @@ const failAt = async (h: ProvisionHarness, overrides: Partial<ProvisionRequest> 
 /** Exactly one of each resource and one active webhook per scope: nothing was duplicated. */
 const expectOneOfEach = (h: ProvisionHarness) => {
   expect(h.sandbox.state.eventSources).toHaveLength(1);
-  expect(h.eventBridge.buses.size).toBe(1);
-  expect(h.eventBridge.rules.size).toBe(1);
-  expect([...h.eventBridge.rules.values()].flatMap((rule) => rule.targets)).toHaveLength(1);
+  expect(h.eventBridge.resources()).toEqual({ buses: 1, rules: 1, targets: 1 });
   expect(h.sandbox.state.webhooks.map((hook) => [hook.scope, hook.isActive]).sort()).toEqual(
     SCOPES.map((scope) => [scope, true]),
   );
@@ -53,25 +45,31 @@ const failures: {
   {
     step: 'bus',
     inject: (h) =>
-      h.eventBridge.failNext(
-        'CreateEventBusCommand',
-        new ThrottlingException({ message: 'Rate exceeded', ...meta }),
-      ),
+      h.eventBridge.emulator.faults.inject({
+        operation: 'CreateEventBus',
+        error: 'ThrottlingException',
+        message: 'Rate exceeded',
+      }),
     doneBefore: ['source'],
   },
   {
     step: 'rule',
     inject: (h) =>
-      h.eventBridge.failNext('PutRuleCommand', new InternalException({ message: 'internal', ...meta })),
+      h.eventBridge.emulator.faults.inject({
+        operation: 'PutRule',
+        error: 'InternalException',
+        message: 'internal',
+      }),
     doneBefore: ['source', 'bus'],
   },
   {
     step: 'target',
     inject: (h) =>
-      h.eventBridge.failNext(
-        'PutTargetsCommand',
-        new ConcurrentModificationException({ message: 'busy', ...meta }),
-      ),
+      h.eventBridge.emulator.faults.inject({
+        operation: 'PutTargets',
+        error: 'ConcurrentModificationException',
+        message: 'busy',
+      }),
     doneBefore: ['source', 'bus', 'rule'],
   },
   {
@@ -148,9 +146,7 @@ describe('Function: provision (failures and convergence)', () => {
 
     // Act
     const error = await provision(h.request(), impatient, h.deps).catch((caught: unknown) => caught);
-    h.eventBridge.sources.forEach((source) => {
-      source.hiddenForLists = 0;
-    });
+    h.eventBridge.emulator.showSources();
     const next = await provision(h.request(), impatient, h.deps);
 
     // Assess
@@ -194,9 +190,7 @@ describe('Function: provision (failures and convergence)', () => {
   it('refuses to continue when BigCommerce deleted the source, pointing at teardown', async () => {
     // Prepare
     await provision(h.request(), settings, h.deps);
-    h.eventBridge.sources.forEach((source) => {
-      source.state = 'DELETED';
-    });
+    await h.eventBridge.deletePartnerSource(FULL_SOURCE_NAME);
 
     // Act
     const error = await failAt(h);

@@ -39,7 +39,7 @@ describe('Function: provision (reconciler scenarios)', () => {
       ['webhook', 'created'],
     ]);
     expect(result.entries[0]).toMatchObject({ name: FULL_SOURCE_NAME, arn: SOURCE_ARN, state: 'PENDING' });
-    expect(h.eventBridge.buses.get(FULL_SOURCE_NAME)).toBeDefined();
+    expect(h.eventBridge.busArn(FULL_SOURCE_NAME)).toBeDefined();
     expect(h.eventBridge.targetsOf(FULL_SOURCE_NAME, settings.ruleName)).toEqual([
       expect.objectContaining({
         Arn: settings.queueArn,
@@ -95,9 +95,7 @@ describe('Function: provision (reconciler scenarios)', () => {
     await provision(h.request(), settings, h.deps);
     const hook = h.sandbox.state.webhooks[0];
     if (hook) hook.isActive = false;
-    h.eventBridge.rules.forEach((rule) => {
-      rule.state = 'DISABLED';
-    });
+    await h.eventBridge.driftRule(FULL_SOURCE_NAME, settings.ruleName, { state: 'DISABLED' });
     h.resetCalls();
 
     // Act
@@ -122,8 +120,8 @@ describe('Function: provision (reconciler scenarios)', () => {
     await provision(h.request(), settings, h.deps);
     const hook = h.sandbox.state.webhooks[1];
     if (hook) hook.isActive = false;
-    h.eventBridge.rules.forEach((rule) => {
-      rule.eventPattern = '{"source":["other"]}';
+    await h.eventBridge.driftRule(FULL_SOURCE_NAME, settings.ruleName, {
+      eventPattern: '{"source":["other"]}',
     });
 
     // Act
@@ -135,7 +133,9 @@ describe('Function: provision (reconciler scenarios)', () => {
       expect.objectContaining({ resource: 'webhook', action: 'updated', scope: SCOPES[1], active: true }),
     ]);
     expect(h.sandbox.state.webhooks.every((webhook) => webhook.isActive)).toBe(true);
-    expect([...h.eventBridge.rules.values()][0]?.eventPattern).toBe('{"detail-type":["bigCommerceWebhook"]}');
+    expect(h.eventBridge.rule(FULL_SOURCE_NAME, settings.ruleName)?.eventPattern).toBe(
+      '{"detail-type":["bigCommerceWebhook"]}',
+    );
   });
 
   it('keeps unwanted webhooks unless prune is set, then deletes only those', async () => {
@@ -225,7 +225,8 @@ describe('Function: provision (reconciler scenarios)', () => {
     if (!template) throw new Error('no webhook provisioned');
     const elsewhere = `arn:aws:events:eu-west-1::event-source/${FULL_SOURCE_NAME}`;
     h.sandbox.state.webhooks.push({ ...template, id: 999, destination: elsewhere });
-    h.eventBridge.sources.delete(FULL_SOURCE_NAME);
+    // EventBridge lists no source any more (nor its chain): teardown can only go by name.
+    h.eventBridge.reset();
 
     // Act
     await teardown(
