@@ -15,6 +15,11 @@ export interface ServerlessOffline {
  * its own process group, with `env` as the functions' environment (`--localEnvironment`) and `params` as
  * serverless.yml's `${param:...}` values (`--param`), for what serverless.yml itself sets from the deployed
  * stack. Its output goes to `output`, line by line.
+ *
+ * Saved handler modules take effect without a restart: serverless-esbuild watches the sources in offline
+ * mode, rebuilds the bundles and fires serverless offline's `offline:functionsUpdated`, which ends the warm
+ * worker threads, so the next invocation loads the new bundle (about 0.3 s from save to rebuilt bundle
+ * here). Not `--reloadHandler`: it would make every invocation a cold start, not only those after a save.
  */
 export const startServerlessOffline = async (options: {
   httpPort: number;

@@ -47,6 +47,10 @@ Try:
   curl -s ${http}/provision/${SANDBOX_STORE.storeHash}
   curl -s -X DELETE ${http}/provision/${SANDBOX_STORE.storeHash}
 
+Handler modules reload on save: edit one under functions/consume/handlers/ (or anything it imports) and
+the bundle is rebuilt in well under a second; events from then on run the new code, no restart. A module
+that does not build keeps the old code running and prints "Bundle error".
+
 Ctrl-C stops everything.`);
 
 let stopping = false;
