@@ -10,7 +10,8 @@ import type { RegistryOf } from './types.js';
  * list, or a listed scope with no handler here, does not compile. A module lives at the path of its scope
  * under handlers/ (`store/order/created` -> store/order/created.ts; a family wildcard `store/product/*` ->
  * store/product/_all.ts; `{channel_id}` -> a folder named `[channel_id]`). The type checker rejects a
- * handler registered under the wrong scope.
+ * handler registered under the wrong scope. `npm run new-handler -- <scope>` writes a module and adds it
+ * here and to SUBSCRIBED_SCOPES, sorted by scope; keep that shape (imports by path, entries by scope).
  */
 export const handlers = {
   'store/category/updated': categoryUpdated.handle,

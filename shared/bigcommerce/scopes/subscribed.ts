@@ -6,7 +6,7 @@ import { type CatalogScope, type ScopePattern, wildcardsOf } from './index.js';
  * registry must register a handler under each of them and under nothing else (registry.ts is typed
  * against this list, so the two cannot disagree and still compile). It is data, not code, so provision
  * reads it without bundling the handler modules. An entry that is not a catalog scope or a family wildcard
- * does not compile.
+ * does not compile. `npm run new-handler -- <scope>` adds its scope here, in order.
  */
 export const SUBSCRIBED_SCOPES = [
   'store/category/updated',

@@ -118,6 +118,21 @@ describe('Function: planNewHandler', () => {
 });
 
 describe('Function: addToRegistry', () => {
+  it("edits this repository's registry and list, which are in the shape it writes", () => {
+    // Prepare
+    const read = (path: string) =>
+      readFileSync(fileURLToPath(new URL(`../../../${path}`, import.meta.url)), 'utf8');
+    const [registry, subscribed] = [read(REGISTRY_PATH), read(SUBSCRIBED_PATH)];
+    const unused = catalogScopes.find(
+      (scope) => !registry.includes(`'${scope}'`) && !subscribed.includes(`'${scope}'`),
+    );
+    if (!unused) throw new Error('every catalog scope is registered');
+
+    // Act + Assess
+    expect(addToRegistry(registry, unused)).toContain(`'${unused}': ${importNameOf(unused)}.handle,`);
+    expect(addToSubscribed(subscribed, unused)).toContain(`'${unused}',`);
+  });
+
   it('keeps imports by path and entries by scope when several are added', () => {
     // Act
     const source = addToRegistry(addToRegistry(REGISTRY, 'store/cart/created'), 'store/sku/*');
