@@ -1,8 +1,12 @@
 /**
- * `npm run demo`: proves the whole chain offline. Starts the stack, provisions the sandbox store for the
- * registry's scopes, fires one event per subscribed scope and one that the consumer rejects, waits for
- * each outcome, prints a table, stops everything, and exits 0 only if every expected outcome happened.
+ * `npm run demo [-- --json FILE]`: proves the whole chain offline. Starts the stack, provisions the sandbox
+ * store for the registry's scopes, fires one event per subscribed scope and one that the consumer rejects,
+ * waits for each outcome, prints a table (with what each handler fetched through `context.bigcommerce`),
+ * writes it as JSON to FILE when asked, stops everything, and exits 0 only if every expected outcome
+ * happened and the order handler fetched its order.
  */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { expandPattern, isScopePattern } from '../shared/bigcommerce/scopes/index.js';
 import { SANDBOX_STORE, startStack } from './stack.js';
@@ -14,6 +18,7 @@ interface Fired {
   eventIds: string[];
 }
 
+const { values: args } = parseArgs({ options: { json: { type: 'string' } } });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const idOf = (body: string) => {
   try {
@@ -31,11 +36,19 @@ const functionLog: string[] = [];
 // Acknowledged is not enough: an event acknowledged as "no handler" must not count. Every example handler
 // logs one INFO line carrying the record's EventBridge id; that line is the proof it ran.
 const handlerLogged = new Set<string>();
+// An example handler that fetched its resource logs what it read as `fetched` (the order's status...).
+const fetchedBy = new Map<string, Record<string, unknown>>();
 const noteHandlerLine = (line: string) => {
   try {
-    const entry = JSON.parse(line) as { level?: string; message?: string; eventBridgeId?: string };
+    const entry = JSON.parse(line) as {
+      level?: string;
+      message?: string;
+      eventBridgeId?: string;
+      fetched?: Record<string, unknown>;
+    };
     if (entry.level === 'INFO' && entry.eventBridgeId && entry.message !== 'duplicate event skipped') {
       handlerLogged.add(entry.eventBridgeId);
+      if (entry.fetched) fetchedBy.set(entry.eventBridgeId, entry.fetched);
     }
   } catch {
     // Not a log line of a function.
@@ -161,10 +174,29 @@ try {
   const again = await provision();
   const changed = again.filter((entry) => entry.action !== 'unchanged');
 
+  const fetchedOf = (event: Fired) => {
+    const found = event.eventIds.map((id) => fetchedBy.get(id)).find((value) => value !== undefined);
+    return found ?? null;
+  };
+  const describeFetched = (fetched: Record<string, unknown> | null) =>
+    fetched
+      ? Object.entries(fetched)
+          .map(([key, value]) => `${key}=${String(value)}`)
+          .join(' ')
+      : '-';
+
   say('');
   say(
-    `${'subscribed scope'.padEnd(40)} ${'fired as'.padEnd(28)} ${'expected'.padEnd(9)} ${'outcome'.padEnd(13)} receives`,
+    `${'subscribed scope'.padEnd(40)} ${'fired as'.padEnd(28)} ${'expected'.padEnd(9)} ${'outcome'.padEnd(13)} ${'receives'.padEnd(8)} ${'latency'.padEnd(14)} ${'mark'.padEnd(6)} fetched`,
   );
+  const rows = fired.map((event) => ({
+    scope: event.subscribed,
+    firedAs: event.scope,
+    expected: event.expected,
+    outcome: outcomeOf(event),
+    receives: Math.max(0, ...event.eventIds.map((id) => attempts.get(id) ?? 0)),
+    fetched: fetchedOf(event),
+  }));
   for (const event of fired) {
     const outcome = outcomeOf(event);
     const receives = event.eventIds.map((id) => attempts.get(id) ?? 0).join(',');
@@ -177,16 +209,21 @@ try {
       })
       .join(',');
     say(
-      `${event.subscribed.padEnd(40)} ${event.scope.padEnd(28)} ${event.expected.padEnd(9)} ${outcome.padEnd(13)} ${receives.padEnd(8)} ${latency.padEnd(14)} ${mark}`,
+      `${event.subscribed.padEnd(40)} ${event.scope.padEnd(28)} ${event.expected.padEnd(9)} ${outcome.padEnd(13)} ${receives.padEnd(8)} ${latency.padEnd(14)} ${mark.padEnd(6)} ${describeFetched(fetchedOf(event))}`,
     );
   }
+  if (args.json) writeFileSync(args.json, `${JSON.stringify({ rows }, null, 2)}\n`);
+  // The order handler reads its order through context.bigcommerce: the chain's fetch path works end to end.
+  const orderRow = rows.find((row) => row.firedAs === 'store/order/created' && row.expected === 'handled');
+  const orderFetched = !orderRow || typeof orderRow.fetched?.status === 'string';
+  if (!orderFetched) say('order row: the handler did not log the fetched order status');
   say(`second provision: ${again.length - changed.length}/${again.length} entries unchanged`);
   // EventBridge's side of a miss: a queue policy that refused the rule, a target that failed.
   for (const record of stack.eventBridge.inspect.deliveries().filter((r) => r.outcome !== 'delivered'))
     say(
       `eventbridge: event ${record.eventId} ${record.outcome} (${record.errorCode}: ${record.errorMessage}${record.deadLetterError ? `; DLQ: ${record.deadLetterError}` : ''})`,
     );
-  ok = fired.every((event) => outcomeOf(event) === event.expected) && changed.length === 0;
+  ok = fired.every((event) => outcomeOf(event) === event.expected) && changed.length === 0 && orderFetched;
 } catch (error) {
   say(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
 } finally {

@@ -192,7 +192,8 @@ export class SandboxResources {
     if (!data || typeof data !== 'object' || Array.isArray(data)) return;
     const found = builders.find(([prefix]) => scope.startsWith(prefix));
     const built = found?.[1](data as Data);
-    if (!built) return;
+    // No resource, or an id that is not one (an event fired to be rejected, `{"id": "not-a-number"}`).
+    if (!built || built.path.includes('NaN')) return;
     // A line item's deletion leaves its cart; every other deletion removes the resource itself.
     if (isDeletion(scope) && !scope.startsWith('store/cart/lineItem/')) this.delete(storeHash, built.path);
     else this.put(storeHash, built.path, { ...this.get(storeHash, built.path), ...built.resource });

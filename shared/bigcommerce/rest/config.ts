@@ -50,11 +50,21 @@ const missingTokens: TokenSource = {
 };
 
 /**
- * The consumer's store clients from its environment, read once. Neither token variable is needed by a
- * consumer whose handlers never fetch, so their absence fails the first fetch, not the start.
+ * The consumer's store clients from its environment, read when a handler first uses one: a consumer whose
+ * handlers never fetch neither parses these variables at cold start (a second zod schema there measured
+ * about 7 ms per cold start) nor needs a token variable; a bad or missing one fails that first fetch's
+ * record with the message saying what to set.
  */
 export const storeClientsFromEnv = (env: Env = process.env): StoreClients => {
-  const config = parseEnv(BigCommerceClientEnvSchema, env, 'BigCommerce client');
+  let clients: StoreClients | undefined;
+  return (storeHash, budget) => {
+    clients ??= buildStoreClients(parseEnv(BigCommerceClientEnvSchema, env, 'BigCommerce client'));
+    return clients(storeHash, budget);
+  };
+};
+
+/** The store clients of a parsed configuration. */
+export const buildStoreClients = (config: BigCommerceClientConfig): StoreClients => {
   const tokens = config.BIGCOMMERCE_ACCESS_TOKEN
     ? staticTokens(config.BIGCOMMERCE_ACCESS_TOKEN)
     : config.BIGCOMMERCE_TOKEN_PARAMETER
