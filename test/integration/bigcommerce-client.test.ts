@@ -162,6 +162,52 @@ describe('BigCommerce client against the sandbox over HTTP', () => {
     expect(sandbox.restCalls.map((call) => call.status)).toEqual([503, 200]);
   });
 
+  it('reads a refused token again past its cache and repeats the call with the rotated one', async () => {
+    // Prepare
+    sandbox.resources.recordFired(STORE_HASH, 'store/order/created', { type: 'order', id: 5 });
+    let current = 'token-before-rotation';
+    const rotating: TokenSource = {
+      token: async () => current,
+      refresh: async () => {
+        current = SANDBOX_TOKEN;
+        return current;
+      },
+      describe: tokens.describe,
+    };
+    const client = createStoreClients({ apiUrl: sandbox.url, tokens: rotating, clock })(STORE_HASH, {});
+
+    // Act
+    const order = await client.get<{ id: number }>('/v2/orders/5');
+
+    // Assess
+    expect(order.id).toBe(5);
+    expect(sandbox.restCalls.map((call) => call.status)).toEqual([401, 200]);
+  });
+
+  it('gives up a call that outlasts its timeout, and retries it', async () => {
+    // Prepare
+    sandbox.resources.recordFired(STORE_HASH, 'store/order/created', { type: 'order', id: 5 });
+    sandbox.faults.add({ match: 'GET /v2/orders/5', delayMs: 1_000 });
+    const client = createStoreClients({ apiUrl: sandbox.url, tokens, clock, timeoutMs: 50 })(STORE_HASH, {});
+
+    // Act
+    const order = await client.get<{ id: number }>('/v2/orders/5');
+
+    // Assess
+    expect(order.id).toBe(5);
+    expect(clock.slept).toHaveLength(1);
+  });
+
+  it("sends Admin GraphQL documents to the store's endpoint and returns their data", async () => {
+    // Act
+    const data = await clients(STORE_HASH, {}).graphql<{ store: { webhooks: { edges: unknown[] } } }>(
+      'query { store { webhooks { edges { node { id } } } } }',
+    );
+
+    // Assess
+    expect(data.store.webhooks.edges).toEqual([]);
+  });
+
   it('answers a deleted resource with BigCommerceNotFoundError', async () => {
     // Prepare
     sandbox.resources.recordFired(STORE_HASH, 'store/product/created', { type: 'product', id: 9 });

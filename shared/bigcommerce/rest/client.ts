@@ -14,6 +14,11 @@ import type { BigCommerceClient, HttpMethod, RestRequest, StoreClients } from '.
 /** A store's access token and where it came from (named in errors; the token itself never is). */
 export interface TokenSource {
   token(storeHash: string): Promise<string>;
+  /**
+   * Reads the token again past any cache (after a 401 or 403: it may have been rotated since it was cached);
+   * the next `token` call gives the same value.
+   */
+  refresh?(storeHash: string): Promise<string>;
   /** e.g. `SSM parameter /bigcommerce-webhooks/prod/stores/abc123/access-token`. */
   describe(storeHash: string): string;
 }
@@ -35,6 +40,8 @@ export interface StoreClientsOptions {
 interface Answer {
   status: number;
   body: unknown;
+  /** The token the request carried. */
+  token: string;
 }
 
 /** Time kept back from the deadline, so the record's failure can still be reported. */
@@ -114,7 +121,7 @@ export const createStoreClients = (options: StoreClientsOptions): StoreClients =
       }
       const quota = quotaOf(response.headers);
       limiter.release(quota);
-      const answer = { status: response.status, body: parseJson(await response.text()) };
+      const answer = { status: response.status, body: parseJson(await response.text()), token };
       if (answer.status === 429) {
         throw new TransientError(`${what}: BigCommerce rate limit (HTTP 429)`, {
           retryAfterMs: quota?.resetMs,
@@ -125,10 +132,33 @@ export const createStoreClients = (options: StoreClientsOptions): StoreClients =
       return answer;
     };
 
-    /** One call through the retry loop: transient failures retried while the budget allows. */
+    /**
+     * One call through the retry loop: transient failures retried while the budget allows; a refused token
+     * is read again once, past its cache, and the call repeated if it changed (a rotation).
+     */
     const call = async (method: HttpMethod, url: string, path: string, body: unknown): Promise<unknown> => {
       const what = `store ${storeHash}: ${method} ${path}`;
-      const answer = await retry(() => once(method, url, what, body), policy, {
+      let answer = await attempt(method, url, what, body);
+      const refused = (status: number) => status === 401 || status === 403;
+      if (refused(answer.status) && options.tokens.refresh) {
+        const fresh = await options.tokens.refresh(storeHash);
+        if (fresh !== answer.token) answer = await attempt(method, url, what, body);
+      }
+      const { status } = answer;
+      if (status === 404) throw new BigCommerceNotFoundError(storeHash, path);
+      if (refused(status)) {
+        throw new StoreAccessError(
+          `store ${storeHash}: BigCommerce refused the access token from ${options.tokens.describe(storeHash)} (HTTP ${status}); was the app uninstalled or the token revoked?`,
+        );
+      }
+      if (status >= 400) {
+        throw new BigCommerceRequestError(`${what}: BigCommerce answered HTTP ${status}`, status);
+      }
+      return answer.body;
+    };
+
+    const attempt = (method: HttpMethod, url: string, what: string, body: unknown) =>
+      retry(() => once(method, url, what, body), policy, {
         retryable: (error) => {
           if (!(error instanceof TransientError)) return false;
           const waitMs = error.retryAfterMs;
@@ -140,18 +170,6 @@ export const createStoreClients = (options: StoreClientsOptions): StoreClients =
           return waitMs === undefined ? true : { waitMs };
         },
       });
-      const { status } = answer;
-      if (status === 404) throw new BigCommerceNotFoundError(storeHash, path);
-      if (status === 401 || status === 403) {
-        throw new StoreAccessError(
-          `store ${storeHash}: BigCommerce refused the access token from ${options.tokens.describe(storeHash)} (HTTP ${status}); was the app uninstalled or the token revoked?`,
-        );
-      }
-      if (status >= 400) {
-        throw new BigCommerceRequestError(`${what}: BigCommerce answered HTTP ${status}`, status);
-      }
-      return answer.body;
-    };
 
     const request = <T>(method: HttpMethod, path: string, req: RestRequest = {}): Promise<T> => {
       const url = new URL(`${storePath}${path.startsWith('/') ? path : `/${path}`}`);

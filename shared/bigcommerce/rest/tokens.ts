@@ -16,33 +16,31 @@ export const TOKEN_MAX_AGE_SECONDS = 300;
 export const ssmParameterTokens = (template: string, maxAgeSeconds = TOKEN_MAX_AGE_SECONDS): TokenSource => {
   let provider: Promise<{ get(name: string, options: object): Promise<unknown> }> | undefined;
   const describe = (storeHash: string) => `SSM parameter ${parameterName(template, storeHash)}`;
+  const read = async (storeHash: string, forceFetch: boolean) => {
+    provider ??= import('@aws-lambda-powertools/parameters/ssm').then(({ SSMProvider }) => new SSMProvider());
+    const name = parameterName(template, storeHash);
+    let value: unknown;
+    try {
+      value = await (await provider).get(name, { decrypt: true, maxAge: maxAgeSeconds, forceFetch });
+    } catch (error) {
+      const cause = (error as { cause?: { name?: string } }).cause;
+      if (cause?.name === 'ParameterNotFound' || cause?.name === 'AccessDeniedException') {
+        throw new StoreAccessError(
+          `store ${storeHash}: cannot read its access token, ${describe(storeHash)} (${cause.name})`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    if (typeof value !== 'string' || value === '') {
+      throw new StoreAccessError(`store ${storeHash}: ${describe(storeHash)} holds no access token`);
+    }
+    return value;
+  };
   return {
     describe,
-    token: async (storeHash) => {
-      provider ??= import('@aws-lambda-powertools/parameters/ssm').then(
-        ({ SSMProvider }) => new SSMProvider(),
-      );
-      const name = parameterName(template, storeHash);
-      let value: unknown;
-      try {
-        value = await (await provider).get(name, { decrypt: true, maxAge: maxAgeSeconds });
-      } catch (error) {
-        const cause = (error as { cause?: { name?: string } }).cause;
-        if (cause?.name === 'ParameterNotFound' || cause?.name === 'AccessDeniedException') {
-          throw new StoreAccessError(
-            `store ${storeHash}: cannot read its access token, ${describe(storeHash)} (${cause.name})`,
-            {
-              cause: error,
-            },
-          );
-        }
-        throw error;
-      }
-      if (typeof value !== 'string' || value === '') {
-        throw new StoreAccessError(`store ${storeHash}: ${describe(storeHash)} holds no access token`);
-      }
-      return value;
-    },
+    token: (storeHash) => read(storeHash, false),
+    refresh: (storeHash) => read(storeHash, true),
   };
 };
 

@@ -50,6 +50,24 @@ describe('Function: ssmParameterTokens', () => {
     expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
   });
 
+  it('reads past the cache on refresh, and the next read gives the refreshed token', async () => {
+    // Prepare
+    ssm
+      .on(GetParameterCommand)
+      .resolvesOnce({ Parameter: { Value: 'token-old' } })
+      .resolves({ Parameter: { Value: 'token-new' } });
+    const tokens = ssmParameterTokens(TEMPLATE);
+    await tokens.token('abc123');
+
+    // Act
+    const refreshed = await tokens.refresh?.('abc123');
+    const next = await tokens.token('abc123');
+
+    // Assess
+    expect([refreshed, next]).toEqual(['token-new', 'token-new']);
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
+  });
+
   it('names the store and the parameter when no token is stored', async () => {
     // Prepare
     const missing = Object.assign(new Error('Parameter not found'), { name: 'ParameterNotFound' });
