@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SUBSCRIBED_SCOPES } from '../../../shared/bigcommerce/scopes/subscribed.js';
 import { fakeContext } from '../../helpers/context.js';
 import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
 import { loadEvent } from '../../helpers/load-event.js';
@@ -94,16 +95,16 @@ describe('Function: provision (HTTP adapter)', () => {
       'bus:created',
       'rule:created',
       'target:created',
-      'webhook:created',
-      'webhook:created',
-      'webhook:created',
+      ...SUBSCRIBED_SCOPES.map(() => 'webhook:created'),
     ]);
     expect(h.eventBridge.targetsOf(FULL_SOURCE_NAME, settings.ruleName)).toEqual([
       expect.objectContaining({ Arn: QUEUE_ARN, DeadLetterConfig: { Arn: DLQ_ARN } }),
     ]);
     expect(status.status).toBe(200);
     expect(status.body.converged).toBe(true);
-    expect(status.body.resources?.map((entry) => entry.status)).toEqual(Array(7).fill('present'));
+    expect(status.body.resources?.map((entry) => entry.status)).toEqual(
+      Array(4 + SUBSCRIBED_SCOPES.length).fill('present'),
+    );
     expect(status.body.resources?.[0]).toMatchObject({ resource: 'source', state: 'ACTIVE' });
     expect(created.raw).not.toContain(TOKEN);
   });
@@ -140,16 +141,16 @@ describe('Function: provision (HTTP adapter)', () => {
 
     // Assess
     expect(removed.status).toBe(200);
-    expect(removed.body.entries?.filter((entry) => entry.action === 'deleted')).toHaveLength(6);
+    expect(removed.body.entries?.filter((entry) => entry.action === 'deleted')).toHaveLength(
+      3 + SUBSCRIBED_SCOPES.length,
+    );
     expect(status.body.converged).toBe(false);
     expect(status.body.resources?.map((entry) => `${entry.resource}:${entry.status}`)).toEqual([
       'source:present',
       'bus:missing',
       'rule:missing',
       'target:missing',
-      'webhook:missing',
-      'webhook:missing',
-      'webhook:missing',
+      ...SUBSCRIBED_SCOPES.map(() => 'webhook:missing'),
     ]);
   });
 
