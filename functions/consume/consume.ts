@@ -131,7 +131,7 @@ export const createRecordProcessor = ({
           storeHash,
           // A getter: most handlers never fetch, and a record pays for its client only when one does.
           get bigcommerce() {
-            const client = bigcommerce(storeHash, budget);
+            const client = bigcommerce(storeHash, budget, recordLogger);
             Object.defineProperty(this, 'bigcommerce', { value: client });
             return client;
           },

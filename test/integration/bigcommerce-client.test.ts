@@ -98,7 +98,8 @@ describe('BigCommerce client against the sandbox over HTTP', () => {
     for (let id = 1; id <= 200; id += 1) {
       sandbox.resources.recordFired(STORE_HASH, 'store/product/created', { type: 'product', id });
     }
-    const client = clients(STORE_HASH, {});
+    const log = createFakeLogger();
+    const client = clients(STORE_HASH, {}, log.logger);
 
     // Act
     const products = await Promise.all(
@@ -113,8 +114,11 @@ describe('BigCommerce client against the sandbox over HTTP', () => {
     );
     expect(sandbox.restCalls).toHaveLength(200);
     expect(sandbox.restCalls.filter((call) => call.status !== 200)).toEqual([]);
-    // 200 requests do not fit a 150-request window: the limiter waited for the reset instead.
+    // 200 requests do not fit a 150-request window: the limiter waited for the reset instead, and said so.
     expect(clock.slept.some((ms) => ms > 0 && ms <= 30_000)).toBe(true);
+    expect(log.at('info').map((line) => line.message)).toContain(
+      "waiting for the store's BigCommerce rate-limit window to reset",
+    );
   });
 
   it('waits out a 429 for its X-Rate-Limit-Time-Reset-Ms, then fetches', async () => {
@@ -122,9 +126,10 @@ describe('BigCommerce client against the sandbox over HTTP', () => {
     sandbox.resources.recordFired(STORE_HASH, 'store/order/created', { type: 'order', id: 5 });
     sandbox.faults.add({ match: 'GET /v2/orders/5', status: 429, resetMs: 4_000 });
     const before = clock.now();
+    const log = createFakeLogger();
 
     // Act
-    const order = await clients(STORE_HASH, { deadline: before + 20_000 }).fetchResource({
+    const order = await clients(STORE_HASH, { deadline: before + 20_000 }, log.logger).fetchResource({
       scope: 'store/order/created',
       data: { type: 'order', id: 5 },
     });
@@ -133,6 +138,12 @@ describe('BigCommerce client against the sandbox over HTTP', () => {
     expect(order.id).toBe(5);
     expect(sandbox.restCalls.map((call) => call.status)).toEqual([429, 200]);
     expect(clock.slept).toEqual([4_000]);
+    expect(log.at('warn')).toMatchObject([
+      {
+        message: 'retrying BigCommerce call',
+        extra: { request: `store ${STORE_HASH}: GET /v2/orders/5`, waitMs: 4_000 },
+      },
+    ]);
   });
 
   it('fails at once, without waiting, when a 429 resets after the invocation deadline', async () => {

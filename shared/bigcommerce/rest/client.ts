@@ -86,7 +86,7 @@ export const createStoreClients = (options: StoreClientsOptions): StoreClients =
     return limiter;
   };
 
-  return (storeHash, budget) => {
+  return (storeHash, budget, log) => {
     const limiter = limiterOf(storeHash);
     const storePath = `${base}/stores/${encodeURIComponent(storeHash)}`;
     const left = () =>
@@ -97,6 +97,11 @@ export const createStoreClients = (options: StoreClientsOptions): StoreClients =
       await limiter.acquire(
         budget.deadline === undefined ? undefined : budget.deadline - DEADLINE_MARGIN_MS,
         what,
+        (waitMs) =>
+          log?.info("waiting for the store's BigCommerce rate-limit window to reset", {
+            request: what,
+            waitMs,
+          }),
       );
       const ms = Math.min(timeoutMs, left());
       if (ms <= 0) {
@@ -169,6 +174,8 @@ export const createStoreClients = (options: StoreClientsOptions): StoreClients =
           }
           return waitMs === undefined ? true : { waitMs };
         },
+        onRetry: (error, waitMs, attempt) =>
+          log?.warn('retrying BigCommerce call', { request: what, waitMs, attempt, cause: messageOf(error) }),
       });
 
     const request = <T>(method: HttpMethod, path: string, req: RestRequest = {}): Promise<T> => {

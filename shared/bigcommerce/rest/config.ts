@@ -57,9 +57,9 @@ const missingTokens: TokenSource = {
  */
 export const storeClientsFromEnv = (env: Env = process.env): StoreClients => {
   let clients: StoreClients | undefined;
-  return (storeHash, budget) => {
+  return (storeHash, budget, log) => {
     clients ??= buildStoreClients(parseEnv(BigCommerceClientEnvSchema, env, 'BigCommerce client'));
-    return clients(storeHash, budget);
+    return clients(storeHash, budget, log);
   };
 };
 

@@ -47,8 +47,15 @@ export class StoreRateLimiter {
     private readonly reserve = 2,
   ) {}
 
-  /** Waits until a request may start; throws {@link OutOfTimeError} when that would pass `deadline`. */
-  async acquire(deadline: number | undefined, what: string): Promise<void> {
+  /**
+   * Waits until a request may start; throws {@link OutOfTimeError} when that would pass `deadline`.
+   * `onWait` hears of each wait for a window's reset.
+   */
+  async acquire(
+    deadline: number | undefined,
+    what: string,
+    onWait?: (waitMs: number) => void,
+  ): Promise<void> {
     for (;;) {
       const now = this.clock.now();
       if (this.#left !== undefined && now >= this.#resetAt) this.#left = undefined;
@@ -67,6 +74,7 @@ export class StoreRateLimiter {
           `${what}: the store's rate-limit window resets in ${waitMs} ms, after the invocation's deadline`,
         );
       }
+      onWait?.(waitMs);
       await this.clock.sleep(waitMs);
     }
   }

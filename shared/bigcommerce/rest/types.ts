@@ -1,3 +1,4 @@
+import type { LogSink } from '../../logger.js';
 import type { ResourceEvent, ResourceOf, ResourceScope } from './resources.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -37,5 +38,8 @@ export interface CallBudget {
   deadline?: number;
 }
 
+/** Where a client says it waited or retried: the record's logger, so the lines carry its keys. */
+export type ClientLog = Pick<LogSink, 'info' | 'warn'>;
+
 /** Gives the client of one store for one record, within that record's invocation's budget. */
-export type StoreClients = (storeHash: string, budget: CallBudget) => BigCommerceClient;
+export type StoreClients = (storeHash: string, budget: CallBudget, log?: ClientLog) => BigCommerceClient;
