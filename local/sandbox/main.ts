@@ -1,8 +1,9 @@
 /**
  * CLI: `npm run sandbox -- stores` prints the hashes of the stores the offline stack's sandbox serves, one
  * per line. `npm run sandbox -- serve [--port 4000] [--store <hash>:<token>:<clientId>]...` runs the
- * BigCommerce sandbox alone until SIGINT or SIGTERM (default: the offline stack's stores); new event sources
- * are created as partner sources in the EventBridge that `AWS_ENDPOINT_URL_EVENTBRIDGE` points at.
+ * BigCommerce sandbox alone until SIGINT or SIGTERM (default: the offline stack's stores): their webhook
+ * GraphQL API and the REST resources fired events point at. New event sources are created as partner
+ * sources in the EventBridge that `AWS_ENDPOINT_URL_EVENTBRIDGE` points at.
  */
 import { parseArgs } from 'node:util';
 import { partnerClients, partnerSourceHook } from './partner-source-hook.js';
