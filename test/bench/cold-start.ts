@@ -119,8 +119,9 @@ const CONTENDERS: readonly Contender[] = ['consume', 'peer', 'empty'];
 const EMPTY_ANSWER = '{"batchItemFailures":[]}';
 
 /**
- * Bundle sizes as `serverless package` builds them, and the first invocation of consume (one-record SQS
- * event from events/consume), of the Powertools peer (children/peer-consume.ts, bundled with the same
+ * Bundle sizes as `serverless package` builds them, and the first invocation of consume (the one-record SQS
+ * store/category/updated event, whose handler only logs: the first invocation of a handler that never
+ * fetches from BigCommerce), of the Powertools peer (children/peer-consume.ts, bundled with the same
  * esbuild options) and of an empty handler, each in a fresh node process. Each repetition runs the three
  * back to back, their order rotating, so its ratios are pairs a drift of the machine moves alike. Ours and
  * the peer each dedupe on a fresh table of the same layout in an in-process dynalite reached over HTTP,
@@ -142,7 +143,7 @@ export const measureColdStart = async (workDir: string, reps: number): Promise<C
   await bundleLike(new URL('./children/peer-consume.ts', import.meta.url).pathname, bundles.peer);
   await bundleLike(new URL('./children/empty-handler.ts', import.meta.url).pathname, bundles.empty);
 
-  const event = join(ROOT, 'events/consume/store-order-created.json');
+  const event = join(ROOT, 'events/consume/store-category-updated.json');
   const dynamo = await startDynalite();
   const common = {
     NODE_OPTIONS: '--enable-source-maps',

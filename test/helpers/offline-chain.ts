@@ -5,6 +5,7 @@ import { createProvisionApi } from '../../functions/provision/api.js';
 import { createProvisionApiDeps } from '../../functions/provision/deps.js';
 import type { FireRequest, PartnerEvent } from '../../local/sandbox/fire.js';
 import { SANDBOX_STORE, type StackOptions, startStack } from '../../local/stack.js';
+import { storeClientsFromEnv } from '../../shared/bigcommerce/rest/config.js';
 import type { ScopePattern } from '../../shared/bigcommerce/scopes/index.js';
 import { loadConsumeConfig, loadProvisionConfig } from '../../shared/config.js';
 import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
@@ -67,6 +68,8 @@ export const startOfflineChain = async (options: OfflineChainOptions) => {
       windowSeconds: config.DEDUPE_WINDOW_SECONDS,
     }),
     eventSourceNamePrefix: config.EVENT_SOURCE_NAME_PREFIX,
+    // As the deployed function: handlers that fetch reach the stack's sandbox with its token.
+    bigcommerce: storeClientsFromEnv(),
     ...options.consume,
   });
   const provisionApi = createProvisionApi(

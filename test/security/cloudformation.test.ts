@@ -207,20 +207,24 @@ describe('Security: the packaged CloudFormation template', () => {
     expect(dlq?.Properties.MessageRetentionPeriod).toBe(1209600);
   });
 
-  it('lets only the provision function read store tokens, and only under the token path', () => {
-    const readers = ofType('AWS::IAM::Role').filter(([, role]) =>
-      statementsOf(role).some((statement) =>
-        arrayOf(statement.Action).some((action) => action.startsWith('ssm:')),
-      ),
-    );
-    expect(readers.map(([name]) => name)).toEqual(['ProvisionRole']);
-    const ssm = statementsOf(readers[0]?.[1] as Resource).filter((statement) =>
-      arrayOf(statement.Action).some((action) => action.startsWith('ssm:')),
-    );
-    for (const statement of ssm) {
-      expect(arrayOf(statement.Action)).toEqual(['ssm:GetParameter']);
-      expect(JSON.stringify(statement.Resource)).toContain(':parameter/');
-      expect(arrayOf(statement.Resource)).not.toContain('*');
+  it("bounds the consumer's concurrent invocations, so they cannot multiply a store's BigCommerce quota", () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.[1].Properties.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+  });
+
+  it('lets only the provision and consume functions read store tokens, and only under the token path', () => {
+    const readsSsm = (statement: Statement) =>
+      arrayOf(statement.Action).some((action) => action.startsWith('ssm:'));
+    const readers = ofType('AWS::IAM::Role').filter(([, role]) => statementsOf(role).some(readsSsm));
+    expect(readers.map(([name]) => name).sort()).toEqual(['ConsumeRole', 'ProvisionRole']);
+    for (const [, role] of readers) {
+      for (const statement of statementsOf(role).filter(readsSsm)) {
+        expect(arrayOf(statement.Action)).toEqual(['ssm:GetParameter']);
+        expect(JSON.stringify(statement.Resource)).toContain(':parameter/');
+        expect(JSON.stringify(statement.Resource)).toContain('/*/access-token');
+        expect(arrayOf(statement.Resource)).not.toContain('*');
+      }
     }
   });
 });

@@ -3,6 +3,8 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
 import { createConsumeHandler as createWith } from '../../../functions/consume/lambda.js';
+import { type Sandbox, startSandbox } from '../../../local/sandbox/server.js';
+import { SANDBOX_ACCOUNTS, SANDBOX_TOKEN } from '../../../local/sandbox/stores.js';
 import { fakeContext } from '../../helpers/context.js';
 import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
 import { createFakeDedupe } from '../../helpers/fake-dedupe.js';
@@ -19,6 +21,7 @@ const createConsumeHandler = (handlers: HandlerRegistry) =>
   createWith({ handlers, dedupe: createFakeDedupe().dedupe });
 
 let dynamo: LocalDynamo;
+let sandbox: Sandbox;
 let table: string;
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -26,6 +29,12 @@ let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 beforeAll(async () => {
   dynamo = await startDynalite();
   table = await dynamo.createDedupeTable();
+  // The example handlers fetch what their events point at: the sandbox holds those resources.
+  sandbox = await startSandbox({ accounts: SANDBOX_ACCOUNTS });
+  sandbox.resources.recordFired('k7q2m9x4p1', 'store/order/created', { type: 'order', id: 250 });
+  sandbox.resources.recordFired('k7q2m9x4p1', 'store/product/updated', { type: 'product', id: 111 });
+  vi.stubEnv('BIGCOMMERCE_API_URL', sandbox.url);
+  vi.stubEnv('BIGCOMMERCE_ACCESS_TOKEN', SANDBOX_TOKEN);
   vi.stubEnv('DEDUPE_TABLE_NAME', table);
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
   ({ handler } = await import('../../../functions/consume/handler.js'));
@@ -34,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.unstubAllEnvs();
   await dynamo.stop();
+  await sandbox.close();
 });
 
 describe('Function: consume (Lambda adapter)', () => {
