@@ -4,6 +4,7 @@ import {
   sourceStoreReader,
   storeHashOf,
 } from '../../shared/bigcommerce/envelope.js';
+import { lazyStoreClient } from '../../shared/bigcommerce/rest/lazy.js';
 import type { CallBudget, StoreClients } from '../../shared/bigcommerce/rest/types.js';
 import { unconfiguredClients } from '../../shared/bigcommerce/rest/unconfigured.js';
 import { type CatalogScope, resolveScope } from '../../shared/bigcommerce/scopes/index.js';
@@ -129,12 +130,8 @@ export const createRecordProcessor = ({
         context: {
           logger: recordLogger,
           storeHash,
-          // A getter: most handlers never fetch, and a record pays for its client only when one does.
-          get bigcommerce() {
-            const client = bigcommerce(storeHash, budget, recordLogger);
-            Object.defineProperty(this, 'bigcommerce', { value: client });
-            return client;
-          },
+          // Made on the handler's first call: most handlers never fetch.
+          bigcommerce: lazyStoreClient(bigcommerce, storeHash, budget, recordLogger),
           channelId: resolved.channelId,
           messageId: record.messageId,
           eventBridge: envelopeOf(event),

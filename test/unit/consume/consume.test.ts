@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createRecordProcessor } from '../../../functions/consume/consume.js';
 import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
+import type { StoreClients } from '../../../shared/bigcommerce/rest/types.js';
+import { unconfiguredClients } from '../../../shared/bigcommerce/rest/unconfigured.js';
 import { RecordRejectedError } from '../../../shared/errors.js';
 import { createFakeDedupe } from '../../helpers/fake-dedupe.js';
 import { createFakeLogger } from '../../helpers/fake-logger.js';
@@ -64,6 +66,38 @@ describe('Function: consume, one record', () => {
       account: '123456789012',
       region: 'us-east-1',
     });
+  });
+
+  it("makes the store's BigCommerce client on the handler's first call only, once per record, within the record's budget", async () => {
+    // Prepare: a client factory that records what it was asked for
+    const asked: { storeHash: string; budget: unknown }[] = [];
+    const bigcommerce: StoreClients = (storeHash, budget) => {
+      asked.push({ storeHash, budget });
+      return { ...unconfiguredClients(storeHash, budget), get: async <T>() => ({ id: 42 }) as T };
+    };
+    const log = createFakeLogger();
+    const process = createRecordProcessor({
+      handlers: {
+        'store/category/updated': () => undefined,
+        'store/order/created': async (_event, context) => {
+          await context.bigcommerce.get('/v2/orders/1');
+          await context.bigcommerce.get('/v2/orders/1');
+        },
+      },
+      logger: log.logger,
+      dedupe: createFakeDedupe().dedupe,
+      bigcommerce,
+    });
+    const budget = { deadline: 1_000 };
+
+    // Act
+    await process(recordFor('store/category/updated', { type: 'category', id: 42 }), budget);
+    const askedByIdle = asked.length;
+    await process(recordFor('store/order/created'), budget);
+
+    // Assess
+    expect(askedByIdle).toBe(0);
+    expect(asked).toEqual([{ storeHash: STORE_HASH, budget }]);
   });
 
   it('gives the handler a logger whose lines carry scope, store hash, hash, EventBridge id and message id', async () => {
