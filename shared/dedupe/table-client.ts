@@ -51,7 +51,7 @@ export interface DedupeTableClientOptions {
  * again), it refuses a region missing from its own list (ca-west-1, mx-central-1 and other recent ones:
  * "Invalid region specified") unless an endpoint is set, and it reads no FIPS or dual-stack switch (the
  * configuration refuses them). Made on the first call, so a missing credential fails that call, with its
- * message, instead of an unhandled rejection at start.
+ * message, instead of an unhandled rejection at start; a failed setup is tried again by the next call.
  * @see https://aws-lite.org/configuration
  */
 export const createDedupeTableClient = (
@@ -64,7 +64,13 @@ export const createDedupeTableClient = (
       // Profiles in ~/.aws/config (SSO, region, endpoint_url) as the AWS SDK reads them; never read in Lambda.
       awsConfigFile: true,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    }).then((lite) => (lite as unknown as { DynamoDB: DedupeTableClient }).DynamoDB);
+    })
+      .then((lite) => (lite as unknown as { DynamoDB: DedupeTableClient }).DynamoDB)
+      .catch((error: unknown) => {
+        // Not kept: a failure to set up (credentials not reachable yet) fails this call, and the next tries again.
+        client = undefined;
+        throw error;
+      });
     return client;
   };
 };

@@ -70,4 +70,18 @@ describe('Dedupe table client: where its credentials and region come from', () =
     // Assess
     await expect(client()).rejects.toThrow('Invalid region specified: ca-west-1');
   });
+
+  it('tries its setup again on the next call after one failed, instead of failing every call after', async () => {
+    // Prepare: the first setup fails (a region aws-lite refuses), then the environment is right
+    process.env.AWS_REGION = 'ca-west-1';
+    const client = createDedupeTableClient();
+    await expect(client()).rejects.toThrow('Invalid region specified');
+    process.env.AWS_REGION = 'us-east-1';
+
+    // Act
+    const second = await client();
+
+    // Assess
+    expect(typeof second.GetItem).toBe('function');
+  });
 });
