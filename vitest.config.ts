@@ -19,11 +19,11 @@ export default defineConfig({
       exclude: ['**/*.d.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      // Measured 2026-12-01 (whole suite, shuffled): functions/ 95.8 % lines, 78.9 % branches; shared/ 95.8 %
-      // lines, 82.0 % branches.
+      // Measured 2026-12-01 (CI's Node 20 step): functions/ 97.4 % lines, 83.4 % branches; shared/ 95.0 %
+      // lines, 82.7 % branches.
       thresholds: {
-        'functions/**': { lines: 94, branches: 77 },
-        'shared/**': { lines: 94, branches: 80 },
+        'functions/**': { lines: 96, branches: 81 },
+        'shared/**': { lines: 94, branches: 81 },
       },
     },
   },
