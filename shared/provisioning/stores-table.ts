@@ -4,8 +4,8 @@ import { classifyAwsError, isAwsError } from '../aws/errors.js';
 import { MAX_RETRY_AFTER_MS, OperationInProgressError, type StoreLeases } from './lease.js';
 
 /**
- * The stores table: one item per store, keyed by its hash. Today it holds each store's operation lease;
- * the store registry (desired state, last result) is to live on the same items. serverless.yml declares it
+ * The stores table: one item per store, keyed by its hash, holding the store's operation lease (here) and
+ * its registry entry, the desired state and last result (registry.ts). serverless.yml declares it
  * (`StoresTable`).
  */
 export const STORES_ATTRIBUTES = {

@@ -1,0 +1,251 @@
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  ScanCommand,
+  type ScanCommandOutput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { classifyAwsError, isAwsError } from '../aws/errors.js';
+import { messageOf } from '../errors.js';
+import { ProvisionError } from './errors.js';
+import type { ProvisionResult } from './provision.js';
+import { STORES_ATTRIBUTES } from './stores-table.js';
+
+/** What a POST asked for: what the scheduled reconcile brings the store back to. */
+export interface DesiredState {
+  scopes: string[];
+  eventSourceName: string;
+  prune: boolean;
+}
+
+/** How the last changing run of a store ended: converged, still drifted after applying, or failed at a step. */
+export type LastRun =
+  | { startedAt: number; endedAt: number; outcome: 'converged' }
+  | { startedAt: number; endedAt: number; outcome: 'drifted'; message: string }
+  | { startedAt: number; endedAt: number; outcome: 'failed'; step?: string; type: string; message: string };
+
+/** The outcome of a run, without its times (the registry stamps `endedAt`). */
+export type RunOutcome = LastRun extends infer Run
+  ? Run extends LastRun
+    ? Omit<Run, 'startedAt' | 'endedAt'>
+    : never
+  : never;
+
+/** One registered store, as `GET /provision` lists it. */
+export interface RegisteredStore {
+  storeHash: string;
+  desired: DesiredState;
+  /** When a POST first registered the store (epoch ms). */
+  registeredAt: number;
+  lastRun?: LastRun;
+}
+
+/** A page of registered stores; `next` (absent on the last page) is the key to start the next page after. */
+export interface RegistryPage {
+  stores: RegisteredStore[];
+  next?: string;
+}
+
+/** The store registry: the desired state and last result of each store provision has brought up. */
+export interface StoreRegistry {
+  /**
+   * Records what a run asked for and how it ended. A run that started before the recorded one (it outlived
+   * its lease and a newer run took it) records nothing: the newer run's record stands.
+   */
+  record(storeHash: string, desired: DesiredState, startedAt: number, outcome: RunOutcome): Promise<void>;
+  /** Removes the store's registry fields (not its lease), unless a run that started later recorded since. */
+  unregister(storeHash: string, startedAt: number): Promise<void>;
+  /** Up to `limit` registered stores after the store `after`; a page may hold fewer while `next` is set. */
+  list(limit: number, after?: string): Promise<RegistryPage>;
+}
+
+/** The registry's attributes on a stores-table item, beside the lease's (stores-table.ts). */
+export const REGISTRY_ATTRIBUTES = {
+  desired: 'desired',
+  registeredAt: 'registeredAt',
+  lastRun: 'lastRun',
+} as const;
+
+const R = REGISTRY_ATTRIBUTES;
+
+/** An error message is kept to this many characters: an item is at most 400 KB, and a line is enough. */
+export const MAX_MESSAGE_LENGTH = 1_000;
+
+/** Scans per `list` call: a table of lease-only items answers a short page with `next` rather than run long. */
+const MAX_SCANS_PER_PAGE = 5;
+
+type Item = Record<string, AttributeValue>;
+
+const desiredToItem = (desired: DesiredState): AttributeValue => ({
+  M: {
+    scopes: { L: desired.scopes.map((scope) => ({ S: scope })) },
+    eventSourceName: { S: desired.eventSourceName },
+    prune: { BOOL: desired.prune },
+  },
+});
+
+const lastRunToItem = (run: LastRun): AttributeValue => {
+  const fields: Item = {
+    startedAt: { N: String(run.startedAt) },
+    endedAt: { N: String(run.endedAt) },
+    outcome: { S: run.outcome },
+  };
+  if (run.outcome !== 'converged') fields.message = { S: run.message.slice(0, MAX_MESSAGE_LENGTH) };
+  if (run.outcome === 'failed') {
+    fields.type = { S: run.type };
+    if (run.step) fields.step = { S: run.step };
+  }
+  return { M: fields };
+};
+
+const lastRunOf = (value: AttributeValue | undefined): LastRun | undefined => {
+  const m = value?.M;
+  if (!m) return undefined;
+  const times = { startedAt: Number(m.startedAt?.N ?? 0), endedAt: Number(m.endedAt?.N ?? 0) };
+  const message = m.message?.S ?? '';
+  switch (m.outcome?.S) {
+    case 'converged':
+      return { ...times, outcome: 'converged' };
+    case 'drifted':
+      return { ...times, outcome: 'drifted', message };
+    default:
+      return {
+        ...times,
+        outcome: 'failed',
+        ...(m.step?.S && { step: m.step.S }),
+        type: m.type?.S ?? 'Error',
+        message,
+      };
+  }
+};
+
+const storeOf = (item: Item): RegisteredStore => {
+  const desired = item[R.desired]?.M ?? {};
+  const lastRun = lastRunOf(item[R.lastRun]);
+  return {
+    storeHash: item[STORES_ATTRIBUTES.key]?.S ?? '',
+    desired: {
+      scopes: (desired.scopes?.L ?? []).flatMap((scope) => (scope.S ? [scope.S] : [])),
+      eventSourceName: desired.eventSourceName?.S ?? '',
+      prune: desired.prune?.BOOL ?? false,
+    },
+    registeredAt: Number(item[R.registeredAt]?.N ?? 0),
+    ...(lastRun && { lastRun }),
+  };
+};
+
+/** Only a run that started no earlier than the recorded one may write (document paths, not a read first). */
+const NOT_OLDER = 'attribute_not_exists(#lastRun) OR #lastRun.#startedAt <= :startedAt';
+
+/**
+ * {@link StoreRegistry} on the stores table: the registry lives on each store's lease item, so recording
+ * and unregistering are UpdateItems of their own attributes, and the lease's attributes are never touched.
+ * IAM: dynamodb:UpdateItem, dynamodb:Scan on the stores table.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.FilterExpression
+ */
+export const dynamoStoreRegistry = (
+  client: DynamoDBClient,
+  tableName: string,
+  now: () => number = Date.now,
+): StoreRegistry => {
+  const keyOf = (storeHash: string) => ({ [STORES_ATTRIBUTES.key]: { S: storeHash } });
+  /** A refused condition means a newer run wrote: its record stands and this one is dropped. */
+  const update = async (input: Omit<ConstructorParameters<typeof UpdateItemCommand>[0], 'TableName'>) => {
+    try {
+      await client.send(new UpdateItemCommand({ TableName: tableName, ...input }));
+    } catch (error) {
+      if (isAwsError(error, 'ConditionalCheckFailedException')) return;
+      throw classifyAwsError(error, 'UpdateItem');
+    }
+  };
+  return {
+    async record(storeHash, desired, startedAt, outcome) {
+      const lastRun = { ...outcome, startedAt, endedAt: now() } as LastRun;
+      await update({
+        Key: keyOf(storeHash),
+        UpdateExpression:
+          'SET #desired = :desired, #lastRun = :lastRun, #registeredAt = if_not_exists(#registeredAt, :now)',
+        ConditionExpression: NOT_OLDER,
+        ExpressionAttributeNames: {
+          '#desired': R.desired,
+          '#lastRun': R.lastRun,
+          '#registeredAt': R.registeredAt,
+          '#startedAt': 'startedAt',
+        },
+        ExpressionAttributeValues: {
+          ':desired': desiredToItem(desired),
+          ':lastRun': lastRunToItem(lastRun),
+          ':now': { N: String(lastRun.endedAt) },
+          ':startedAt': { N: String(startedAt) },
+        },
+      });
+    },
+    async unregister(storeHash, startedAt) {
+      await update({
+        Key: keyOf(storeHash),
+        UpdateExpression: 'REMOVE #desired, #lastRun, #registeredAt',
+        ConditionExpression: NOT_OLDER,
+        ExpressionAttributeNames: {
+          '#desired': R.desired,
+          '#lastRun': R.lastRun,
+          '#registeredAt': R.registeredAt,
+          '#startedAt': 'startedAt',
+        },
+        ExpressionAttributeValues: { ':startedAt': { N: String(startedAt) } },
+      });
+    },
+    async list(limit, after) {
+      const stores: RegisteredStore[] = [];
+      let start: Item | undefined = after ? keyOf(after) : undefined;
+      for (let scans = 0; scans < MAX_SCANS_PER_PAGE; scans += 1) {
+        let page: ScanCommandOutput;
+        try {
+          page = await client.send(
+            new ScanCommand({
+              TableName: tableName,
+              // Limit caps the items read before the filter: at most what this page still needs.
+              Limit: limit - stores.length,
+              // Items holding only a lease are not registered stores.
+              FilterExpression: 'attribute_exists(#desired)',
+              ExpressionAttributeNames: { '#desired': R.desired },
+              ConsistentRead: true,
+              ...(start && { ExclusiveStartKey: start }),
+            }),
+          );
+        } catch (error) {
+          throw classifyAwsError(error, 'Scan');
+        }
+        stores.push(...(page.Items ?? []).map(storeOf));
+        start = page.LastEvaluatedKey;
+        if (!start || stores.length >= limit) break;
+      }
+      const next = start?.[STORES_ATTRIBUTES.key]?.S;
+      return { stores, ...(next && { next }) };
+    },
+  };
+};
+
+const driftMessage = (drift: ProvisionResult['drift']) =>
+  typeof drift === 'string'
+    ? drift
+    : `still to do after the run: ${(drift ?? [])
+        .map(
+          (entry) =>
+            `${entry.resource}${entry.resource === 'webhook' ? ` ${entry.scope}` : ''} ${entry.action}`,
+        )
+        .join(', ')}`;
+
+/** How a run that returned ended, for {@link StoreRegistry.record}. */
+export const outcomeOfResult = (result: Pick<ProvisionResult, 'converged' | 'drift'>): RunOutcome =>
+  result.converged ? { outcome: 'converged' } : { outcome: 'drifted', message: driftMessage(result.drift) };
+
+/** How a run that threw ended: the step it stopped at, the error's type and message (never a token). */
+export const outcomeOfError = (error: unknown): RunOutcome => {
+  const cause = error instanceof ProvisionError ? error.cause : error;
+  return {
+    outcome: 'failed',
+    ...(error instanceof ProvisionError && { step: error.step }),
+    type: cause instanceof Error ? cause.name : 'Error',
+    message: messageOf(cause),
+  };
+};
