@@ -1,0 +1,205 @@
+/**
+ * Runs one soak against the offline stack as `npm start` runs it (the consume bundle under serverless
+ * offline, fed by the event source mapping): provisions the sandbox store, fires the planned events
+ * through sandbox -> EventBridge emulator -> SQS, waits until the queue is quiet, and tallies what the
+ * handlers logged and what reached the DLQ.
+ */
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { SUBSCRIBED_SCOPES } from '../../shared/bigcommerce/scopes/subscribed.js';
+import { SANDBOX_STORE, type Stack, type StackOptions, startStack } from '../stack.js';
+import { NO_HANDLER_SCOPE, type PlannedEvent, planSoak, seededRandom } from './plan.js';
+import { type FiredEvent, type LogEntry, parseLogLine, type SoakFigures, tally } from './tally.js';
+
+export interface SoakOptions {
+  events: number;
+  /** Events fired per second; 0 or absent: as fast as the stack takes them. */
+  rate?: number;
+  /** Share (0-1) of the events fired twice. */
+  duplicates: number;
+  seed?: number;
+  ports?: StackOptions['ports'];
+  /** Fire requests in flight at once (default 8). */
+  concurrency?: number;
+  /** Give up waiting for the queue to drain after this long (default: 120 s + 30 ms per event). */
+  timeoutMs?: number;
+  say?: (line: string) => void;
+}
+
+export interface SoakResult {
+  figures: SoakFigures;
+  faults: Record<string, unknown>;
+  /** From the first fire to the quiet queue. */
+  durationMs: number;
+  /** True when the queue drained before the timeout. */
+  drained: boolean;
+}
+
+interface Shot {
+  event: PlannedEvent;
+  order: number;
+}
+
+/** The order copies are fired in: each second copy some way behind its first, as a redelivery would be. */
+export const firingOrder = (events: PlannedEvent[], seed: number): PlannedEvent[] => {
+  const random = seededRandom(seed + 1);
+  const shots: Shot[] = events.flatMap((event, index) => {
+    const first = { event, order: index };
+    return event.copies === 2 ? [first, { event, order: index + 1 + random() * 100 }] : [first];
+  });
+  return shots.sort((a, b) => a.order - b.order).map((shot) => shot.event);
+};
+
+const provision = async (stack: Stack) => {
+  const response = await fetch(`${stack.offline?.httpUrl ?? ''}/provision`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      storeHash: SANDBOX_STORE.storeHash,
+      scopes: [...SUBSCRIBED_SCOPES, NO_HANDLER_SCOPE],
+      allowUnhandled: true,
+    }),
+  });
+  const body = (await response.json()) as { converged?: boolean };
+  if (response.status !== 200 || !body.converged)
+    throw new Error(`provision answered ${response.status}: ${JSON.stringify(body)}`);
+};
+
+/** Fires every copy, `concurrency` at a time and at most `rate` per second, recording each event once. */
+const fireAll = async (stack: Stack, events: PlannedEvent[], options: SoakOptions) => {
+  const order = firingOrder(events, options.seed ?? 1);
+  const fired = new Map<number, FiredEvent>();
+  const start = Date.now();
+  let next = 0;
+  const fireOne = async (event: PlannedEvent, index: number) => {
+    if (options.rate) {
+      const due = start + (index * 1000) / options.rate;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    }
+    const firedAtMs = Date.now();
+    const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        storeHash: SANDBOX_STORE.storeHash,
+        scope: event.scope,
+        data: event.data,
+        createdAt: event.createdAt,
+      }),
+    });
+    const body = (await response.json()) as {
+      payload?: { hash?: string };
+      delivered?: { eventId?: string }[];
+    };
+    if (!response.ok || !body.payload?.hash)
+      throw new Error(`fire ${event.scope} answered ${response.status}: ${JSON.stringify(body)}`);
+    const ids = (body.delivered ?? []).flatMap((entry) => (entry.eventId ? [entry.eventId] : []));
+    const known = fired.get(event.id);
+    if (known) known.eventIds.push(...ids);
+    else
+      fired.set(event.id, {
+        event,
+        hash: body.payload.hash,
+        payload: body.payload,
+        firedAtMs,
+        eventIds: ids,
+      });
+  };
+  const worker = async () => {
+    while (next < order.length) {
+      const index = next;
+      next += 1;
+      const event = order[index];
+      if (event) await fireOne(event, index);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  return [...fired.values()];
+};
+
+const queueUrl = async (sqs: SQSClient, name: string) => {
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+  if (!QueueUrl) throw new Error(`queue ${name} not found`);
+  return QueueUrl;
+};
+
+const messagesIn = async (sqs: SQSClient, url: string) => {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
+};
+
+/**
+ * Resolves true once EventBridge has finished every delivery and the queue has held nothing (visible or
+ * in flight) for three checks in a row; false at `deadline`.
+ */
+const untilQuiet = async (stack: Stack, deadline: number) => {
+  const url = await queueUrl(stack.sqs, stack.queues.queueName);
+  let quietChecks = 0;
+  while (Date.now() < deadline) {
+    await stack.eventBridge.idle();
+    quietChecks = (await messagesIn(stack.sqs, url)) === 0 ? quietChecks + 1 : 0;
+    if (quietChecks >= 3) return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+};
+
+/** Every body in the DLQ, each received once (hidden for the rest of the soak after its receive). */
+const drainBodies = async (sqs: SQSClient, name: string) => {
+  const url = await queueUrl(sqs, name);
+  const bodies: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 3600,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    if (Messages.length === 0) return bodies;
+    bodies.push(...Messages.map((message) => message.Body ?? ''));
+  }
+};
+
+/** Runs one soak on a stack of its own and stops it; the figures say whether anything was lost or doubled. */
+export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
+  const say = options.say ?? (() => undefined);
+  const log: LogEntry[] = [];
+  const stack = await startStack({
+    consume: 'serverless-offline',
+    ports: options.ports,
+    output: (part, line) => {
+      if (part !== 'functions') return;
+      const entry = parseLogLine(line);
+      if (entry?.hash) log.push(entry);
+    },
+  });
+  try {
+    await provision(stack);
+    await stack.eventBridge.settled();
+    const events = planSoak({ events: options.events, duplicates: options.duplicates, seed: options.seed });
+    say(`soak: firing ${events.length} events (${events.filter((e) => e.copies === 2).length} twice)...`);
+    const started = Date.now();
+    const fired = await fireAll(stack, events, options);
+    say(`soak: fired in ${Date.now() - started} ms; waiting for the queue to be quiet...`);
+    const drained = await untilQuiet(stack, started + (options.timeoutMs ?? 120_000 + 30 * events.length));
+    const durationMs = Date.now() - started;
+    const dlqBodies = await drainBodies(stack.sqs, stack.queues.dlqName);
+    return { figures: tally(fired, log, dlqBodies), faults: {}, durationMs, drained };
+  } finally {
+    await stack.stop();
+  }
+};

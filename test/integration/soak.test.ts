@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { runSoak } from '../../local/soak/run.js';
+import { freePort } from '../helpers/free-port.js';
+
+/**
+ * A short soak of the whole chain as `npm start` runs it: the consume bundle under serverless offline,
+ * events fired by the sandbox through the EventBridge emulator and local-aws-sqs, duplicates included.
+ */
+describe('Soak: a short one', () => {
+  it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations', async () => {
+    // Act
+    const result = await runSoak({
+      events: 200,
+      duplicates: 0.2,
+      seed: 11,
+      ports: {
+        sqs: 0,
+        eventBridge: 0,
+        sandbox: 0,
+        dynamodb: 0,
+        http: await freePort(),
+        lambda: await freePort(),
+      },
+    });
+
+    // Assess
+    const { figures } = result;
+    expect(result.drained).toBe(true);
+    expect(figures.fired).toBe(200);
+    expect(figures.firedCopies).toBeGreaterThan(220);
+    expect(figures).toMatchObject({ lost: 0, doubled: 0, unexpected: 0, altered: 0 });
+    expect(figures.dlq).toBeGreaterThan(0);
+    expect(figures.handled + figures.acknowledgedNoHandler + figures.dlq).toBe(200);
+  }, 180_000);
+});
