@@ -3,12 +3,21 @@ import type { LogSink } from '../../shared/logger.js';
 import { type StoreLeases, withLease } from '../../shared/provisioning/lease.js';
 import { defaultEventSourceName } from '../../shared/provisioning/names.js';
 import { provision } from '../../shared/provisioning/provision.js';
+import {
+  outcomeOfError,
+  outcomeOfResult,
+  type RegisteredStore,
+  type StoreRegistry,
+} from '../../shared/provisioning/registry.js';
 import { collapseScopes } from '../../shared/provisioning/scopes.js';
 import { status } from '../../shared/provisioning/status.js';
 import { teardown } from '../../shared/provisioning/teardown.js';
 import type { ProvisionDeps, ProvisionSettings } from '../../shared/provisioning/types.js';
 import { errorResponse, HttpError, json, parseBody, validate } from './http.js';
 import {
+  DEFAULT_LIST_LIMIT,
+  encodePageToken,
+  ListQuerySchema,
   NoQuerySchema,
   ProvisionRequestSchema,
   StatusQuerySchema,
@@ -21,6 +30,12 @@ export interface ProvisionApi {
   deps: ProvisionDeps;
   /** One changing run per store at a time (dry runs and status take no lease). */
   leases: StoreLeases;
+  /**
+   * Each store's desired state and last result: written by changing POSTs, removed by a converged DELETE,
+   * listed by `GET /provision`. The deployed function always has one (deps.ts); an API built without one
+   * (tests that drive only the reconciler through HTTP) keeps no registry and has no `GET /provision`.
+   */
+  registry?: StoreRegistry;
   /** The settings of one invocation: its deadline comes from its context. */
   settingsFor: (context: Context) => ProvisionSettings;
   /** The scopes to subscribe when a request names none. */
@@ -48,6 +63,19 @@ const leaseExpiryOf = (context: Context) =>
     ? context.getRemainingTimeInMillis()
     : DEFAULT_LEASE_MS);
 
+/** A registry entry as `GET /provision` shows it: times as ISO 8601, for people and for `jq`. */
+const storeView = ({ registeredAt, lastRun, ...store }: RegisteredStore) => ({
+  ...store,
+  registeredAt: new Date(registeredAt).toISOString(),
+  ...(lastRun && {
+    lastRun: {
+      ...lastRun,
+      startedAt: new Date(lastRun.startedAt).toISOString(),
+      endedAt: new Date(lastRun.endedAt).toISOString(),
+    },
+  }),
+});
+
 const storeHashOf = (event: APIGatewayProxyEventV2) =>
   validate(StoreHashSchema, event.pathParameters?.storeHash, 'storeHash');
 const queryOf = (event: APIGatewayProxyEventV2) => event.queryStringParameters ?? {};
@@ -55,10 +83,11 @@ const queryOf = (event: APIGatewayProxyEventV2) => event.queryStringParameters ?
 const routesOf = (api: ProvisionApi): Record<string, Route> => {
   const nameFor = (storeHash: string, name?: string) =>
     name ?? defaultEventSourceName(api.eventSourceNamePrefix, storeHash);
-  /** A changing run holds the store's lease; a dry run only reads and takes none. */
-  const exclusive = <T>(storeHash: string, dryRun: boolean, context: Context, work: () => Promise<T>) =>
-    dryRun ? work() : withLease(api.leases, storeHash, leaseExpiryOf(context), work, api.logger);
-  return {
+  /** A changing run holds the store's lease (a dry run only reads and takes none). */
+  const exclusive = <T>(storeHash: string, context: Context, work: () => Promise<T>) =>
+    withLease(api.leases, storeHash, leaseExpiryOf(context), work, api.logger);
+  const { registry } = api;
+  const routes: Record<string, Route> = {
     'POST /provision': async (event, settings, context) => {
       validate(NoQuerySchema, queryOf(event), 'query string');
       const body = parseBody(event, ProvisionRequestSchema, api.maxBodyBytes);
@@ -73,12 +102,29 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
         );
       }
       const request = { ...body, scopes, eventSourceName: nameFor(body.storeHash, body.eventSourceName) };
-      return json(
-        200,
-        await exclusive(request.storeHash, request.dryRun, context, () =>
-          provision(request, settings, api.deps),
-        ),
-      );
+      if (request.dryRun) return json(200, await provision(request, settings, api.deps));
+      const desired = { scopes, eventSourceName: request.eventSourceName, prune: request.prune };
+      /** The run and its registry record share the lease, so no other run of the store comes between. */
+      const registered = async () => {
+        const startedAt = Date.now();
+        try {
+          const result = await provision(request, settings, api.deps);
+          await registry?.record(request.storeHash, desired, startedAt, outcomeOfResult(result));
+          return result;
+        } catch (error) {
+          // The answer is the run's failure; a registry that cannot record it only loses the last result.
+          await registry
+            ?.record(request.storeHash, desired, startedAt, outcomeOfError(error))
+            .catch((recordError: unknown) => {
+              api.logger.warn('could not record the failed run in the store registry', {
+                storeHash: request.storeHash,
+                error: recordError,
+              });
+            });
+          throw error;
+        }
+      };
+      return json(200, await exclusive(request.storeHash, context, registered));
     },
     'GET /provision/{storeHash}': async (event, settings) => {
       const storeHash = storeHashOf(event);
@@ -94,12 +140,28 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
       const storeHash = storeHashOf(event);
       const { eventSourceName, dryRun } = validate(TeardownQuerySchema, queryOf(event), 'query string');
       const request = { storeHash, dryRun, eventSourceName: nameFor(storeHash, eventSourceName) };
-      return json(
-        200,
-        await exclusive(storeHash, dryRun, context, () => teardown(request, settings, api.deps)),
-      );
+      if (dryRun) return json(200, await teardown(request, settings, api.deps));
+      /** Only a teardown that converged unregisters: a store with something left stays to be repaired. */
+      const unregistered = async () => {
+        const startedAt = Date.now();
+        const result = await teardown(request, settings, api.deps);
+        if (result.converged) await registry?.unregister(storeHash, startedAt);
+        return result;
+      };
+      return json(200, await exclusive(storeHash, context, unregistered));
     },
   };
+  if (registry) {
+    routes['GET /provision'] = async (event) => {
+      const { limit, next } = validate(ListQuerySchema, queryOf(event), 'query string');
+      const page = await registry.list(limit ?? DEFAULT_LIST_LIMIT, next);
+      return json(200, {
+        stores: page.stores.map(storeView),
+        ...(page.next && { next: encodePageToken(page.next) }),
+      });
+    };
+  }
+  return routes;
 };
 
 const routeKeyOf = (event: APIGatewayProxyEventV2) => {

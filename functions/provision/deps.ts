@@ -8,6 +8,7 @@ import { createPreflightCache } from '../../shared/bigcommerce/graphql/preflight
 import type { ScopePattern } from '../../shared/bigcommerce/scopes/index.js';
 import type { ProvisionConfig } from '../../shared/config.js';
 import type { KeyedLogger } from '../../shared/logger.js';
+import { dynamoStoreRegistry } from '../../shared/provisioning/registry.js';
 import { dynamoStoreLeases } from '../../shared/provisioning/stores-table.js';
 import type { ProvisionApi } from './api.js';
 import { defaultScopes, unhandledScopes } from './scopes.js';
@@ -32,6 +33,7 @@ export const createProvisionApiDeps = (
   logger: KeyedLogger,
 ): ProvisionApi => {
   const tokens = tokenProviderOf(config);
+  const dynamo = new DynamoDBClient({});
   const partition = partitionOf(config.AWS_REGION);
   const queueArn = (name: string) =>
     `arn:${partition}:sqs:${config.AWS_REGION}:${config.AWS_ACCOUNT_ID}:${name}`;
@@ -63,7 +65,8 @@ export const createProvisionApiDeps = (
         deadline: Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
       }),
     }),
-    leases: dynamoStoreLeases(new DynamoDBClient({}), config.STORES_TABLE_NAME),
+    leases: dynamoStoreLeases(dynamo, config.STORES_TABLE_NAME),
+    registry: dynamoStoreRegistry(dynamo, config.STORES_TABLE_NAME),
     defaultScopes: defaultScopes(subscribed),
     unhandled: (scopes) => unhandledScopes(scopes, subscribed),
     eventSourceNamePrefix: config.EVENT_SOURCE_NAME_PREFIX,

@@ -11,7 +11,7 @@ const api = createProvisionApi(
 );
 
 /**
- * API Gateway HTTP API (IAM-authorised) -> provision: `POST /provision`, `GET /provision/{storeHash}`,
- * `DELETE /provision/{storeHash}`. Wiring only; the work is in shared/provisioning.
+ * API Gateway HTTP API (IAM-authorised) -> provision: `POST /provision`, `GET /provision` (the registered
+ * stores), `GET /provision/{storeHash}`, `DELETE /provision/{storeHash}`. Wiring only; the work is in shared/provisioning.
  */
 export const handler = middy(api).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -88,3 +88,54 @@ export const TeardownQuerySchema = z.strictObject({
 
 /** Query string of `POST /provision`: everything is in the body, so any key is refused. */
 export const NoQuerySchema = z.strictObject({});
+
+/** Stores per page of `GET /provision` when `limit` is not given, and the most one page may ask for. */
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_LIST_LIMIT = 100;
+
+/**
+ * The `next` token of `GET /provision`: opaque to callers (base64url JSON), so its content may change
+ * without breaking them; it names the store the next page starts after.
+ */
+export const encodePageToken = (after: string) =>
+  Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
+
+const decodePageToken = (token: string): string => {
+  try {
+    const after = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown }).after;
+    return typeof after === 'string' ? after : '';
+  } catch {
+    return '';
+  }
+};
+
+const NOT_A_TOKEN = 'expected the next token of a previous GET /provision page';
+
+const PageTokenSchema = z.pipe(
+  z.pipe(
+    z.string().check(z.maxLength(200, NOT_A_TOKEN)),
+    z.transform((token: string) => decodePageToken(token)),
+  ),
+  z.string().check(z.regex(/^[a-z0-9]{1,32}$/, NOT_A_TOKEN)),
+);
+
+const LimitSchema = z.pipe(
+  z.pipe(
+    z.string().check(z.regex(/^[1-9][0-9]{0,2}$/, `expected a whole number from 1 to ${MAX_LIST_LIMIT}`)),
+    z.transform((limit: string) => Number(limit)),
+  ),
+  z.number().check(z.lte(MAX_LIST_LIMIT, `expected a whole number from 1 to ${MAX_LIST_LIMIT}`)),
+);
+
+/**
+ * Query string of `GET /provision` (the registered stores); unknown keys are refused, so `?Limit=1` is
+ * not silently a full page.
+ *
+ * @example
+ * { "limit": "20", "next": "eyJhZnRlciI6Ims3cTJtOXg0cDEifQ" }
+ */
+export const ListQuerySchema = z.strictObject({
+  limit: z.optional(LimitSchema),
+  /** The `next` of the previous page; without it, the first page. */
+  next: z.optional(PageTokenSchema),
+});
