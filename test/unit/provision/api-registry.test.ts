@@ -1,0 +1,141 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createProvisionApi, type ProvisionApi } from '../../../functions/provision/api.js';
+import { TransientError } from '../../../shared/errors.js';
+import type { StoreRegistry } from '../../../shared/provisioning/registry.js';
+import { fakeContext } from '../../helpers/context.js';
+import { loadEvent } from '../../helpers/load-event.js';
+import { memoryLeases } from '../../helpers/memory-leases.js';
+import {
+  type ProvisionHarness,
+  SCOPES,
+  STORE_HASH,
+  settings,
+  startProvisionHarness,
+} from '../../helpers/provision-harness.js';
+
+/** A registry that keeps its calls, and fails each call while `failing` is set. */
+const fakeRegistry = () => {
+  const calls: { method: string; storeHash: string; outcome?: string }[] = [];
+  const state = { failing: false };
+  const fail = () => {
+    if (state.failing) throw new TransientError('UpdateItem failed: ThrottlingException');
+  };
+  const registry: StoreRegistry = {
+    async record(storeHash, _desired, _startedAt, outcome) {
+      calls.push({ method: 'record', storeHash, outcome: outcome.outcome });
+      fail();
+    },
+    async unregister(storeHash) {
+      calls.push({ method: 'unregister', storeHash });
+      fail();
+    },
+    async list() {
+      fail();
+      return { stores: [] };
+    },
+  };
+  return { registry, calls, state };
+};
+
+describe('Function: provision, its registry writes', () => {
+  let h: ProvisionHarness;
+  let warnings: string[];
+
+  beforeAll(async () => {
+    h = await startProvisionHarness();
+  });
+
+  beforeEach(() => {
+    h.reset();
+    warnings = [];
+  });
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const apiWith = (registry?: StoreRegistry) => {
+    const api: ProvisionApi = {
+      deps: h.deps,
+      leases: memoryLeases().leases,
+      ...(registry && { registry }),
+      settingsFor: () => settings,
+      defaultScopes: SCOPES,
+      unhandled: () => [],
+      eventSourceNamePrefix: 'bigcommerce-webhooks-test',
+      maxBodyBytes: 16_384,
+      logger: { error: () => undefined, warn: (message) => void warnings.push(message) },
+    };
+    const handle = createProvisionApi(api);
+    return async (fixture: string, change: Partial<APIGatewayProxyEventV2> = {}) => {
+      const response = await handle(
+        { ...loadEvent<APIGatewayProxyEventV2>('provision', fixture), ...change },
+        fakeContext('bigcommerce-webhooks-test-provision'),
+      );
+      return {
+        status: response.statusCode,
+        body: JSON.parse(response.body ?? '{}') as { error?: { type: string; step?: string } },
+      };
+    };
+  };
+
+  it('answers a failed run with its own error when the registry cannot record it either, and warns', async () => {
+    // Prepare
+    const { registry, calls, state } = fakeRegistry();
+    const send = apiWith(registry);
+    state.failing = true;
+    h.sandbox.faults.add({ status: 401 });
+
+    // Act
+    const response = await send('post-provision');
+
+    // Assess
+    expect(response.status).toBe(502);
+    expect(response.body.error?.type).toBe('AccessRefusedError');
+    expect(calls).toEqual([{ method: 'record', storeHash: STORE_HASH, outcome: 'failed' }]);
+    expect(warnings).toEqual(['could not record the failed run in the store registry']);
+  });
+
+  it('answers 503 to call again when a run converged but the registry could not record it', async () => {
+    // Prepare
+    const { registry, state } = fakeRegistry();
+    const send = apiWith(registry);
+    state.failing = true;
+
+    // Act
+    const response = await send('post-provision');
+
+    // Assess
+    expect(response.status).toBe(503);
+    expect(response.body.error?.type).toBe('TransientError');
+  });
+
+  it('does not unregister a store whose teardown failed', async () => {
+    // Prepare
+    const { registry, calls } = fakeRegistry();
+    const send = apiWith(registry);
+    await send('post-provision');
+    h.sandbox.faults.add({ status: 401 });
+
+    // Act
+    const response = await send('delete-teardown');
+
+    // Assess
+    expect(response.status).toBe(502);
+    expect(calls.map((call) => call.method)).toEqual(['record']);
+  });
+
+  it('has no GET /provision when built without a registry, and still provisions', async () => {
+    // Prepare
+    const send = apiWith();
+
+    // Act
+    const listed = await send('list-stores');
+    const provisioned = await send('post-provision');
+
+    // Assess
+    expect(listed.status).toBe(404);
+    expect(provisioned.status).toBe(200);
+  });
+});
