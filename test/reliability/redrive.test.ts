@@ -5,34 +5,54 @@ import {
   GetQueueUrlCommand,
   type Message,
   ReceiveMessageCommand,
-  SendMessageCommand,
+  SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalQueues, startQueues } from '../../local/queues.js';
+import { startMoveTask, waitForMoveTask } from '../../shared/ops/move-task.js';
+import type { Clock } from '../../shared/ops/pace.js';
 import { queueNamesOf } from '../../shared/ops/queues.js';
 import { redrive } from '../../shared/ops/redrive.js';
 import { MALFORMED, UNKNOWN } from '../../shared/ops/scopes.js';
+import { createJudge } from '../../shared/ops/verdict.js';
 import { rawRecord, recordFor } from '../helpers/records.js';
 
 const run = promisify(execFile);
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+/** The redrive command; `npm run redrive` runs this file. */
+const CLI = 'local/redrive.ts';
+const judge = createJudge({ eventSourceNamePrefix: 'bigcommerce-webhooks-dev' });
 
-/** What the DLQ holds after a bad deploy: events of three scopes, plus bodies no handler could read. */
+/** What the DLQ holds after a bad deploy: 4 events the consumer now handles, and 3 it would reject again. */
 const deadLetters = () => [
   ...['store/order/created', 'store/order/created', 'store/category/updated', 'store/product/updated'].map(
     (scope) => recordFor(scope).body,
   ),
+  recordFor('store/order/created', { id: 'not a number' }).body,
   rawRecord('{"truncated": ').body,
   rawRecord(JSON.stringify({ 'detail-type': 'somethingElse', detail: {} })).body,
 ];
+const VALID = 4;
 
 const EXPECTED_SCOPES = {
-  'store/order/created': 2,
-  'store/category/updated': 1,
-  'store/product/updated': 1,
-  [MALFORMED]: 1,
-  [UNKNOWN]: 1,
+  'store/order/created': { valid: 2, invalid: 1 },
+  'store/category/updated': { valid: 1, invalid: 0 },
+  'store/product/updated': { valid: 1, invalid: 0 },
+  [MALFORMED]: { valid: 0, invalid: 1 },
+  [UNKNOWN]: { valid: 0, invalid: 1 },
+};
+
+/** A clock that moves only when slept on. */
+const fakeClock = () => {
+  let now = 0;
+  const clock: Clock = {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
+  return clock;
 };
 
 describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
@@ -55,14 +75,16 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
       hidden: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
     };
   };
-  const drain = async (url: string) => {
+  /** Receives every message of `url`; `waitTimeSeconds` lets a long poll wait for messages still arriving. */
+  const drain = async (url: string, waitTimeSeconds = 0) => {
     const all: Message[] = [];
     for (;;) {
       const { Messages = [] } = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: url,
           MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
+          WaitTimeSeconds: waitTimeSeconds,
+          VisibilityTimeout: 60,
           MessageAttributeNames: ['All'],
         }),
       );
@@ -70,6 +92,8 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
       all.push(...Messages);
     }
   };
+  const seqOf = (messages: Message[]) =>
+    messages.map((message) => Number(message.MessageAttributes?.seq?.StringValue)).sort((a, b) => a - b);
 
   beforeEach(async () => {
     queues = await startQueues();
@@ -78,42 +102,70 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
   });
 
   afterEach(async () => {
+    vi.useRealTimers();
     sqs.destroy();
     await queues.close();
   });
 
+  /** Puts `bodies` on the DLQ, each with a `seq` attribute (its index) and a string attribute. */
   const seed = async (bodies: string[]) => {
-    for (const [i, body] of bodies.entries()) {
+    for (let i = 0; i < bodies.length; i += 10) {
       await sqs.send(
-        new SendMessageCommand({
+        new SendMessageBatchCommand({
           QueueUrl: urls.dlq,
-          MessageBody: body,
-          MessageAttributes: { seq: { DataType: 'Number', StringValue: String(i) } },
+          Entries: bodies.slice(i, i + 10).map((body, n) => ({
+            Id: String(n),
+            MessageBody: body,
+            MessageAttributes: {
+              seq: { DataType: 'Number', StringValue: String(i + n) },
+              origin: { DataType: 'String', StringValue: 'dead-letter' },
+            },
+          })),
         }),
       );
     }
   };
+  const options = { judge, waitTimeSeconds: 0 };
 
-  it('counts the DLQ by scope in a dry run and moves nothing', async () => {
+  it('counts the DLQ by scope as valid or invalid in a dry run and moves nothing', async () => {
     // Prepare
     await seed(deadLetters());
 
     // Act
     const report = await redrive(sqs, {
+      ...options,
       from: names.deadLetterQueue,
       to: names.queue,
       dryRun: true,
-      waitTimeSeconds: 0,
     });
 
     // Assess
-    expect(report).toMatchObject({ dryRun: true, total: 6, failed: [] });
+    expect(report).toMatchObject({ dryRun: true, seen: 7, moved: 0, failed: [] });
     expect(report.byScope).toEqual(EXPECTED_SCOPES);
-    expect(await depth(urls.dlq)).toEqual({ visible: 6, hidden: 0 });
+    expect(report.byVerdict).toEqual({
+      handled: 4,
+      'rejected:schema-violation': 1,
+      'rejected:malformed-json': 1,
+      'rejected:not-a-bigcommerce-event': 1,
+    });
+    expect(await depth(urls.dlq)).toEqual({ visible: 7, hidden: 0 });
     expect(await depth(urls.queue)).toEqual({ visible: 0, hidden: 0 });
   });
 
-  it('moves every message back with its body and attributes intact and leaves the DLQ empty', async () => {
+  it('counts every message of a 250-message DLQ once in a dry run', async () => {
+    // Prepare
+    await seed(Array.from({ length: 250 }, () => recordFor('store/category/updated').body));
+
+    // Act
+    const report = await redrive(sqs, { ...options, from: urls.dlq, to: urls.queue, dryRun: true });
+
+    // Assess
+    expect(report.seen).toBe(250);
+    expect(report.byScope).toEqual({ 'store/category/updated': { valid: 250, invalid: 0 } });
+    expect(await depth(urls.dlq)).toEqual({ visible: 250, hidden: 0 });
+  });
+
+  it('moves only the valid messages, attributes intact, and leaves the invalid ones visible on the DLQ', async () => {
     // Prepare
     const bodies = [
       ...deadLetters(),
@@ -122,20 +174,99 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     await seed(bodies);
 
     // Act
-    const report = await redrive(sqs, { from: urls.dlq, to: urls.queue, dryRun: false, waitTimeSeconds: 0 });
+    const report = await redrive(sqs, { ...options, from: urls.dlq, to: urls.queue, dryRun: false });
     const moved = await drain(urls.queue);
 
     // Assess
-    expect(report).toMatchObject({ dryRun: false, total: 25, failed: [] });
-    expect(report.byScope).toEqual({ ...EXPECTED_SCOPES, 'store/order/created': 21 });
-    expect(moved.map((message) => message.Body).sort()).toEqual([...bodies].sort());
-    expect(
-      moved.map((message) => Number(message.MessageAttributes?.seq?.StringValue)).sort((a, b) => a - b),
-    ).toEqual(bodies.map((_, i) => i));
+    expect(report).toMatchObject({ seen: 26, moved: VALID + 19, failed: [] });
+    expect(report.byScope['store/order/created']).toEqual({ valid: 21, invalid: 1 });
+    expect(seqOf(moved)).toEqual([0, 1, 2, 3, ...Array.from({ length: 19 }, (_, i) => 7 + i)]);
+    expect(moved.map((message) => message.Body).sort()).toEqual(
+      [...bodies.slice(0, VALID), ...bodies.slice(7)].sort(),
+    );
+    expect(moved.every((message) => message.MessageAttributes?.origin?.StringValue === 'dead-letter')).toBe(
+      true,
+    );
+    expect(await depth(urls.dlq)).toEqual({ visible: 3, hidden: 0 });
+  });
+
+  it('moves the invalid messages too with includeInvalid', async () => {
+    // Prepare
+    await seed(deadLetters());
+
+    // Act
+    const report = await redrive(sqs, {
+      ...options,
+      from: urls.dlq,
+      to: urls.queue,
+      dryRun: false,
+      includeInvalid: true,
+    });
+
+    // Assess
+    expect(report).toMatchObject({ seen: 7, moved: 7 });
+    expect(seqOf(await drain(urls.queue))).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(await depth(urls.dlq)).toEqual({ visible: 0, hidden: 0 });
   });
 
-  it('runs as `npm run redrive` against the local queues through AWS_ENDPOINT_URL_SQS, printing its report', async () => {
+  it('stops after max moved messages and leaves the rest visible on the DLQ', async () => {
+    // Prepare
+    await seed(Array.from({ length: 30 }, () => recordFor('store/order/created').body));
+
+    // Act
+    const report = await redrive(sqs, { ...options, from: urls.dlq, to: urls.queue, dryRun: false, max: 12 });
+
+    // Assess
+    expect(report.moved).toBe(12);
+    expect(await depth(urls.queue)).toEqual({ visible: 12, hidden: 0 });
+    expect(await depth(urls.dlq)).toEqual({ visible: 18, hidden: 0 });
+  });
+
+  it('moves no faster than perSecond', async () => {
+    // Prepare
+    await seed(Array.from({ length: 25 }, () => recordFor('store/order/created').body));
+    const clock = fakeClock();
+
+    // Act
+    const report = await redrive(sqs, {
+      ...options,
+      from: urls.dlq,
+      to: urls.queue,
+      dryRun: false,
+      perSecond: 5,
+      clock,
+    });
+
+    // Assess: 5 at 0 s, then 5 more at each of 1, 2, 3 and 4 s
+    expect(report.moved).toBe(25);
+    expect(clock.now()).toBe(4000);
+  });
+
+  it('moves everything with an SQS message move task, attributes intact', async () => {
+    // Prepare: the emulator runs a move task on a one-second interval timer
+    vi.useFakeTimers({ toFake: ['setInterval'] });
+    await seed(deadLetters());
+    const clock: Clock = {
+      now: () => 0,
+      sleep: (ms) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),
+    };
+
+    // Act
+    const task = await startMoveTask(sqs, { from: names.deadLetterQueue, to: names.queue });
+    const result = await waitForMoveTask(sqs, task, { clock });
+
+    // Assess
+    expect(result).toMatchObject({ status: 'COMPLETED', moved: 7 });
+    vi.useRealTimers(); // the emulator's long poll waits on an interval timer too
+    const moved = await drain(urls.queue, 1);
+    expect(seqOf(moved)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(moved.every((message) => message.MessageAttributes?.origin?.StringValue === 'dead-letter')).toBe(
+      true,
+    );
+    expect(await depth(urls.dlq)).toEqual({ visible: 0, hidden: 0 });
+  });
+
+  it('runs as the redrive command through AWS_ENDPOINT_URL_SQS: a dry run, then a move of the valid ones', async () => {
     // Prepare
     await seed(deadLetters());
     const env = {
@@ -147,16 +278,19 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     };
 
     // Act
-    const { stdout } = await run('npm', ['run', '--silent', 'redrive', '--', '--stage', 'dev'], { env });
+    const dry = await run('npx', ['tsx', CLI, '--stage', 'dev', '--dry-run'], { env });
+    const real = await run('npx', ['tsx', CLI, '--stage', 'dev'], { env });
 
     // Assess
-    expect(JSON.parse(stdout)).toMatchObject({
-      dryRun: false,
-      total: 6,
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      mode: 'receive',
+      dryRun: true,
+      seen: 7,
+      moved: 0,
       byScope: EXPECTED_SCOPES,
-      failed: [],
     });
-    expect(await depth(urls.dlq)).toEqual({ visible: 0, hidden: 0 });
-    expect(await depth(urls.queue)).toEqual({ visible: 6, hidden: 0 });
+    expect(JSON.parse(real.stdout)).toMatchObject({ mode: 'receive', seen: 7, moved: VALID, failed: [] });
+    expect(await depth(urls.dlq)).toEqual({ visible: 3, hidden: 0 });
+    expect(await depth(urls.queue)).toEqual({ visible: VALID, hidden: 0 });
   });
 });
