@@ -129,7 +129,7 @@ const move = async (sqs: SQSClient, from: string, to: string, batch: Message[], 
  * holds it. Each message is first judged as the consumer would judge it now, and counted by scope as
  * valid or invalid; only valid ones move unless `includeInvalid`. Messages it does not move stay hidden
  * until the run ends (so each is seen once), then are made visible again. A run ends when the DLQ answers
- * empty, when a full pass brings only messages already seen, or at `max`.
+ * empty, when more than a full pass brings only messages already seen, or at `max`.
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
  */
 export const redrive = async (sqs: SQSClient, options: RedriveOptions): Promise<RedriveReport> => {
@@ -159,7 +159,7 @@ export const redrive = async (sqs: SQSClient, options: RedriveOptions): Promise<
         seen.add(id);
       }
       repeats = fresh.length === 0 ? repeats + received.length : 0;
-      if (fresh.length === 0 && repeats >= seen.size) break;
+      if (fresh.length === 0 && repeats > seen.size) break;
       const toMove: Message[] = [];
       for (const message of fresh) {
         const { consumer } = await options.judge({
