@@ -266,16 +266,18 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     expect(await depth(urls.dlq)).toEqual({ visible: 0, hidden: 0 });
   });
 
+  const cliEnv = () => ({
+    ...process.env,
+    AWS_ENDPOINT_URL_SQS: queues.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  });
+
   it('runs as the redrive command through AWS_ENDPOINT_URL_SQS: a dry run, then a move of the valid ones', async () => {
     // Prepare
     await seed(deadLetters());
-    const env = {
-      ...process.env,
-      AWS_ENDPOINT_URL_SQS: queues.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-    };
+    const env = cliEnv();
 
     // Act
     const dry = await run('npx', ['tsx', CLI, '--stage', 'dev', '--dry-run'], { env });
@@ -292,5 +294,33 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     expect(JSON.parse(real.stdout)).toMatchObject({ mode: 'receive', seen: 7, moved: VALID, failed: [] });
     expect(await depth(urls.dlq)).toEqual({ visible: 3, hidden: 0 });
     expect(await depth(urls.queue)).toEqual({ visible: VALID, hidden: 0 });
+  });
+
+  it('runs as the redrive command with --all: an SQS move task moves every message, invalid ones included', async () => {
+    // Prepare
+    await seed(deadLetters());
+
+    // Act
+    const { stdout } = await run('npx', ['tsx', CLI, '--stage', 'dev', '--all'], { env: cliEnv() });
+
+    // Assess
+    expect(JSON.parse(stdout)).toMatchObject({ mode: 'move-task', status: 'COMPLETED', moved: 7 });
+    expect(await depth(urls.dlq)).toEqual({ visible: 0, hidden: 0 });
+    expect(seqOf(await drain(urls.queue, 1))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('refuses a --per-second that is not a positive number, exit code 2, and touches no queue', async () => {
+    // Prepare
+    await seed(deadLetters());
+
+    // Act
+    const refused = run('npx', ['tsx', CLI, '--stage', 'dev', '--per-second', '0'], { env: cliEnv() });
+
+    // Assess
+    await expect(refused).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--per-second expects'),
+    });
+    expect(await depth(urls.dlq)).toEqual({ visible: 7, hidden: 0 });
   });
 });
