@@ -85,7 +85,10 @@ try {
     console.log(JSON.stringify({ from, to, mode: 'move-task', ...result }, null, 2));
     process.exitCode = result.status === 'COMPLETED' ? 0 : 1;
   } else {
+    const interrupted = new AbortController();
+    process.once('SIGINT', () => interrupted.abort());
     const report = await redrive(sqs, {
+      signal: interrupted.signal,
       from,
       to,
       dryRun,

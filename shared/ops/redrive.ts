@@ -33,6 +33,11 @@ export interface RedriveOptions {
    * sees each message once, so a large DLQ is counted once; messages seen again after it are not counted twice.
    */
   visibilityTimeoutSeconds?: number;
+  /**
+   * Ends the run after the batch in hand, releasing what it holds (the CLI aborts on Ctrl-C): otherwise
+   * the messages read but not moved would stay hidden for the visibility timeout.
+   */
+  signal?: AbortSignal;
   /** Long-poll wait of each receive (default 1 s, so that an empty answer means an empty queue). */
   waitTimeSeconds?: number;
 }
@@ -129,7 +134,7 @@ const move = async (sqs: SQSClient, from: string, to: string, batch: Message[], 
  * holds it. Each message is first judged as the consumer would judge it now, and counted by scope as
  * valid or invalid; only valid ones move unless `includeInvalid`. Messages it does not move stay hidden
  * until the run ends (so each is seen once), then are made visible again. A run ends when the DLQ answers
- * empty, when more than a full pass brings only messages already seen, or at `max`.
+ * empty, when more than a full pass brings only messages already seen, at `max`, or when `signal` aborts.
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
  */
 export const redrive = async (sqs: SQSClient, options: RedriveOptions): Promise<RedriveReport> => {
@@ -148,7 +153,7 @@ export const redrive = async (sqs: SQSClient, options: RedriveOptions): Promise<
   let repeats = 0;
   const done = () => (options.dryRun ? report.seen : report.moved);
   try {
-    while (done() < max) {
+    while (done() < max && !options.signal?.aborted) {
       const received = await receive(sqs, from, options, Math.min(perBatch, max - done()));
       if (received.length === 0) break;
       const fresh: Message[] = [];

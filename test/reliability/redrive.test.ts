@@ -222,6 +222,32 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     expect(await depth(urls.dlq)).toEqual({ visible: 18, hidden: 0 });
   });
 
+  it('ends after the batch in hand when aborted and leaves every message it read visible again', async () => {
+    // Prepare
+    await seed(Array.from({ length: 30 }, () => recordFor('store/order/created').body));
+    const interrupted = new AbortController();
+    let judged = 0;
+    const abortingJudge: typeof judge = async (record) => {
+      judged += 1;
+      if (judged === 3) interrupted.abort();
+      return judge(record);
+    };
+
+    // Act
+    const report = await redrive(sqs, {
+      ...options,
+      judge: abortingJudge,
+      from: urls.dlq,
+      to: urls.queue,
+      dryRun: true,
+      signal: interrupted.signal,
+    });
+
+    // Assess
+    expect(report.seen).toBe(10);
+    expect(await depth(urls.dlq)).toEqual({ visible: 30, hidden: 0 });
+  });
+
   it('moves no faster than perSecond', async () => {
     // Prepare
     await seed(Array.from({ length: 25 }, () => recordFor('store/order/created').body));
