@@ -74,6 +74,12 @@ export const startEventSourceMapping = async (options: {
   invoke: InvokeBatch;
   batchSize?: number;
   pollIntervalMs?: number;
+  /**
+   * Batches in flight at once (default 1). Lambda's SQS pollers run several batches concurrently (five
+   * at first, scaling up), so a slow batch does not hold back the others.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+   */
+  concurrency?: number;
   onBatch?: (report: BatchReport) => void;
 }): Promise<EventSourceMapping> => {
   const { sqs, invoke, onBatch } = options;
@@ -81,7 +87,7 @@ export const startEventSourceMapping = async (options: {
   if (!QueueUrl) throw new Error(`queue ${options.queueName} not found`);
   const queueArn = sqsArn(options.queueName);
   let running = true;
-  let wake: (() => void) | undefined;
+  const wakes = new Set<() => void>();
 
   const pollOnce = async (): Promise<number> => {
     // WaitTimeSeconds 0: local-aws-sqs holds a long poll for its full wait when the batch is not full.
@@ -125,7 +131,7 @@ export const startEventSourceMapping = async (options: {
     return records.length;
   };
 
-  const loop = (async () => {
+  const poller = async () => {
     while (running) {
       let received = 0;
       try {
@@ -135,18 +141,24 @@ export const startEventSourceMapping = async (options: {
       }
       if (received === 0 && running) {
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, options.pollIntervalMs ?? 100);
+          const done = () => {
+            wakes.delete(done);
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(done, options.pollIntervalMs ?? 100);
+          wakes.add(done);
         });
       }
     }
-  })();
+  };
+  const loops = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, poller);
 
   return {
     stop: async () => {
       running = false;
-      wake?.();
-      await loop;
+      for (const wake of [...wakes]) wake();
+      await Promise.all(loops);
     },
   };
 };

@@ -58,6 +58,8 @@ export interface StackOptions {
   partnerName?: PartnerName;
   /** Local retries: failed records come back after this many seconds (default 2). */
   visibilityTimeoutSeconds?: number;
+  /** Batches the event source mapping hands to consume at once (default 1; Lambda runs five at first). */
+  consumeConcurrency?: number;
   onBatch?: (report: BatchReport) => void;
   /** Where the parts' own output goes (serverless offline's lines, the emulator's warnings). */
   output?: (part: string, line: string) => void;
@@ -174,6 +176,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       sqs,
       queueName: queues.queueName,
       invoke,
+      concurrency: options.consumeConcurrency,
       onBatch: options.onBatch,
     });
     stops.push(mapping.stop);

@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- [--events N] [--rate R] [--duplicates P] [--seed S] [--json FILE]`: the whole chain
+ * `npm run soak -- [--events N] [--rate R] [--duplicates P] [--seed S] [--json FILE] [--handler-failures P]`: the whole chain
  * offline under load. Prints the figures, writes them as JSON to FILE when asked, and exits 1 when an
  * event was lost or its handler ran twice (or the DLQ holds anything but the schema violations, intact).
  */
@@ -17,6 +17,7 @@ const { values: args } = parseArgs({
     duplicates: { type: 'string', default: '0.1' },
     seed: { type: 'string', default: '1' },
     json: { type: 'string' },
+    'handler-failures': { type: 'string', default: '0' },
   },
 });
 
@@ -34,6 +35,7 @@ const options = {
   rate: number('rate', args.rate),
   duplicates: number('duplicates', args.duplicates, 1),
   seed: Math.floor(number('seed', args.seed)),
+  faults: { handlerFailures: number('handler-failures', args['handler-failures'], 1) },
 };
 
 say('soak: starting the offline stack (serverless offline bundles the functions first; ~10 s)...');
@@ -53,6 +55,8 @@ soak: ${figures.fired} events fired (${figures.firedCopies} copies with duplicat
   sustained                      ${figures.eventsPerSecond} events/s
   queue quiet after              ${(result.durationMs / 1000).toFixed(1)} s${result.drained ? '' : ' (TIMED OUT: the queue never drained)'}
   whole run                      ${((Date.now() - begun) / 1000).toFixed(1)} s`);
+for (const [fault, row] of Object.entries(result.faults))
+  say(`  fault ${fault.padEnd(24)} ${JSON.stringify(row)}`);
 if (args.json) {
   const { examples: _examples, ...counts } = figures;
   writeFileSync(

@@ -8,7 +8,10 @@ export type Expectation = 'handled' | 'no-handler' | 'dlq';
 
 /** One distinct store event of the soak, fired `copies` times with the same payload. */
 export interface PlannedEvent {
-  /** Unique within the soak: the event's `data.id`, which also makes its `hash` unique. */
+  /**
+   * Unique within the soak: the event's `data.id`, which also makes its `hash` unique. Ids have the same
+   * number of digits, so no resource path of one is a prefix of another's (sandbox faults match by text).
+   */
   id: number;
   scope: string;
   data: unknown;
@@ -16,6 +19,8 @@ export interface PlannedEvent {
   createdAt: number;
   copies: 1 | 2;
   expect: Expectation;
+  /** The REST path its handler fetches from the store (`/v2/orders/{id}`), when it fetches one. */
+  fetches?: string;
 }
 
 export interface PlanOptions {
@@ -36,6 +41,7 @@ interface Kind {
   expect: Expectation;
   scope: string;
   data: (id: number) => unknown;
+  fetches?: (id: number) => string;
 }
 
 // The mix: mostly events whose handlers run (two of them fetch their resource from the sandbox), a few
@@ -47,8 +53,20 @@ const KINDS: Kind[] = [
     scope: 'store/category/updated',
     data: (id) => ({ type: 'category', id }),
   },
-  { weight: 25, expect: 'handled', scope: 'store/order/created', data: (id) => ({ type: 'order', id }) },
-  { weight: 25, expect: 'handled', scope: 'store/product/updated', data: (id) => ({ type: 'product', id }) },
+  {
+    weight: 25,
+    expect: 'handled',
+    scope: 'store/order/created',
+    data: (id) => ({ type: 'order', id }),
+    fetches: (id) => `/v2/orders/${id}`,
+  },
+  {
+    weight: 25,
+    expect: 'handled',
+    scope: 'store/product/updated',
+    data: (id) => ({ type: 'product', id }),
+    fetches: (id) => `/v3/catalog/products/${id}`,
+  },
   { weight: 10, expect: 'handled', scope: 'store/product/deleted', data: (id) => ({ type: 'product', id }) },
   { weight: 5, expect: 'no-handler', scope: NO_HANDLER_SCOPE, data: (id) => ({ type: 'customer', id }) },
   {
@@ -58,6 +76,9 @@ const KINDS: Kind[] = [
     data: (id) => ({ type: 'order', id: `not-a-number-${id}` }),
   },
 ];
+
+/** The first event's id: every id up to 9 x 10^8 events later has as many digits. */
+const FIRST_ID = 100_000_000;
 
 /** A small seeded generator (mulberry32): the same seed gives the same soak. */
 export const seededRandom = (seed: number) => {
@@ -86,7 +107,7 @@ export const planSoak = (options: PlanOptions): PlannedEvent[] => {
   };
   return Array.from({ length: options.events }, (_, index) => {
     const kind = pick();
-    const id = index + 1;
+    const id = FIRST_ID + index;
     return {
       id,
       scope: kind.scope,
@@ -94,6 +115,7 @@ export const planSoak = (options: PlanOptions): PlannedEvent[] => {
       createdAt,
       copies: random() < options.duplicates ? 2 : 1,
       expect: kind.expect,
+      ...(kind.fetches && { fetches: kind.fetches(id) }),
     };
   });
 };

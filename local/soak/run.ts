@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SUBSCRIBED_SCOPES } from '../../shared/bigcommerce/scopes/subscribed.js';
 import { SANDBOX_STORE, type Stack, type StackOptions, startStack } from '../stack.js';
+import { armHandlerFailure, type SoakFaults } from './faults.js';
 import { NO_HANDLER_SCOPE, type PlannedEvent, planSoak, seededRandom } from './plan.js';
 import { type FiredEvent, type LogEntry, parseLogLine, type SoakFigures, tally } from './tally.js';
 
@@ -22,7 +23,16 @@ export interface SoakOptions {
   /** Share (0-1) of the events fired twice. */
   duplicates: number;
   seed?: number;
+  faults?: SoakFaults;
   ports?: StackOptions['ports'];
+  /** Batches consume runs at once (default 5, as Lambda's SQS pollers start with). */
+  consumeConcurrency?: number;
+  /**
+   * Seconds before a failed or unanswered record comes back (default 5): longer than a handler attempt
+   * that retries its BigCommerce fetch through every backoff (about 3 s), as the deployed queue's is
+   * longer than the function timeout, so a record is not received again while its first run still works.
+   */
+  visibilityTimeoutSeconds?: number;
   /** Fire requests in flight at once (default 8). */
   concurrency?: number;
   /** Give up waiting for the queue to drain after this long (default: 120 s + 30 ms per event). */
@@ -73,12 +83,22 @@ const provision = async (stack: Stack) => {
 const fireAll = async (stack: Stack, events: PlannedEvent[], options: SoakOptions) => {
   const order = firingOrder(events, options.seed ?? 1);
   const fired = new Map<number, FiredEvent>();
+  const random = seededRandom((options.seed ?? 1) + 2);
+  const share = options.faults?.handlerFailures ?? 0;
+  const faulted = { events: 0, attempts: 0 };
+  const armed = new Set<number>();
   const start = Date.now();
   let next = 0;
   const fireOne = async (event: PlannedEvent, index: number) => {
     if (options.rate) {
       const due = start + (index * 1000) / options.rate;
       if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    }
+    if (share > 0 && !armed.has(event.id)) {
+      armed.add(event.id);
+      const attempts = armHandlerFailure(stack.sandbox.faults, event, share, random);
+      faulted.events += attempts > 0 ? 1 : 0;
+      faulted.attempts += attempts;
     }
     const firedAtMs = Date.now();
     const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
@@ -118,7 +138,7 @@ const fireAll = async (stack: Stack, events: PlannedEvent[], options: SoakOption
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
-  return [...fired.values()];
+  return { fired: [...fired.values()], handlerFailures: faulted };
 };
 
 const queueUrl = async (sqs: SQSClient, name: string) => {
@@ -181,6 +201,8 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
   const stack = await startStack({
     consume: 'serverless-offline',
     ports: options.ports,
+    consumeConcurrency: options.consumeConcurrency ?? 5,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
     output: (part, line) => {
       if (part !== 'functions') return;
       const entry = parseLogLine(line);
@@ -193,12 +215,21 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
     const events = planSoak({ events: options.events, duplicates: options.duplicates, seed: options.seed });
     say(`soak: firing ${events.length} events (${events.filter((e) => e.copies === 2).length} twice)...`);
     const started = Date.now();
-    const fired = await fireAll(stack, events, options);
+    const { fired, handlerFailures } = await fireAll(stack, events, options);
     say(`soak: fired in ${Date.now() - started} ms; waiting for the queue to be quiet...`);
     const drained = await untilQuiet(stack, started + (options.timeoutMs ?? 120_000 + 30 * events.length));
     const durationMs = Date.now() - started;
     const dlqBodies = await drainBodies(stack.sqs, stack.queues.dlqName);
-    return { figures: tally(fired, log, dlqBodies), faults: {}, durationMs, drained };
+    const faults: Record<string, unknown> = {};
+    if (options.faults?.handlerFailures) {
+      faults.handlerFailures = {
+        share: options.faults.handlerFailures,
+        eventsFaulted: handlerFailures.events,
+        handlerAttemptsFailed: handlerFailures.attempts,
+        fetchesAnswered503: stack.sandbox.restCalls.filter((call) => call.status === 503).length,
+      };
+    }
+    return { figures: tally(fired, log, dlqBodies), faults, durationMs, drained };
   } finally {
     await stack.stop();
   }

@@ -52,7 +52,11 @@ export const percentile = (sorted: number[], p: number) =>
     : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
 
 const NO_HANDLER_MESSAGE = 'acknowledged an event whose scope has no handler';
-const DUPLICATE_MESSAGE = 'duplicate event skipped';
+/** INFO lines the consumer and its BigCommerce client log under a record's keys: none is a handler run. */
+const CONSUMER_INFO = new Set([
+  'duplicate event skipped',
+  "waiting for the store's BigCommerce rate-limit window to reset",
+]);
 
 /** Parses a line of the functions' output as a log entry, or undefined when it is not one. */
 export const parseLogLine = (line: string): LogEntry | undefined => {
@@ -78,7 +82,7 @@ export const tally = (fired: FiredEvent[], log: LogEntry[], dlqBodies: string[])
   const acknowledged = new Set<string>();
   for (const entry of log) {
     if (!entry.hash || !byHash.has(entry.hash)) continue;
-    if (entry.level === 'INFO' && entry.message !== DUPLICATE_MESSAGE) {
+    if (entry.level === 'INFO' && !CONSUMER_INFO.has(entry.message ?? '')) {
       const at = entry.timestamp ? Date.parse(entry.timestamp) : Number.NaN;
       runs.set(entry.hash, [...(runs.get(entry.hash) ?? []), at]);
     }

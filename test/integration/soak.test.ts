@@ -4,15 +4,17 @@ import { freePort } from '../helpers/free-port.js';
 
 /**
  * A short soak of the whole chain as `npm start` runs it: the consume bundle under serverless offline,
- * events fired by the sandbox through the EventBridge emulator and local-aws-sqs, duplicates included.
+ * events fired by the sandbox through the EventBridge emulator and local-aws-sqs, duplicates included,
+ * and a share of the handlers failing their first attempts (their BigCommerce fetch answers 503).
  */
 describe('Soak: a short one', () => {
-  it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations', async () => {
+  it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations, with duplicates and failing handlers', async () => {
     // Act
     const result = await runSoak({
       events: 200,
       duplicates: 0.2,
       seed: 11,
+      faults: { handlerFailures: 0.1 },
       ports: {
         sqs: 0,
         eventBridge: 0,
@@ -31,5 +33,8 @@ describe('Soak: a short one', () => {
     expect(figures).toMatchObject({ lost: 0, doubled: 0, unexpected: 0, altered: 0 });
     expect(figures.dlq).toBeGreaterThan(0);
     expect(figures.handled + figures.acknowledgedNoHandler + figures.dlq).toBe(200);
+    expect(result.faults.handlerFailures).toMatchObject({ eventsFaulted: expect.any(Number) });
+    const { eventsFaulted } = result.faults.handlerFailures as { eventsFaulted: number };
+    expect(eventsFaulted).toBeGreaterThan(0);
   }, 180_000);
 });
