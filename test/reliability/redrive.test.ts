@@ -75,6 +75,12 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
       hidden: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
     };
   };
+  /**
+   * Waits until the queue reports `expected`: like SQS's, the emulator's counts settle after a change (a
+   * message made visible again is flipped by a 0 ms timer), so a count read at once may be one batch behind.
+   */
+  const expectDepth = (url: string, expected: { visible: number; hidden: number }) =>
+    vi.waitFor(async () => expect(await depth(url)).toEqual(expected));
   /** Receives every message of `url`; `waitTimeSeconds` lets a long poll wait for messages still arriving. */
   const drain = async (url: string, waitTimeSeconds = 0) => {
     const all: Message[] = [];
@@ -148,8 +154,8 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
       'rejected:malformed-json': 1,
       'rejected:not-a-bigcommerce-event': 1,
     });
-    expect(await depth(urls.dlq)).toEqual({ visible: 7, hidden: 0 });
-    expect(await depth(urls.queue)).toEqual({ visible: 0, hidden: 0 });
+    await expectDepth(urls.dlq, { visible: 7, hidden: 0 });
+    await expectDepth(urls.queue, { visible: 0, hidden: 0 });
   });
 
   it('counts every message of a 250-message DLQ once in a dry run', async () => {
@@ -162,7 +168,7 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     // Assess
     expect(report.seen).toBe(250);
     expect(report.byScope).toEqual({ 'store/category/updated': { valid: 250, invalid: 0 } });
-    expect(await depth(urls.dlq)).toEqual({ visible: 250, hidden: 0 });
+    await expectDepth(urls.dlq, { visible: 250, hidden: 0 });
   });
 
   it('moves only the valid messages, attributes intact, and leaves the invalid ones visible on the DLQ', async () => {
@@ -187,7 +193,7 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     expect(moved.every((message) => message.MessageAttributes?.origin?.StringValue === 'dead-letter')).toBe(
       true,
     );
-    expect(await depth(urls.dlq)).toEqual({ visible: 3, hidden: 0 });
+    await expectDepth(urls.dlq, { visible: 3, hidden: 0 });
   });
 
   it('moves the invalid messages too with includeInvalid', async () => {
@@ -206,7 +212,7 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     // Assess
     expect(report).toMatchObject({ seen: 7, moved: 7 });
     expect(seqOf(await drain(urls.queue))).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(await depth(urls.dlq)).toEqual({ visible: 0, hidden: 0 });
+    await expectDepth(urls.dlq, { visible: 0, hidden: 0 });
   });
 
   it('stops after max moved messages and leaves the rest visible on the DLQ', async () => {
@@ -218,8 +224,8 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
 
     // Assess
     expect(report.moved).toBe(12);
-    expect(await depth(urls.queue)).toEqual({ visible: 12, hidden: 0 });
-    expect(await depth(urls.dlq)).toEqual({ visible: 18, hidden: 0 });
+    await expectDepth(urls.queue, { visible: 12, hidden: 0 });
+    await expectDepth(urls.dlq, { visible: 18, hidden: 0 });
   });
 
   it('ends after the batch in hand when aborted and leaves every message it read visible again', async () => {
@@ -245,7 +251,7 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
 
     // Assess
     expect(report.seen).toBe(10);
-    expect(await depth(urls.dlq)).toEqual({ visible: 30, hidden: 0 });
+    await expectDepth(urls.dlq, { visible: 30, hidden: 0 });
   });
 
   it('moves no faster than perSecond', async () => {
@@ -289,7 +295,7 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     expect(moved.every((message) => message.MessageAttributes?.origin?.StringValue === 'dead-letter')).toBe(
       true,
     );
-    expect(await depth(urls.dlq)).toEqual({ visible: 0, hidden: 0 });
+    await expectDepth(urls.dlq, { visible: 0, hidden: 0 });
   });
 
   const cliEnv = () => ({
@@ -318,8 +324,8 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
       byScope: EXPECTED_SCOPES,
     });
     expect(JSON.parse(real.stdout)).toMatchObject({ mode: 'receive', seen: 7, moved: VALID, failed: [] });
-    expect(await depth(urls.dlq)).toEqual({ visible: 3, hidden: 0 });
-    expect(await depth(urls.queue)).toEqual({ visible: VALID, hidden: 0 });
+    await expectDepth(urls.dlq, { visible: 3, hidden: 0 });
+    await expectDepth(urls.queue, { visible: VALID, hidden: 0 });
   });
 
   it('runs as the redrive command with --all: an SQS move task moves every message, invalid ones included', async () => {
@@ -331,7 +337,7 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
 
     // Assess
     expect(JSON.parse(stdout)).toMatchObject({ mode: 'move-task', status: 'COMPLETED', moved: 7 });
-    expect(await depth(urls.dlq)).toEqual({ visible: 0, hidden: 0 });
+    await expectDepth(urls.dlq, { visible: 0, hidden: 0 });
     expect(seqOf(await drain(urls.queue, 1))).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
@@ -347,6 +353,6 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
       code: 2,
       stderr: expect.stringContaining('--per-second expects'),
     });
-    expect(await depth(urls.dlq)).toEqual({ visible: 7, hidden: 0 });
+    await expectDepth(urls.dlq, { visible: 7, hidden: 0 });
   });
 });
