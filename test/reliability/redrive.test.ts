@@ -21,7 +21,7 @@ import { rawRecord, recordFor } from '../helpers/records.js';
 const run = promisify(execFile);
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 /** The redrive command; `npm run redrive` runs this file. */
-const CLI = 'local/redrive.ts';
+const CLI = 'cli/redrive.ts';
 const judge = createJudge({ eventSourceNamePrefix: 'bigcommerce-webhooks-dev' });
 
 /** What the DLQ holds after a bad deploy: 4 events the consumer now handles, and 3 it would reject again. */
