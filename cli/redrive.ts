@@ -77,9 +77,15 @@ const names = queueNamesOf(stage);
 const from = values.from ?? names.deadLetterQueue;
 const to = values.to ?? names.queue;
 const dryRun = values['dry-run'] ?? false;
+/** Nothing to read or judge: SQS moves the whole DLQ itself. */
+const moveTask = (values.all ?? false) && max === undefined && !dryRun;
+// StartMessageMoveTask takes a whole number of messages a second, at most 500.
+if (moveTask && perSecond !== undefined && !(Number.isInteger(perSecond) && perSecond <= 500)) {
+  fail(`--per-second with --all expects a whole number from 1 to 500, got ${perSecond}`);
+}
 const sqs = new SQSClient({});
 try {
-  if (values.all && max === undefined && !dryRun) {
+  if (moveTask) {
     const task = await startMoveTask(sqs, { from, to, ...(perSecond !== undefined && { perSecond }) });
     const result = await waitForMoveTask(sqs, task, { clock: systemClock });
     console.log(JSON.stringify({ from, to, mode: 'move-task', ...result }, null, 2));

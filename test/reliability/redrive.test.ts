@@ -341,17 +341,22 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     expect(seqOf(await drain(urls.queue, 1))).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
-  it('refuses a --per-second that is not a positive number, exit code 2, and touches no queue', async () => {
+  it('refuses a --per-second that is not a positive number (with --all: not a whole one up to 500), exit code 2, and touches no queue', async () => {
     // Prepare
     await seed(deadLetters());
 
     // Act
     const refused = run('npx', ['tsx', CLI, '--stage', 'dev', '--per-second', '0'], { env: cliEnv() });
+    const refusedTask = run('npx', ['tsx', CLI, '--all', '--per-second', '2.5'], { env: cliEnv() });
 
     // Assess
     await expect(refused).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--per-second expects'),
+    });
+    await expect(refusedTask).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--per-second with --all expects a whole number'),
     });
     await expectDepth(urls.dlq, { visible: 7, hidden: 0 });
   });
