@@ -7,6 +7,7 @@ import { fakeContext } from '../../helpers/context.js';
 import { loadEvent } from '../../helpers/load-event.js';
 import { memoryLeases } from '../../helpers/memory-leases.js';
 import {
+  FULL_SOURCE_NAME,
   type ProvisionHarness,
   SCOPES,
   STORE_HASH,
@@ -75,7 +76,10 @@ describe('Function: provision, its registry writes', () => {
       );
       return {
         status: response.statusCode,
-        body: JSON.parse(response.body ?? '{}') as { error?: { type: string; step?: string } },
+        body: JSON.parse(response.body ?? '{}') as {
+          converged?: boolean;
+          error?: { type: string; step?: string };
+        },
       };
     };
   };
@@ -123,6 +127,24 @@ describe('Function: provision, its registry writes', () => {
 
     // Assess
     expect(response.status).toBe(502);
+    expect(calls.map((call) => call.method)).toEqual(['record']);
+  });
+
+  it("keeps a store registered whose teardown left a chain it could not show to be the store's", async () => {
+    // Prepare: a custom-named chain, untagged, that no webhook of the store points at any more
+    const { registry, calls } = fakeRegistry();
+    const send = apiWith(registry);
+    const name = 'my-custom-chain';
+    await send('post-provision', { body: JSON.stringify({ storeHash: STORE_HASH, eventSourceName: name }) });
+    await h.eventBridge.untagChain(FULL_SOURCE_NAME.replace(/[^/]+$/, name));
+    h.sandbox.state.webhooks.length = 0;
+
+    // Act
+    const response = await send('delete-teardown', { queryStringParameters: { eventSourceName: name } });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.body.converged).toBe(false);
     expect(calls.map((call) => call.method)).toEqual(['record']);
   });
 
