@@ -154,15 +154,17 @@ describe('Store registry on the stores table (dynalite over HTTP)', () => {
     expect(oneList.next).toBeUndefined();
   });
 
-  it('answers an empty page for an empty table', async () => {
+  it('answers an empty page for an empty table, and for a start key no item has', async () => {
     // Prepare
     const { registry } = await tableAt();
 
     // Act
     const page = await registry.list(5);
+    const after = await registry.list(5, 'zz9notastore');
 
     // Assess
     expect(page).toEqual({ stores: [] });
+    expect(after).toEqual({ stores: [] });
   });
 
   it('describes a failed run by its step, type and message, cut to a line, and a drifted one by what is left', async () => {
