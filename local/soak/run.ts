@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SUBSCRIBED_SCOPES } from '../../shared/bigcommerce/scopes/subscribed.js';
 import { SANDBOX_STORE, type Stack, type StackOptions, startStack } from '../stack.js';
-import { armHandlerFailure, type SoakFaults } from './faults.js';
+import { sqsArn } from '../stack-config.js';
+import { armDeliveryFailure, armHandlerFailure, deliverySummary, type SoakFaults } from './faults.js';
 import { NO_HANDLER_SCOPE, type PlannedEvent, planSoak, seededRandom } from './plan.js';
 import { type FiredEvent, type LogEntry, parseLogLine, type SoakFigures, tally } from './tally.js';
 
@@ -33,11 +34,20 @@ export interface SoakOptions {
    * longer than the function timeout, so a record is not received again while its first run still works.
    */
   visibilityTimeoutSeconds?: number;
+  /**
+   * The sandbox store's BigCommerce quota, requests per 30 s window (default: 10^9, so the soak measures
+   * the chain, not the store's plan). At BigCommerce's 150 the client waits for the window's reset inside
+   * the invocation, up to its timeout: give such a soak a visibility timeout above the function's 30 s,
+   * as AWS requires, or the record comes back while its first run still waits.
+   */
+  storeQuota?: number;
   /** Fire requests in flight at once (default 8). */
   concurrency?: number;
   /** Give up waiting for the queue to drain after this long (default: 120 s + 30 ms per event). */
   timeoutMs?: number;
   say?: (line: string) => void;
+  /** Every line of the functions' output, e.g. to keep them in a file for a soak that failed. */
+  functionLine?: (line: string) => void;
 }
 
 export interface SoakResult {
@@ -87,6 +97,8 @@ const fireAll = async (stack: Stack, events: PlannedEvent[], options: SoakOption
   const share = options.faults?.handlerFailures ?? 0;
   const faulted = { events: 0, attempts: 0 };
   const armed = new Set<number>();
+  const deliveryShare = options.faults?.deliveryFailures ?? 0;
+  const targetArn = sqsArn(stack.queues.queueName);
   const start = Date.now();
   let next = 0;
   const fireOne = async (event: PlannedEvent, index: number) => {
@@ -100,6 +112,7 @@ const fireAll = async (stack: Stack, events: PlannedEvent[], options: SoakOption
       faulted.events += attempts > 0 ? 1 : 0;
       faulted.attempts += attempts;
     }
+    if (deliveryShare > 0) armDeliveryFailure(stack.eventBridge.faults, targetArn, deliveryShare, random);
     const firedAtMs = Date.now();
     const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
       method: 'POST',
@@ -205,11 +218,13 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
     output: (part, line) => {
       if (part !== 'functions') return;
+      options.functionLine?.(line);
       const entry = parseLogLine(line);
       if (entry?.hash) log.push(entry);
     },
   });
   try {
+    stack.sandbox.quota.configure({ requests: options.storeQuota ?? 1_000_000_000 });
     await provision(stack);
     await stack.eventBridge.settled();
     const events = planSoak({ events: options.events, duplicates: options.duplicates, seed: options.seed });
@@ -229,7 +244,16 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
         fetchesAnswered503: stack.sandbox.restCalls.filter((call) => call.status === 503).length,
       };
     }
-    return { figures: tally(fired, log, dlqBodies), faults, durationMs, drained };
+    const deliveries = stack.eventBridge.inspect.deliveries();
+    if (options.faults?.deliveryFailures)
+      faults.deliveryFailures = {
+        share: options.faults.deliveryFailures,
+        ...deliverySummary([...deliveries]),
+      };
+    const targetDeadLettered = new Set(
+      deliveries.filter((record) => record.outcome === 'dead-lettered').map((record) => record.eventId),
+    );
+    return { figures: tally(fired, log, dlqBodies, targetDeadLettered), faults, durationMs, drained };
   } finally {
     await stack.stop();
   }

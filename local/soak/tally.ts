@@ -35,6 +35,8 @@ export interface SoakFigures {
   lost: number;
   doubled: number;
   dlq: number;
+  /** Events EventBridge could not deliver and put in the rule target's dead-letter queue: not lost. */
+  targetDlq: number;
   /** DLQ events that were not schema violations, or violations whose handler ran. */
   unexpected: number;
   /** DLQ bodies whose `detail` is not the payload as fired. */
@@ -76,7 +78,13 @@ export const parseLogLine = (line: string): LogEntry | undefined => {
  * them into the figures: an event is lost when its expected outcome never happened (for a violation:
  * fewer DLQ copies than were fired), doubled when its handler ran more than once.
  */
-export const tally = (fired: FiredEvent[], log: LogEntry[], dlqBodies: string[]): SoakFigures => {
+export const tally = (
+  fired: FiredEvent[],
+  log: LogEntry[],
+  dlqBodies: string[],
+  /** EventBridge ids of the events the emulator dead-lettered (the same DLQ may hold both kinds). */
+  targetDeadLettered: ReadonlySet<string> = new Set(),
+): SoakFigures => {
   const byHash = new Map(fired.map((entry) => [entry.hash, entry]));
   const runs = new Map<string, number[]>();
   const acknowledged = new Set<string>();
@@ -89,16 +97,19 @@ export const tally = (fired: FiredEvent[], log: LogEntry[], dlqBodies: string[])
     if (entry.level === 'WARN' && entry.message === NO_HANDLER_MESSAGE) acknowledged.add(entry.hash);
   }
   const dead = new Map<string, number>();
+  const undeliverable = new Map<string, number>();
   let altered = 0;
   let strangers = 0;
   for (const body of dlqBodies) {
-    const detail = (parseLogLine(body) as { detail?: { hash?: string } } | undefined)?.detail;
+    const message = parseLogLine(body) as { id?: string; detail?: { hash?: string } } | undefined;
+    const detail = message?.detail;
     const entry = detail?.hash ? byHash.get(detail.hash) : undefined;
     if (!entry || !detail?.hash) {
       strangers += 1;
       continue;
     }
-    dead.set(detail.hash, (dead.get(detail.hash) ?? 0) + 1);
+    const counts = message?.id && targetDeadLettered.has(message.id) ? undeliverable : dead;
+    counts.set(detail.hash, (counts.get(detail.hash) ?? 0) + 1);
     if (JSON.stringify(detail) !== JSON.stringify(entry.payload)) altered += 1;
   }
 
@@ -112,9 +123,11 @@ export const tally = (fired: FiredEvent[], log: LogEntry[], dlqBodies: string[])
     const times = runs.get(entry.hash) ?? [];
     const id = entry.event.id;
     if (times.length > 1) doubled.push(id);
+    const undelivered = undeliverable.get(entry.hash) ?? 0;
     if (entry.event.expect === 'handled') {
-      if (times.length === 0) lost.push(id);
-      else {
+      if (times.length === 0) {
+        if (undelivered === 0) lost.push(id);
+      } else {
         handled += 1;
         const first = Math.min(...times);
         latencies.push(Math.max(0, first - entry.firedAtMs));
@@ -122,10 +135,10 @@ export const tally = (fired: FiredEvent[], log: LogEntry[], dlqBodies: string[])
       }
       if (dead.has(entry.hash)) unexpected.push(id);
     } else if (entry.event.expect === 'no-handler') {
-      if (!acknowledged.has(entry.hash)) lost.push(id);
+      if (!acknowledged.has(entry.hash) && undelivered === 0) lost.push(id);
       if (times.length > 0 || dead.has(entry.hash)) unexpected.push(id);
     } else {
-      if ((dead.get(entry.hash) ?? 0) < entry.event.copies) lost.push(id);
+      if ((dead.get(entry.hash) ?? 0) + undelivered < entry.event.copies) lost.push(id);
       if (times.length > 0) unexpected.push(id);
     }
   }
@@ -140,6 +153,7 @@ export const tally = (fired: FiredEvent[], log: LogEntry[], dlqBodies: string[])
     lost: lost.length,
     doubled: doubled.length,
     dlq: dead.size,
+    targetDlq: undeliverable.size,
     unexpected: unexpected.length + strangers,
     altered,
     eventsPerSecond: seconds > 0 ? Math.round((handled / seconds) * 10) / 10 : 0,

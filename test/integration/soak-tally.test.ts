@@ -73,6 +73,20 @@ describe('Soak: the tally', () => {
     expect(held(figures)).toBe(false);
   });
 
+  it("counts an event EventBridge put in the rule target's DLQ as accounted for, not lost", () => {
+    // Prepare
+    const undeliverable = firedOf(1, 'handled');
+    const body = JSON.stringify({ id: 'e1', detail: undeliverable.payload });
+
+    // Act
+    const accounted = tally([undeliverable], [], [body], new Set(['e1']));
+    const missing = tally([undeliverable], [], [], new Set(['e1']));
+
+    // Assess
+    expect(accounted).toMatchObject({ lost: 0, targetDlq: 1, dlq: 0, unexpected: 0 });
+    expect(missing).toMatchObject({ lost: 1, targetDlq: 0 });
+  });
+
   it('counts an unacknowledged no-handler event as lost', () => {
     // Act
     const figures = tally([firedOf(1, 'no-handler')], [], []);

@@ -5,16 +5,17 @@ import { freePort } from '../helpers/free-port.js';
 /**
  * A short soak of the whole chain as `npm start` runs it: the consume bundle under serverless offline,
  * events fired by the sandbox through the EventBridge emulator and local-aws-sqs, duplicates included,
- * and a share of the handlers failing their first attempts (their BigCommerce fetch answers 503).
+ * a share of the handlers failing their first attempts (their BigCommerce fetch answers 503) and a share
+ * of EventBridge's deliveries to the queue failing (retried by the emulator).
  */
 describe('Soak: a short one', () => {
-  it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations, with duplicates and failing handlers', async () => {
+  it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations, with duplicates, failing handlers and failing deliveries', async () => {
     // Act
     const result = await runSoak({
       events: 200,
       duplicates: 0.2,
       seed: 11,
-      faults: { handlerFailures: 0.1 },
+      faults: { handlerFailures: 0.1, deliveryFailures: 0.1 },
       ports: {
         sqs: 0,
         eventBridge: 0,
@@ -36,5 +37,11 @@ describe('Soak: a short one', () => {
     expect(result.faults.handlerFailures).toMatchObject({ eventsFaulted: expect.any(Number) });
     const { eventsFaulted } = result.faults.handlerFailures as { eventsFaulted: number };
     expect(eventsFaulted).toBeGreaterThan(0);
+    expect(result.faults.deliveryFailures).toMatchObject({
+      deliveredAfterRetry: expect.any(Number),
+      notDelivered: 0,
+    });
+    const { deliveredAfterRetry } = result.faults.deliveryFailures as { deliveredAfterRetry: number };
+    expect(deliveredAfterRetry).toBeGreaterThan(0);
   }, 180_000);
 });
