@@ -105,7 +105,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('Security: the packaged CloudFormation template', () => {
   it('requires AWS_IAM on every HTTP route', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route');
+    expect(routes.map(([, route]) => route.Properties.RouteKey)).toContain('GET /provision');
     for (const [name, route] of routes) expect(route.Properties.AuthorizationType, name).toBe('AWS_IAM');
+  });
+
+  it('lets provision read, update and scan only the stores table, and delete none of its items', () => {
+    const role = ofType('AWS::IAM::Role').find(([name]) => name === 'ProvisionRole')?.[1];
+    const dynamo = statementsOf(role as Resource).filter((statement) =>
+      arrayOf(statement.Action).some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(dynamo).toHaveLength(1);
+    expect(arrayOf(dynamo[0]?.Action).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(dynamo[0]?.Resource).toEqual({ 'Fn::GetAtt': ['StoresTable', 'Arn'] });
   });
 
   it('grants no wildcard action, and Resource "*" only to actions IAM cannot scope', () => {
