@@ -74,13 +74,17 @@ soak: ${figures.fired} events fired (${figures.firedCopies} copies with duplicat
   sustained                      ${figures.eventsPerSecond} events/s
   queue quiet after              ${(result.durationMs / 1000).toFixed(1)} s${result.drained ? '' : ' (TIMED OUT: the queue never drained)'}
   whole run                      ${((Date.now() - begun) / 1000).toFixed(1)} s`);
+if (result.failedInvocations.count > 0)
+  say(
+    `  invocations that failed whole  ${result.failedInvocations.count} (first: ${result.failedInvocations.first}); a \`Cannot find module\` means another serverless run in this work tree replaced the bundle`,
+  );
 for (const [fault, row] of Object.entries(result.faults))
   say(`  fault ${fault.padEnd(24)} ${JSON.stringify(row)}`);
 if (args.json) {
   const { examples: _examples, ...counts } = figures;
   writeFileSync(
     args.json,
-    `${JSON.stringify({ ...counts, faults: result.faults, durationMs: result.durationMs, options }, null, 2)}\n`,
+    `${JSON.stringify({ ...counts, faults: result.faults, durationMs: result.durationMs, failedInvocations: result.failedInvocations.count, options }, null, 2)}\n`,
   );
 }
 const ok = held(figures) && result.drained;

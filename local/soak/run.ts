@@ -57,6 +57,11 @@ export interface SoakResult {
   durationMs: number;
   /** True when the queue drained before the timeout. */
   drained: boolean;
+  /**
+   * Invocations that failed as a whole (a diagnostic, not a figure): e.g. `Cannot find module` when
+   * another serverless run in the same work tree rebuilt or removed the `.esbuild` bundle mid-soak.
+   */
+  failedInvocations: { count: number; first?: string };
 }
 
 interface Shot {
@@ -211,7 +216,13 @@ const drainBodies = async (sqs: SQSClient, name: string) => {
 export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
   const say = options.say ?? (() => undefined);
   const log: LogEntry[] = [];
+  const failedInvocations: SoakResult['failedInvocations'] = { count: 0 };
   const stack = await startStack({
+    onBatch: ({ error, received }) => {
+      if (!error || received === 0) return;
+      failedInvocations.count += 1;
+      failedInvocations.first ??= error.slice(0, 300);
+    },
     consume: 'serverless-offline',
     ports: options.ports,
     consumeConcurrency: options.consumeConcurrency ?? 5,
@@ -253,7 +264,13 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
     const targetDeadLettered = new Set(
       deliveries.filter((record) => record.outcome === 'dead-lettered').map((record) => record.eventId),
     );
-    return { figures: tally(fired, log, dlqBodies, targetDeadLettered), faults, durationMs, drained };
+    return {
+      figures: tally(fired, log, dlqBodies, targetDeadLettered),
+      faults,
+      durationMs,
+      drained,
+      failedInvocations,
+    };
   } finally {
     await stack.stop();
   }
