@@ -27,6 +27,12 @@ export const startServerlessOffline = async (options: {
   env: Record<string, string>;
   params?: Record<string, string>;
   output: (line: string) => void;
+  /**
+   * The service directory to run in (default: the current one). serverless-esbuild builds into its
+   * `.esbuild/`, which a `serverless package` in the same directory replaces, so a long run (a soak in
+   * the test suite) takes a copy of its own.
+   */
+  cwd?: string;
 }): Promise<ServerlessOffline> => {
   const child = spawn(
     'npx',
@@ -45,7 +51,12 @@ export const startServerlessOffline = async (options: {
       '--noAuth',
       ...Object.entries(options.params ?? {}).map(([name, value]) => `--param=${name}=${value}`),
     ],
-    { env: { ...process.env, ...options.env, SLS_TELEMETRY_DISABLED: '1' }, detached: true, stdio: 'pipe' },
+    {
+      env: { ...process.env, ...options.env, SLS_TELEMETRY_DISABLED: '1' },
+      detached: true,
+      stdio: 'pipe',
+      cwd: options.cwd,
+    },
   );
   let buffer = '';
   const forward = (chunk: Buffer) => {

@@ -58,6 +58,8 @@ export interface StackOptions {
   partnerName?: PartnerName;
   /** Local retries: failed records come back after this many seconds (default 2). */
   visibilityTimeoutSeconds?: number;
+  /** Where serverless offline runs (default: the current directory); see {@link startServerlessOffline}. */
+  serverlessCwd?: string;
   /** Batches the event source mapping hands to consume at once (default 1; Lambda runs five at first). */
   consumeConcurrency?: number;
   onBatch?: (report: BatchReport) => void;
@@ -163,6 +165,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
         // stands in for the one CloudFormation gives provision's AWS_ACCOUNT_ID on deploy.
         params: { awsAccountId: ACCOUNT_ID },
         output: (line) => output('functions', line),
+        cwd: options.serverlessCwd,
       });
       stops.push(offline.stop);
       invoke = lambdaInvoker(offline.lambdaUrl, CONSUME_FUNCTION);

@@ -26,6 +26,8 @@ export interface SoakOptions {
   seed?: number;
   faults?: SoakFaults;
   ports?: StackOptions['ports'];
+  /** The service directory serverless offline runs in (default: the current one). */
+  serverlessCwd?: string;
   /** Batches consume runs at once (default 5, as Lambda's SQS pollers start with). */
   consumeConcurrency?: number;
   /**
@@ -225,6 +227,7 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
     },
     consume: 'serverless-offline',
     ports: options.ports,
+    serverlessCwd: options.serverlessCwd,
     consumeConcurrency: options.consumeConcurrency ?? 5,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
     output: (part, line) => {

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSoak } from '../../local/soak/run.js';
 import { freePort } from '../helpers/free-port.js';
 
@@ -8,13 +12,32 @@ import { freePort } from '../helpers/free-port.js';
  * a share of the handlers failing their first attempts (their BigCommerce fetch answers 503) and a share
  * of EventBridge's deliveries to the queue failing (retried by the emulator).
  */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const LEFT_OUT = new Set(['node_modules', '.git', '.esbuild', '.serverless', 'coverage']);
+
 describe('Soak: a short one', () => {
+  // serverless offline runs in a copy of the tree: a `serverless package` of another test file replaces
+  // the tree's own .esbuild bundle, and the soak's invocations would fail with `Cannot find module`.
+  let copy: string;
+  beforeEach(() => {
+    copy = mkdtempSync(join(tmpdir(), 'soak-'));
+    cpSync(root, copy, {
+      recursive: true,
+      filter: (source) => !LEFT_OUT.has(source.slice(root.length).split('/')[0] ?? ''),
+    });
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+  });
+  afterEach(() => {
+    rmSync(copy, { recursive: true, force: true });
+  });
+
   it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations, with duplicates, failing handlers and failing deliveries', async () => {
     // Act
     const result = await runSoak({
       events: 200,
       duplicates: 0.2,
       seed: 11,
+      serverlessCwd: copy,
       faults: { handlerFailures: 0.1, deliveryFailures: 0.1 },
       ports: {
         sqs: 0,
