@@ -11,6 +11,33 @@ export interface ServerlessOffline {
 }
 
 /**
+ * Resolves once no process of the group `pid` leads is left: the child spawned is `npx`, which can exit
+ * while serverless, its grandchild, still runs its shutdown (serverless-esbuild's watcher rebuilding into
+ * `.esbuild` as the folder is deleted). Sends SIGKILL to what is left after 5 s, and gives up after 10 s.
+ */
+const groupGone = async (pid: number): Promise<void> => {
+  const alive = () => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Bounded: a process that outlives SIGKILL by 5 s more (a zombie nobody reaps) is left to the system.
+  for (let waited = 0; alive() && waited < 10_000; waited += 50) {
+    if (waited >= 5_000) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/**
  * Starts `serverless offline` (serverless-offline + serverless-esbuild: the same bundles as a deploy) in
  * its own process group, with `env` as the functions' environment (`--localEnvironment`) and `params` as
  * serverless.yml's `${param:...}` values (`--param`), for what serverless.yml itself sets from the deployed
@@ -80,6 +107,7 @@ export const startServerlessOffline = async (options: {
       await exited;
       clearTimeout(killer);
     }
+    if (child.pid) await groupGone(child.pid);
   };
   try {
     const exited = () => child.exitCode !== null || child.signalCode !== null;

@@ -8,6 +8,7 @@ import { ACCOUNT_ID, REGION, SERVICE, STAGE } from '../../local/stack-config.js'
 import { defaultEventSourceName } from '../../shared/provisioning/names.js';
 import { freePort } from '../helpers/free-port.js';
 import { until } from '../helpers/until.js';
+import { copyWorkTree, type WorkTreeCopy } from '../helpers/work-tree-copy.js';
 
 const PREFIX = `${SERVICE}-${STAGE}`;
 const SCOPES = Object.keys(handlers).length;
@@ -37,6 +38,7 @@ interface Response {
  */
 describe('Offline stack: provisioning never touches what is not its own (serverless offline, HTTP)', () => {
   let stack: Stack;
+  let tree: WorkTreeCopy | undefined;
   let partner: EventBridgeClient;
   /** serverless offline's HTTP port: a free one (the defaults may be taken by `npm start` or another run). */
   let httpPort: number;
@@ -78,8 +80,11 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
     httpPort = await freePort();
     let lambdaPort = await freePort();
     while (lambdaPort === httpPort) lambdaPort = await freePort();
+    // serverless offline in a copy of the tree: another file's `serverless package` would replace its bundles.
+    tree = copyWorkTree('provision-safety');
     stack = await startStack({
       consume: 'serverless-offline',
+      serverlessCwd: tree.dir,
       ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0, http: httpPort, lambda: lambdaPort },
       // A short wait for a source BigCommerce names but EventBridge does not list.
       functionEnv: { EVENT_SOURCE_WAIT_MS: '1000' },
@@ -95,6 +100,7 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
   afterAll(async () => {
     partner?.destroy();
     await stack?.stop();
+    tree?.remove();
   });
 
   beforeEach(async () => {

@@ -1,26 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_STORE } from '../../local/stack.js';
 import { until } from '../helpers/until.js';
+import { copyWorkTree } from '../helpers/work-tree-copy.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const SKIP = new Set(['node_modules', '.git', '.esbuild', '.serverless', 'coverage']);
 const HANDLER = 'functions/consume/handlers/store/category/updated.ts';
-
-/** A copy of the work tree (its own files, the same node_modules), so the test can edit a handler freely. */
-const copyTree = () => {
-  const copy = mkdtempSync(join(tmpdir(), 'reload-on-save-'));
-  cpSync(root, copy, {
-    recursive: true,
-    filter: (source) => !SKIP.has(source.slice(root.length).split('/')[0] ?? ''),
-  });
-  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
-  return copy;
-};
 
 /** `npm start`'s stack in `cwd` (test/helpers/stack-child.ts), with its output lines collected. */
 const startChild = (cwd: string) => {
@@ -54,7 +40,8 @@ const startChild = (cwd: string) => {
 describe('Offline stack: reload on save', () => {
   it('runs a handler module saved while the stack runs on the next events, with no restart', async () => {
     // Prepare
-    const copy = copyTree();
+    const tree = copyWorkTree('reload-on-save');
+    const copy = tree.dir;
     const stack = startChild(copy);
     try {
       await until(() => stack.ready() !== undefined || stack.exited(), 90_000);
@@ -105,7 +92,7 @@ describe('Offline stack: reload on save', () => {
       expect(stack.exited()).toBe(false);
     } finally {
       await stack.stop();
-      rmSync(copy, { recursive: true, force: true });
+      tree.remove();
     }
   }, 240_000);
 });

@@ -1,10 +1,7 @@
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSoak } from '../../local/soak/run.js';
 import { freePort } from '../helpers/free-port.js';
+import { copyWorkTree, type WorkTreeCopy } from '../helpers/work-tree-copy.js';
 
 /**
  * A short soak of the whole chain as `npm start` runs it: the consume bundle under serverless offline,
@@ -12,23 +9,16 @@ import { freePort } from '../helpers/free-port.js';
  * a share of the handlers failing their first attempts (their BigCommerce fetch answers 503) and a share
  * of EventBridge's deliveries to the queue failing (retried by the emulator).
  */
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const LEFT_OUT = new Set(['node_modules', '.git', '.esbuild', '.serverless', 'coverage']);
 
 describe('Soak: a short one', () => {
   // serverless offline runs in a copy of the tree: a `serverless package` of another test file replaces
   // the tree's own .esbuild bundle, and the soak's invocations would fail with `Cannot find module`.
-  let copy: string;
+  let copy: WorkTreeCopy;
   beforeEach(() => {
-    copy = mkdtempSync(join(tmpdir(), 'soak-'));
-    cpSync(root, copy, {
-      recursive: true,
-      filter: (source) => !LEFT_OUT.has(source.slice(root.length).split('/')[0] ?? ''),
-    });
-    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+    copy = copyWorkTree('soak');
   });
   afterEach(() => {
-    rmSync(copy, { recursive: true, force: true });
+    copy.remove();
   });
 
   it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations, with duplicates, failing handlers and failing deliveries', async () => {
@@ -37,7 +27,7 @@ describe('Soak: a short one', () => {
       events: 200,
       duplicates: 0.2,
       seed: 11,
-      serverlessCwd: copy,
+      serverlessCwd: copy.dir,
       faults: { handlerFailures: 0.1, deliveryFailures: 0.1 },
       ports: {
         sqs: 0,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyWorkTree } from '../helpers/work-tree-copy.js';
 
 interface Resource {
   Type: string;
@@ -95,7 +96,18 @@ beforeAll(async () => {
   // No credentials: packaging must work without an AWS account.
   const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...inherited } = process.env;
   const env = { ...inherited, SLS_TELEMETRY_DISABLED: '1' };
-  await promisify(execFile)('npx', ['serverless', 'package', '--package', dir], { env, timeout: 180_000 });
+  // Packaged in a copy of the tree: serverless builds in the service folder, where another test file may be
+  // running serverless offline on its own bundles.
+  const tree = copyWorkTree('bc-package-tree');
+  try {
+    await promisify(execFile)('npx', ['serverless', 'package', '--package', dir], {
+      cwd: tree.dir,
+      env,
+      timeout: 180_000,
+    });
+  } finally {
+    tree.remove();
+  }
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
   resources = template.Resources;
 }, 200_000);
