@@ -8,8 +8,8 @@
  */
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { systemClock } from '../shared/clock.js';
 import { startMoveTask, waitForMoveTask } from '../shared/ops/move-task.js';
-import { systemClock } from '../shared/ops/pace.js';
 import { queueNamesOf, SERVICE_NAME } from '../shared/ops/queues.js';
 import { redrive } from '../shared/ops/redrive.js';
 import { createJudge } from '../shared/ops/verdict.js';

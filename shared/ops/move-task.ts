@@ -5,7 +5,7 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import type { Clock } from './pace.js';
+import type { Clock } from '../clock.js';
 import { queueUrlOf } from './queues.js';
 
 export interface MoveTaskOptions {

@@ -1,15 +1,4 @@
-/** Time as a paced run sees it; tests pass a fake one that advances only when slept on. */
-export interface Clock {
-  /** Milliseconds since some fixed point. */
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-/** The machine's clock. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import type { Clock } from '../clock.js';
 
 /**
  * A gate to await before each send of `n` items, so that the k-th item leaves no earlier than k / perSecond

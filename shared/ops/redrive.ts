@@ -6,7 +6,8 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type Clock, pacer, systemClock } from './pace.js';
+import { type Clock, systemClock } from '../clock.js';
+import { pacer } from './pace.js';
 import { queueUrlOf } from './queues.js';
 import { countInto, scopeOfBody } from './scopes.js';
 import type { Judge, Verdict } from './verdict.js';

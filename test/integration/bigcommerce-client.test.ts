@@ -10,8 +10,8 @@ import {
   OutOfTimeError,
   StoreAccessError,
 } from '../../shared/bigcommerce/rest/errors.js';
-import type { Clock } from '../../shared/bigcommerce/rest/limiter.js';
 import type { StoreClients } from '../../shared/bigcommerce/rest/types.js';
+import type { Clock } from '../../shared/clock.js';
 import { createFakeDedupe } from '../helpers/fake-dedupe.js';
 import { createFakeLogger } from '../helpers/fake-logger.js';
 import { recordFor, STORE_HASH } from '../helpers/records.js';

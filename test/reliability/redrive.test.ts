@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalQueues, startQueues } from '../../local/queues.js';
+import type { Clock } from '../../shared/clock.js';
 import { startMoveTask, waitForMoveTask } from '../../shared/ops/move-task.js';
-import type { Clock } from '../../shared/ops/pace.js';
 import { queueNamesOf } from '../../shared/ops/queues.js';
 import { redrive } from '../../shared/ops/redrive.js';
 import { MALFORMED, UNKNOWN } from '../../shared/ops/scopes.js';

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../clock.js';
 import { messageOf, TransientError } from '../../errors.js';
 import { defaultRetryPolicy, type RetryPolicy, retry } from '../../retry.js';
 import {
@@ -6,7 +7,7 @@ import {
   OutOfTimeError,
   StoreAccessError,
 } from './errors.js';
-import { type Clock, quotaOf, StoreRateLimiter, systemClock } from './limiter.js';
+import { quotaOf, StoreRateLimiter } from './limiter.js';
 import { locateResource } from './locations.js';
 import type { ResourceLocation, ResourceOf, ResourceScope } from './resources.js';
 import type { BigCommerceClient, HttpMethod, RestRequest, StoreClients } from './types.js';

@@ -1,16 +1,5 @@
+import type { Clock } from '../../clock.js';
 import { OutOfTimeError } from './errors.js';
-
-/** Time as the client sees it; tests pass a fake whose `sleep` advances `now`. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-/** Real time. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 /** What one response said about the store's quota. */
 export interface QuotaReading {

@@ -7,8 +7,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../../shared/clock.js';
 import { type MoveTask, startMoveTask, waitForMoveTask } from '../../../shared/ops/move-task.js';
-import type { Clock } from '../../../shared/ops/pace.js';
 
 const ARN = 'arn:aws:sqs:us-east-1:123456789012:bigcommerce-webhooks-dev-events';
 const DLQ_ARN = `${ARN}-dlq`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Clock, pacer } from '../../../shared/ops/pace.js';
+import type { Clock } from '../../../shared/clock.js';
+import { pacer } from '../../../shared/ops/pace.js';
 
 const fakeClock = () => {
   let now = 1_000_000;
