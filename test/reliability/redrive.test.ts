@@ -346,17 +346,20 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
     await seed(deadLetters());
 
     // Act
-    const refused = run('npx', ['tsx', CLI, '--stage', 'dev', '--per-second', '0'], { env: cliEnv() });
-    const refusedTask = run('npx', ['tsx', CLI, '--all', '--per-second', '2.5'], { env: cliEnv() });
+    // Both at once, each settled before either is asserted: whichever fails first is never unhandled.
+    const [refused, refusedTask] = await Promise.allSettled([
+      run('npx', ['tsx', CLI, '--stage', 'dev', '--per-second', '0'], { env: cliEnv() }),
+      run('npx', ['tsx', CLI, '--all', '--per-second', '2.5'], { env: cliEnv() }),
+    ]);
 
     // Assess
-    await expect(refused).rejects.toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining('--per-second expects'),
+    expect(refused).toMatchObject({
+      status: 'rejected',
+      reason: { code: 2, stderr: expect.stringContaining('--per-second expects') },
     });
-    await expect(refusedTask).rejects.toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining('--per-second with --all expects a whole number'),
+    expect(refusedTask).toMatchObject({
+      status: 'rejected',
+      reason: { code: 2, stderr: expect.stringContaining('--per-second with --all expects a whole number') },
     });
     await expectDepth(urls.dlq, { visible: 7, hidden: 0 });
   });
