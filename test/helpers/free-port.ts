@@ -14,3 +14,15 @@ export const freePort = (): Promise<number> =>
       server.close(() => resolve(port));
     });
   });
+
+/**
+ * Two different free ports (serverless offline's HTTP and Lambda ports): the OS may hand the same free port
+ * to two `freePort` calls in a row, and serverless offline on one port for both answers the Lambda API's
+ * invocations with its HTTP API, so no event ever reaches the function.
+ */
+export const twoFreePorts = async (): Promise<[number, number]> => {
+  const first = await freePort();
+  let second = await freePort();
+  while (second === first) second = await freePort();
+  return [first, second];
+};

@@ -5,10 +5,11 @@
  * SIGTERM.
  */
 import { startStack } from '../../local/stack.js';
-import { freePort } from './free-port.js';
+import { twoFreePorts } from './free-port.js';
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
+const [http, lambda] = await twoFreePorts();
 const stack = await startStack({
   consume: 'serverless-offline',
   ports: {
@@ -16,8 +17,8 @@ const stack = await startStack({
     eventBridge: 0,
     sandbox: 0,
     dynamodb: 0,
-    http: await freePort(),
-    lambda: await freePort(),
+    http,
+    lambda,
   },
   output: (part, line) => {
     if (part === 'functions') print({ line });

@@ -6,7 +6,7 @@ import { SANDBOX_STORE_HASHES } from '../../local/sandbox/stores.js';
 import { type Stack, startStack } from '../../local/stack.js';
 import { ACCOUNT_ID, REGION, SERVICE, STAGE } from '../../local/stack-config.js';
 import { defaultEventSourceName } from '../../shared/provisioning/names.js';
-import { freePort } from '../helpers/free-port.js';
+import { twoFreePorts } from '../helpers/free-port.js';
 import { until } from '../helpers/until.js';
 import { copyWorkTree, type WorkTreeCopy } from '../helpers/work-tree-copy.js';
 
@@ -77,9 +77,8 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
   const NONE = { buses: 0, rules: 0, targets: 0, webhooks: 0 };
 
   beforeAll(async () => {
-    httpPort = await freePort();
-    let lambdaPort = await freePort();
-    while (lambdaPort === httpPort) lambdaPort = await freePort();
+    let lambdaPort: number;
+    [httpPort, lambdaPort] = await twoFreePorts();
     // serverless offline in a copy of the tree: another file's `serverless package` would replace its bundles.
     tree = copyWorkTree('provision-safety');
     stack = await startStack({

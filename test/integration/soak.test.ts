@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSoak } from '../../local/soak/run.js';
-import { freePort } from '../helpers/free-port.js';
+import { twoFreePorts } from '../helpers/free-port.js';
 import { copyWorkTree, type WorkTreeCopy } from '../helpers/work-tree-copy.js';
 
 /**
@@ -23,6 +23,7 @@ describe('Soak: a short one', () => {
 
   it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations, with duplicates, failing handlers and failing deliveries', async () => {
     // Act
+    const [http, lambda] = await twoFreePorts();
     const result = await runSoak({
       events: 200,
       duplicates: 0.2,
@@ -34,8 +35,8 @@ describe('Soak: a short one', () => {
         eventBridge: 0,
         sandbox: 0,
         dynamodb: 0,
-        http: await freePort(),
-        lambda: await freePort(),
+        http,
+        lambda,
       },
     });
 
