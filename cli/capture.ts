@@ -10,6 +10,7 @@ import { capture } from '../shared/ops/capture.js';
 import { formatCaptureReport } from '../shared/ops/capture-report.js';
 import { OriginSchema } from '../shared/ops/fixture.js';
 import { queueNamesOf, SERVICE_NAME } from '../shared/ops/queues.js';
+import { usageFailure } from './usage.js';
 
 const USAGE = `Usage: npm run capture -- [options]
 
@@ -32,10 +33,7 @@ Each read counts as one receive towards the queue's redrive policy (5 receives, 
 AWS credentials and region come from the environment as for any AWS CLI tool; for the offline stack set
 AWS_ENDPOINT_URL_SQS=http://127.0.0.1:9324 (and AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).`;
 
-const fail = (message: string): never => {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-};
+const fail = usageFailure(USAGE);
 
 const { values } = parseArgs({
   options: {

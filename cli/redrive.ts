@@ -13,6 +13,7 @@ import { startMoveTask, waitForMoveTask } from '../shared/ops/move-task.js';
 import { queueNamesOf, SERVICE_NAME } from '../shared/ops/queues.js';
 import { redrive } from '../shared/ops/redrive.js';
 import { createJudge } from '../shared/ops/verdict.js';
+import { usageFailure } from './usage.js';
 
 const USAGE = `Usage: npm run redrive -- [options]
 
@@ -37,10 +38,7 @@ queue, bodies and message attributes unchanged. Invalid ones stay on the DLQ.
 AWS credentials and region come from the environment as for any AWS CLI tool; for the offline stack set
 AWS_ENDPOINT_URL_SQS=http://127.0.0.1:9324 (and AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).`;
 
-const fail = (message: string): never => {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-};
+const fail = usageFailure(USAGE);
 
 const { values } = parseArgs({
   options: {
