@@ -137,6 +137,14 @@ const storeOf = (item: Item): RegisteredStore => {
 /** Only a run that started no earlier than the recorded one may write (document paths, not a read first). */
 const NOT_OLDER = 'attribute_not_exists(#lastRun) OR #lastRun.#startedAt <= :startedAt';
 
+/** The names both writes use: the registry's fields, and the last run's start that {@link NOT_OLDER} compares. */
+const REGISTRY_NAMES = {
+  '#desired': R.desired,
+  '#lastRun': R.lastRun,
+  '#registeredAt': R.registeredAt,
+  '#startedAt': 'startedAt',
+};
+
 /**
  * {@link StoreRegistry} on the stores table: the registry lives on each store's lease item, so recording
  * and unregistering are UpdateItems of their own attributes, and the lease's attributes are never touched.
@@ -166,12 +174,7 @@ export const dynamoStoreRegistry = (
         UpdateExpression:
           'SET #desired = :desired, #lastRun = :lastRun, #registeredAt = if_not_exists(#registeredAt, :now)',
         ConditionExpression: NOT_OLDER,
-        ExpressionAttributeNames: {
-          '#desired': R.desired,
-          '#lastRun': R.lastRun,
-          '#registeredAt': R.registeredAt,
-          '#startedAt': 'startedAt',
-        },
+        ExpressionAttributeNames: REGISTRY_NAMES,
         ExpressionAttributeValues: {
           ':desired': desiredToItem(desired),
           ':lastRun': lastRunToItem(lastRun),
@@ -185,12 +188,7 @@ export const dynamoStoreRegistry = (
         Key: keyOf(storeHash),
         UpdateExpression: 'REMOVE #desired, #lastRun, #registeredAt',
         ConditionExpression: NOT_OLDER,
-        ExpressionAttributeNames: {
-          '#desired': R.desired,
-          '#lastRun': R.lastRun,
-          '#registeredAt': R.registeredAt,
-          '#startedAt': 'startedAt',
-        },
+        ExpressionAttributeNames: REGISTRY_NAMES,
         ExpressionAttributeValues: { ':startedAt': { N: String(startedAt) } },
       });
     },
