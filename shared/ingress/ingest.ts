@@ -1,0 +1,185 @@
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { BigCommercePayloadSchema, describeIssues, storeHashOf } from '../bigcommerce/envelope.js';
+import {
+  type IngressMessage,
+  ingressMessageOf,
+  MAX_WEBHOOK_ID_LENGTH,
+  STORE_HASH_PATTERN,
+} from '../bigcommerce/ingress-message.js';
+import { messageOf } from '../errors.js';
+import type { LogSink } from '../logger.js';
+import type { ClientSecretSource } from './secret.js';
+
+/**
+ * SQS's message size limit (256 KiB, counting the body and every attribute's name, type and value) less
+ * 1 KiB for the ingress message's three attributes (at most ~370 bytes with a {@link MAX_WEBHOOK_ID_LENGTH}
+ * id), so every body the ingress accepts fits one message. BigCommerce's payloads are "light" (ids, not
+ * resources): a few hundred bytes.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+ */
+export const MAX_BODY_BYTES = 256 * 1024 - 1024;
+
+/** One POST to `/webhooks/{storeHash}`, as the adapter read it from API Gateway. */
+export interface IngressRequest {
+  /** The `{storeHash}` path segment. */
+  storeHash: string | undefined;
+  /** Header names lower-cased, as the HTTP API (payload format 2.0) hands them over. */
+  headers: Record<string, string | undefined>;
+  /** The body's exact bytes (base64-decoded when API Gateway encoded it). */
+  body: Buffer;
+}
+
+export interface IngressResponse {
+  statusCode: 200 | 400 | 401 | 413 | 503;
+  body: { received: string } | { error: { type: string; message: string } };
+}
+
+export interface IngressDeps {
+  secret: ClientSecretSource;
+  /** Sends one message to the service's queue; resolves only once SQS has accepted it. */
+  send(message: IngressMessage): Promise<void>;
+  logger: LogSink;
+  /** Default {@link MAX_BODY_BYTES}. */
+  maxBodyBytes?: number;
+}
+
+const refused = (statusCode: 400 | 401 | 413 | 503, type: string, message: string): IngressResponse => ({
+  statusCode,
+  body: { error: { type, message } },
+});
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The ingress for BigCommerce's HTTPS webhooks: checks the size, the Standard Webhooks signature (against
+ * the app's client secret, base64-encoded as BigCommerce's docs do) and its timestamp (the library's
+ * tolerance, 5 minutes either way), then that the body is a BigCommerce payload produced by the store of
+ * the URL, and sends the body as it came to the queue. 200 only once SQS has the message; 503 when the
+ * secret or the queue is out of reach, so BigCommerce delivers it again. No other work: BigCommerce
+ * blocklists a slow destination.
+ * @see https://developer.bigcommerce.com/docs/integrations/webhooks#signatures (reference §9)
+ * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
+ */
+export const createIngress = (deps: IngressDeps) => {
+  const maxBodyBytes = deps.maxBodyBytes ?? MAX_BODY_BYTES;
+  // One verifier per secret value: a rotated secret makes a new one, the old one is dropped.
+  let verifier: { secret: string; webhook: Webhook } | undefined;
+  const verifierFor = (secret: string) => {
+    if (verifier?.secret !== secret) {
+      verifier = { secret, webhook: new Webhook(Buffer.from(secret, 'utf8').toString('base64')) };
+    }
+    return verifier.webhook;
+  };
+
+  return async (request: IngressRequest): Promise<IngressResponse> => {
+    const storeHash = request.storeHash?.toLowerCase() ?? '';
+    const webhookId = request.headers['webhook-id'];
+    const warn = (response: IngressResponse) => {
+      if ('error' in response.body) {
+        deps.logger.warn('webhook refused', {
+          statusCode: response.statusCode,
+          reason: response.body.error.type,
+          detail: response.body.error.message,
+          storeHash,
+          webhookId,
+          bytes: request.body.length,
+        });
+      }
+      return response;
+    };
+
+    if (request.body.length > maxBodyBytes) {
+      return warn(
+        refused(
+          413,
+          'PayloadTooLarge',
+          `the body is ${request.body.length} bytes; the limit is ${maxBodyBytes}`,
+        ),
+      );
+    }
+    if (!STORE_HASH_PATTERN.test(storeHash)) {
+      return warn(
+        refused(
+          400,
+          'InvalidStoreHash',
+          'the path must be /webhooks/{storeHash}, a store hash of letters and digits',
+        ),
+      );
+    }
+
+    let secret: string;
+    try {
+      secret = await deps.secret.secret();
+    } catch (error) {
+      deps.logger.error('cannot verify webhooks: the client secret is out of reach', {
+        storeHash,
+        webhookId,
+        error: messageOf(error),
+      });
+      return refused(503, 'ServiceUnavailable', 'the webhook cannot be verified now; deliver it again later');
+    }
+    try {
+      verifierFor(secret).verify(
+        request.body,
+        {
+          'webhook-id': request.headers['webhook-id'] ?? '',
+          'webhook-timestamp': request.headers['webhook-timestamp'] ?? '',
+          'webhook-signature': request.headers['webhook-signature'] ?? '',
+        },
+        { jsonParse: false },
+      );
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      return warn(refused(401, 'InvalidSignature', `${error.message} (Standard Webhooks)`));
+    }
+    // Verified, so webhook-id is present.
+    const id = webhookId ?? '';
+    if (id.length > MAX_WEBHOOK_ID_LENGTH) {
+      return warn(
+        refused(400, 'InvalidWebhookId', `webhook-id is longer than ${MAX_WEBHOOK_ID_LENGTH} characters`),
+      );
+    }
+
+    let rawBody: string;
+    let json: unknown;
+    try {
+      rawBody = strictUtf8.decode(request.body);
+      json = JSON.parse(rawBody);
+    } catch (error) {
+      return warn(refused(400, 'NotABigCommercePayload', `the body is not UTF-8 JSON: ${messageOf(error)}`));
+    }
+    const payload = BigCommercePayloadSchema.safeParse(json);
+    if (!payload.success) {
+      return warn(
+        refused(
+          400,
+          'NotABigCommercePayload',
+          `the body is not a BigCommerce webhook payload: ${describeIssues(payload.error)}`,
+        ),
+      );
+    }
+    if (storeHashOf(payload.data) !== storeHash) {
+      return warn(
+        refused(
+          400,
+          'ProducerMismatch',
+          `producer ${payload.data.producer} is not the store of this URL, ${storeHash}`,
+        ),
+      );
+    }
+
+    try {
+      await deps.send(ingressMessageOf({ rawBody, webhookId: id, storeHash }));
+    } catch (error) {
+      deps.logger.error('the queue refused a verified webhook; BigCommerce will deliver it again', {
+        storeHash,
+        webhookId: id,
+        scope: payload.data.scope,
+        hash: payload.data.hash,
+        error: messageOf(error),
+      });
+      return refused(503, 'ServiceUnavailable', 'the webhook could not be queued; deliver it again later');
+    }
+    return { statusCode: 200, body: { received: id } };
+  };
+};

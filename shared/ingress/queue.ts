@@ -1,0 +1,24 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { partition } from '@aws-sdk/core/client';
+import type { IngressMessage } from '../bigcommerce/ingress-message.js';
+
+/**
+ * A queue's URL from its account, region and name, as SQS gives it: the function needs no GetQueueUrl call
+ * (and no permission for one) to start.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-message-identifiers.html
+ */
+export const queueUrlFor = (region: string, account: string, name: string) =>
+  `https://sqs.${region}.${partition(region).dnsSuffix}/${account}/${name}`;
+
+/**
+ * Sends ingress messages to one queue with SendMessage; resolves once SQS has accepted the message (the
+ * SDK checks the MD5 of what SQS stored against what it sent), rejects otherwise. The client should be
+ * made with `useQueueUrlAsEndpoint: false`, so its configured endpoint (AWS_ENDPOINT_URL_SQS, if set) is
+ * the one called, whatever host the URL names.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+ */
+export const sqsSender =
+  (sqs: Pick<SQSClient, 'send'>, queueUrl: string) =>
+  async (message: IngressMessage): Promise<void> => {
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, ...message }));
+  };

@@ -1,0 +1,326 @@
+import { Webhook } from 'standardwebhooks';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { INGRESS_ATTRIBUTES, type IngressMessage } from '../../../shared/bigcommerce/ingress-message.js';
+import { createIngress, type IngressRequest, MAX_BODY_BYTES } from '../../../shared/ingress/ingest.js';
+import { ClientSecretUnavailableError } from '../../../shared/ingress/secret.js';
+import { createFakeLogger } from '../../helpers/fake-logger.js';
+
+const SECRET = 'app-client-secret-0123456789';
+const STORE = 'k7q2m9x4p1';
+const NOW = new Date('2026-12-01T12:00:00Z');
+
+const payload = (overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    scope: 'store/order/created',
+    store_id: '1025646',
+    data: { type: 'order', id: 250 },
+    hash: '3f9ea420af83450d7ef9f78b08c8af25b2213637',
+    created_at: 1561482670,
+    producer: `stores/${STORE}`,
+    ...overrides,
+  });
+
+/** A request signed as BigCommerce signs it: Standard Webhooks, key = base64 of the client secret. */
+const signed = (
+  body: string | Buffer,
+  options: { secret?: string; at?: Date; id?: string; storeHash?: string } = {},
+): IngressRequest => {
+  const id = options.id ?? 'msg_2kXc9R8d7Qw';
+  const at = options.at ?? NOW;
+  const webhook = new Webhook(Buffer.from(options.secret ?? SECRET).toString('base64'));
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+  return {
+    storeHash: options.storeHash ?? STORE,
+    headers: {
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': webhook.sign(id, at, bytes),
+    },
+    body: bytes,
+  };
+};
+
+const setup = (
+  options: { send?: (message: IngressMessage) => Promise<void>; secret?: () => Promise<string> } = {},
+) => {
+  const sent: IngressMessage[] = [];
+  const log = createFakeLogger();
+  const ingress = createIngress({
+    secret: { secret: options.secret ?? (async () => SECRET), describe: () => 'test secret' },
+    send:
+      options.send ??
+      (async (message) => {
+        sent.push(message);
+      }),
+    logger: log.logger,
+  });
+  return { ingress, sent, log };
+};
+
+describe('Function: createIngress', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('queues a validly signed payload as sent, with its transport, webhook-id and store, and answers 200', async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+    const body = payload();
+
+    // Act
+    const response = await ingress(signed(body, { id: 'msg_abc' }));
+
+    // Assess
+    expect(response).toEqual({ statusCode: 200, body: { received: 'msg_abc' } });
+    expect(sent).toEqual([
+      {
+        MessageBody: body,
+        MessageAttributes: {
+          [INGRESS_ATTRIBUTES.transport]: { DataType: 'String', StringValue: 'https' },
+          [INGRESS_ATTRIBUTES.webhookId]: { DataType: 'String', StringValue: 'msg_abc' },
+          [INGRESS_ATTRIBUTES.storeHash]: { DataType: 'String', StringValue: STORE },
+        },
+      },
+    ]);
+  });
+
+  it('keeps the exact bytes of the body, whitespace and key order included', async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+    const body = `{ "producer":"stores/${STORE}",\n  "scope":"store/order/created","store_id":"1","data":{"id":1,"type":"order"},"hash":"${'a'.repeat(40)}" }`;
+
+    // Act
+    const response = await ingress(signed(body));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(sent[0]?.MessageBody).toBe(body);
+  });
+
+  it('refuses a tampered body with 401 and queues nothing', async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+    const request = signed(payload());
+    const tampered = { ...request, body: Buffer.from(payload({ data: { type: 'order', id: 251 } })) };
+
+    // Act
+    const response = await ingress(tampered);
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(response.body).toEqual({
+      error: { type: 'InvalidSignature', message: 'No matching signature found (Standard Webhooks)' },
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a replayed delivery whose timestamp is older than five minutes with 401', async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+    const request = signed(payload(), { at: new Date(NOW.getTime() - 5 * 60_000 - 1_000) });
+
+    // Act
+    const response = await ingress(request);
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(JSON.stringify(response.body)).toContain('too old');
+    expect(sent).toEqual([]);
+  });
+
+  it('accepts a delivery within the tolerance and refuses one from the future beyond it', async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+
+    // Act
+    const late = await ingress(signed(payload(), { at: new Date(NOW.getTime() - 4 * 60_000) }));
+    const future = await ingress(signed(payload(), { at: new Date(NOW.getTime() + 6 * 60_000) }));
+
+    // Assess
+    expect(late.statusCode).toBe(200);
+    expect(future.statusCode).toBe(401);
+    expect(JSON.stringify(future.body)).toContain('too new');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('refuses a delivery signed with another secret with 401', async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+
+    // Act
+    const response = await ingress(signed(payload(), { secret: 'another-apps-secret' }));
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(sent).toEqual([]);
+  });
+
+  it.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'])(
+    'refuses a delivery without %s with 401',
+    async (header) => {
+      // Prepare
+      const { ingress, sent } = setup();
+      const request = signed(payload());
+      const headers = { ...request.headers, [header]: undefined };
+
+      // Act
+      const response = await ingress({ ...request, headers });
+
+      // Assess
+      expect(response.statusCode).toBe(401);
+      expect(JSON.stringify(response.body)).toContain('Missing required headers');
+      expect(sent).toEqual([]);
+    },
+  );
+
+  it('accepts any of several space-separated signatures, as after a secret rotation', async () => {
+    // Prepare
+    const { ingress } = setup();
+    const request = signed(payload());
+    const old = new Webhook(Buffer.from('old-secret').toString('base64')).sign(
+      'msg_2kXc9R8d7Qw',
+      NOW,
+      request.body,
+    );
+    const headers = {
+      ...request.headers,
+      'webhook-signature': `${old} ${request.headers['webhook-signature']}`,
+    };
+
+    // Act
+    const response = await ingress({ ...request, headers });
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+  });
+
+  it("refuses a signed payload whose producer is not the URL's store with 400", async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+
+    // Act
+    const response = await ingress(signed(payload({ producer: 'stores/b3n8w2r6t0' })));
+
+    // Assess
+    expect(response).toEqual({
+      statusCode: 400,
+      body: {
+        error: {
+          type: 'ProducerMismatch',
+          message: `producer stores/b3n8w2r6t0 is not the store of this URL, ${STORE}`,
+        },
+      },
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it('matches the store of the URL without regard to case', async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+
+    // Act
+    const response = await ingress(signed(payload(), { storeHash: STORE.toUpperCase() }));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(sent[0]?.MessageAttributes[INGRESS_ATTRIBUTES.storeHash].StringValue).toBe(STORE);
+  });
+
+  it.each([
+    ['not JSON', 'scope=store/order/created', 'not UTF-8 JSON'],
+    ['JSON but no payload', '{"hello":"world"}', 'scope:'],
+    ['a payload with a bad hash', payload({ hash: 'nope' }), 'hash: expected a 40-character hex SHA-1'],
+  ])('refuses a signed body that is %s with 400, saying what is wrong', async (_name, body, detail) => {
+    // Prepare
+    const { ingress, sent } = setup();
+
+    // Act
+    const response = await ingress(signed(body));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toMatchObject({ error: { type: 'NotABigCommercePayload' } });
+    expect(JSON.stringify(response.body)).toContain(detail);
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a signed body that is not UTF-8 with 400', async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+    const body = Buffer.concat([Buffer.from('{"scope":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+
+    // Act
+    const response = await ingress(signed(body));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a body over the size cap with 413 before reading the secret', async () => {
+    // Prepare
+    const secret = vi.fn(async () => SECRET);
+    const { ingress, sent } = setup({ secret });
+    const body = payload({ data: { type: 'order', id: 1, padding: 'x'.repeat(MAX_BODY_BYTES) } });
+
+    // Act
+    const response = await ingress(signed(body));
+
+    // Assess
+    expect(response.statusCode).toBe(413);
+    expect(JSON.stringify(response.body)).toContain(`the limit is ${MAX_BODY_BYTES}`);
+    expect(secret).not.toHaveBeenCalled();
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a path that is not a store hash with 400', async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+
+    // Act
+    const response = await ingress(signed(payload(), { storeHash: '../provision' }));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(sent).toEqual([]);
+  });
+
+  it('answers 503, so BigCommerce delivers again, when SQS refuses the message', async () => {
+    // Prepare
+    const { ingress, log } = setup({
+      send: async () => {
+        throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' });
+      },
+    });
+
+    // Act
+    const response = await ingress(signed(payload()));
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(log.at('error')).toHaveLength(1);
+    expect(log.at('error')[0]?.extra).toMatchObject({ storeHash: STORE, error: 'Service Unavailable' });
+  });
+
+  it('answers 503 when the client secret cannot be read, and never logs the secret', async () => {
+    // Prepare
+    const { ingress, log } = setup({
+      secret: async () => {
+        throw new ClientSecretUnavailableError(
+          'cannot read the client secret, SSM parameter /x (AccessDenied)',
+        );
+      },
+    });
+
+    // Act
+    const response = await ingress(signed(payload()));
+    const ok = setup();
+    await ok.ingress(signed(payload(), { secret: 'wrong' }));
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(JSON.stringify([...log.lines, ...ok.log.lines])).not.toContain(SECRET);
+  });
+});
