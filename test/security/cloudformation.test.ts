@@ -115,10 +115,52 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Security: the packaged CloudFormation template', () => {
-  it('requires AWS_IAM on every HTTP route', () => {
+  it('requires AWS_IAM on every HTTP route but the HTTPS webhook ingress, which BigCommerce calls', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route');
     expect(routes.map(([, route]) => route.Properties.RouteKey)).toContain('GET /provision');
-    for (const [name, route] of routes) expect(route.Properties.AuthorizationType, name).toBe('AWS_IAM');
+    const open = routes.filter(([, route]) => route.Properties.AuthorizationType !== 'AWS_IAM');
+    expect(open.map(([, route]) => route.Properties.RouteKey)).toEqual(['POST /webhooks/{storeHash}']);
+    expect(open[0]?.[1].Properties.AuthorizerId).toBeUndefined();
+    for (const [name, route] of routes.filter((entry) => !open.includes(entry))) {
+      expect(route.Properties.AuthorizationType, name).toBe('AWS_IAM');
+    }
+  });
+
+  it('lets the ingress only send to the queue and read the client secret, and decrypt it only with a configured key', () => {
+    // Prepare
+    const role = ofType('AWS::IAM::Role').find(([name]) => name === 'IngestRole')?.[1];
+    const statements = statementsOf(role as Resource).filter(
+      (statement) => !arrayOf(statement.Action).every((action) => action.startsWith('logs:')),
+    );
+    const keyPolicies = ofType('AWS::IAM::Policy').filter(([, policy]) =>
+      JSON.stringify(policy.Properties.Roles).includes('IngestRole'),
+    );
+
+    // Assess
+    expect(
+      statements.map((statement) => ({
+        Effect: statement.Effect,
+        Action: arrayOf(statement.Action),
+        Resource: arrayOf(statement.Resource).map(resolved),
+      })),
+    ).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage'],
+        Resource: [JSON.stringify({ 'Fn::GetAtt': ['WebhookQueue', 'Arn'] })],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter'],
+        Resource: [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/bigcommerce-webhooks/dev/client-secret`],
+      },
+    ]);
+    expect(keyPolicies).toHaveLength(1);
+    const [, keyPolicy] = keyPolicies[0] as [string, Resource & { Condition?: string }];
+    expect(keyPolicy.Condition).toBe('ClientSecretHasCustomerKey');
+    const keyStatements = (keyPolicy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    expect(keyStatements.map((statement) => arrayOf(statement.Action))).toEqual([['kms:Decrypt']]);
+    expect(JSON.stringify(keyStatements[0]?.Condition)).toContain('kms:EncryptionContext:PARAMETER_ARN');
   });
 
   it('lets provision read, update and scan only the stores table, and delete none of its items', () => {
@@ -243,7 +285,10 @@ describe('Security: the packaged CloudFormation template', () => {
   it('lets only the provision and consume functions read store tokens, and only under the token path', () => {
     const readsSsm = (statement: Statement) =>
       arrayOf(statement.Action).some((action) => action.startsWith('ssm:'));
-    const readers = ofType('AWS::IAM::Role').filter(([, role]) => statementsOf(role).some(readsSsm));
+    // The ingress reads the client secret only, as the test of its role checks.
+    const readers = ofType('AWS::IAM::Role').filter(
+      ([name, role]) => name !== 'IngestRole' && statementsOf(role).some(readsSsm),
+    );
     expect(readers.map(([name]) => name).sort()).toEqual(['ConsumeRole', 'ProvisionRole']);
     for (const [, role] of readers) {
       for (const statement of statementsOf(role).filter(readsSsm)) {
