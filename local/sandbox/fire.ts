@@ -4,6 +4,8 @@ import { sampleData, samplePayload } from '../../shared/bigcommerce/samples.js';
 import { resolveScope } from '../../shared/bigcommerce/scopes/index.js';
 import { parseEventSourceArn } from '../../shared/provisioning/names.js';
 import { covers } from '../../shared/provisioning/scopes.js';
+import { type DeliveryAttempt, type HttpsDelivery, httpsDeliveryOf } from './https-delivery.js';
+import { isHttpsWebhook } from './https-webhooks.js';
 import type { SandboxResources } from './resources.js';
 import type { SandboxState, SandboxWebhook } from './state.js';
 
@@ -82,15 +84,18 @@ const dataFor = (request: FireRequest) => {
 /**
  * Fires one store event: builds the payload in the documented shape (hash = SHA-1) and puts it, as a
  * `bigCommerceWebhook` partner event, on the event source of every active EventBridge webhook of the store
- * whose scope matches, wildcards included. No matching webhook, no event, as on BigCommerce. The resource
- * the payload points at is recorded in `resources` first (a handler fetching it finds it, or finds it gone
- * after a deletion).
+ * whose scope matches, wildcards included, and POSTs it, signed, to every matching HTTPS webhook (`https`;
+ * `https`, by default the state's {@link httpsDeliveryOf}; the result lists each first attempt, retries
+ * follow on its scheduler). No matching webhook, no event, as
+ * on BigCommerce. The resource the payload points at is recorded in `resources` first (a handler fetching
+ * it finds it, or finds it gone after a deletion).
  */
 export const fireEvent = async (
   state: SandboxState,
   request: FireRequest,
   publish: PartnerEventPublisher,
   resources?: SandboxResources,
+  https?: HttpsDelivery,
 ) => {
   if (request.scope.includes('*') && !request.scope.startsWith('store/channel/*/')) {
     throw new FireRequestError('fire a concrete scope such as store/product/updated, not a wildcard');
@@ -106,10 +111,12 @@ export const fireEvent = async (
     ...(request.producer !== undefined && { producer: request.producer }),
   };
   resources?.recordFired(request.storeHash, request.scope, payload.data);
-  const webhooks = state.webhooks.filter(
+  const matching = state.webhooks.filter(
     (hook: SandboxWebhook) =>
       hook.storeHash === request.storeHash && hook.isActive && scopeMatches(hook.scope, request.scope),
   );
+  const webhooks = matching.filter((hook) => !isHttpsWebhook(hook));
+  const httpsHooks = matching.filter(isHttpsWebhook);
   const sources = webhooks.map((hook) => parseEventSourceArn(hook.destination).name);
   const detail = JSON.stringify(payload);
   const eventIds = await publish(
@@ -121,5 +128,9 @@ export const fireEvent = async (
     source: sources[index] ?? '',
     eventId: eventIds[index],
   }));
-  return { payload, delivered };
+  const delivery = https ?? httpsDeliveryOf(state);
+  const attempts: DeliveryAttempt[] = await Promise.all(
+    httpsHooks.map((hook) => delivery.deliver(hook, detail)),
+  );
+  return { payload, delivered, https: attempts };
 };

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { DEFAULT_EVENT_BRIDGE_TYPE, type SchemaVariant } from './schema.js';
+import { type CreateHttpsWebhookInput, createHttpsWebhook } from './https-webhooks.js';
+import { DEFAULT_EVENT_BRIDGE_TYPE, HTTPS_WEBHOOK_TYPE, type SchemaVariant } from './schema.js';
 import type { SandboxEventSource, SandboxState, SandboxWebhook, UnionError } from './state.js';
 
 /**
@@ -48,7 +49,9 @@ const PAGE_LIMIT = 250;
 const globalId = (hook: SandboxWebhook) => `bc/store/webhook/${hook.id}`;
 
 const node = (hook: SandboxWebhook, variant: SchemaVariant) => ({
-  __typename: variant.eventBridgeType ?? DEFAULT_EVENT_BRIDGE_TYPE,
+  __typename:
+    hook.transport === 'https' ? HTTPS_WEBHOOK_TYPE : (variant.eventBridgeType ?? DEFAULT_EVENT_BRIDGE_TYPE),
+  headers: Object.entries(hook.headers ?? {}).map(([key, value]) => ({ key, value })),
   id: globalId(hook),
   scope: hook.scope,
   status: hook.isActive ? 'ACTIVE' : variant.deactivatedStatus ? 'DEACTIVATED' : 'INACTIVE',
@@ -140,6 +143,15 @@ export const createRoot = (state: SandboxState, caller: Caller, options: Resolve
       input: { scope: string; destination: string; isActive?: boolean | null };
     }) => {
       const result = state.createWebhook(caller.storeHash, caller.clientId, input);
+      return payloadOf(
+        'error' in result
+          ? { webhook: null, errors: [result.error] }
+          : { webhook: node(result.webhook, options.variant), errors: [] },
+        options.variant,
+      );
+    },
+    createHttpsWebhook: ({ input }: { input: CreateHttpsWebhookInput }) => {
+      const result = createHttpsWebhook(state, caller.storeHash, caller.clientId, input);
       return payloadOf(
         'error' in result
           ? { webhook: null, errors: [result.error] }

@@ -15,6 +15,9 @@ const SDL = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'ut
 /** The EventBridge webhook type's name in schema.graphql. */
 export const DEFAULT_EVENT_BRIDGE_TYPE = 'EventBridgeWebhook';
 
+/** The HTTPS webhook type's name: BigCommerce's, verified (reference §8 and §9). */
+export const HTTPS_WEBHOOK_TYPE = 'HttpsWebhook';
+
 /**
  * A schema BigCommerce's docs leave possible: each option departs from schema.graphql where the docs are
  * silent, so tests can show provisioning adapts to it (or stops at preflight, naming what is missing).

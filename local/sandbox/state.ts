@@ -25,6 +25,10 @@ export interface SandboxWebhook {
   isActive: boolean;
   createdAt: string;
   updatedAt: string;
+  /** How events reach the destination: an event source ARN (default) or an HTTPS URL (https-webhooks.ts). */
+  transport?: 'eventbridge' | 'https';
+  /** An HTTPS webhook's custom headers, sent with every delivery. */
+  headers?: Record<string, string>;
 }
 
 /** A typed member of a mutation's `errors` union. */
