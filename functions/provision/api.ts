@@ -32,10 +32,9 @@ export interface ProvisionApi {
   leases: StoreLeases;
   /**
    * Each store's desired state and last result: written by changing POSTs, removed by a converged DELETE,
-   * listed by `GET /provision`. The deployed function always has one (deps.ts); an API built without one
-   * (tests that drive only the reconciler through HTTP) keeps no registry and has no `GET /provision`.
+   * listed by `GET /provision`, and what `GET /provision/{storeHash}` compares with.
    */
-  registry?: StoreRegistry;
+  registry: StoreRegistry;
   /** The settings of one invocation: its deadline comes from its context. */
   settingsFor: (context: Context) => ProvisionSettings;
   /** The scopes to subscribe when a request names none. */
@@ -64,9 +63,10 @@ const leaseExpiryOf = (context: Context) =>
     : DEFAULT_LEASE_MS);
 
 /** A registry entry as `GET /provision` shows it: times as ISO 8601, for people and for `jq`. */
-const storeView = ({ registeredAt, lastRun, ...store }: RegisteredStore) => ({
+const storeView = ({ registeredAt, lastRun, uninstalledAt, ...store }: RegisteredStore) => ({
   ...store,
   registeredAt: new Date(registeredAt).toISOString(),
+  ...(uninstalledAt !== undefined && { uninstalledAt: new Date(uninstalledAt).toISOString() }),
   ...(lastRun && {
     lastRun: {
       ...lastRun,
@@ -87,7 +87,7 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
   const exclusive = <T>(storeHash: string, context: Context, work: () => Promise<T>) =>
     withLease(api.leases, storeHash, leaseExpiryOf(context), work, api.logger);
   const { registry } = api;
-  const routes: Record<string, Route> = {
+  return {
     'POST /provision': async (event, settings, context) => {
       validate(NoQuerySchema, queryOf(event), 'query string');
       const body = parseBody(event, ProvisionRequestSchema, api.maxBodyBytes);
@@ -109,12 +109,12 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
         const startedAt = Date.now();
         try {
           const result = await provision(request, settings, api.deps);
-          await registry?.record(request.storeHash, desired, startedAt, outcomeOfResult(result));
+          await registry.record(request.storeHash, desired, startedAt, outcomeOfResult(result));
           return result;
         } catch (error) {
           // The answer is the run's failure; a registry that cannot record it only loses the last result.
           await registry
-            ?.record(request.storeHash, desired, startedAt, outcomeOfError(error))
+            .record(request.storeHash, desired, startedAt, outcomeOfError(error))
             .catch((recordError: unknown) => {
               api.logger.warn('could not record the failed run in the store registry', {
                 storeHash: request.storeHash,
@@ -129,10 +129,13 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
     'GET /provision/{storeHash}': async (event, settings) => {
       const storeHash = storeHashOf(event);
       const { eventSourceName, scopes } = validate(StatusQuerySchema, queryOf(event), 'query string');
+      // A registered store is compared with what its last POST asked for (what the scheduled reconcile
+      // keeps it at); the query overrides it, and an unregistered store is compared with the defaults.
+      const desired = (await registry.get(storeHash))?.desired;
       const request = {
         storeHash,
-        eventSourceName: nameFor(storeHash, eventSourceName),
-        scopes: collapseScopes(scopes ?? api.defaultScopes),
+        eventSourceName: eventSourceName ?? desired?.eventSourceName ?? nameFor(storeHash),
+        scopes: collapseScopes(scopes ?? desired?.scopes ?? api.defaultScopes),
       };
       return json(200, await status(request, settings, api.deps));
     },
@@ -145,23 +148,20 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
       const unregistered = async () => {
         const startedAt = Date.now();
         const result = await teardown(request, settings, api.deps);
-        if (result.converged) await registry?.unregister(storeHash, startedAt);
+        if (result.converged) await registry.unregister(storeHash, startedAt);
         return result;
       };
       return json(200, await exclusive(storeHash, context, unregistered));
     },
-  };
-  if (registry) {
-    routes['GET /provision'] = async (event) => {
+    'GET /provision': async (event) => {
       const { limit, next } = validate(ListQuerySchema, queryOf(event), 'query string');
       const page = await registry.list(limit ?? DEFAULT_LIST_LIMIT, next);
       return json(200, {
         stores: page.stores.map(storeView),
         ...(page.next && { next: encodePageToken(page.next) }),
       });
-    };
-  }
-  return routes;
+    },
+  };
 };
 
 const routeKeyOf = (event: APIGatewayProxyEventV2) => {

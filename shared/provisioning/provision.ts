@@ -234,7 +234,9 @@ export const provision = async (
     ),
   );
 
-  if (dryRun) {
+  // A run that changed nothing read every resource and found it as wanted: those reads are the verification
+  // (a no-op scheduled reconcile of a store costs one read of its chain, not two).
+  if (dryRun || done.every((item) => item.action === 'unchanged')) {
     const converged = done.every((item) => item.action === 'unchanged');
     return { storeHash, dryRun, converged, ...checked, entries: done };
   }

@@ -1,15 +1,17 @@
 import {
   type AttributeValue,
   type DynamoDBClient,
+  GetItemCommand,
   ScanCommand,
   type ScanCommandOutput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { classifyAwsError, isAwsError } from '../aws/errors.js';
-import { messageOf } from '../errors.js';
+import { messageOf, PermanentError } from '../errors.js';
 import { ProvisionError } from './errors.js';
 import type { ProvisionResult } from './provision.js';
 import { STORES_ATTRIBUTES } from './stores-table.js';
+import { DESIRED_AT, UNINSTALLED_AT } from './uninstall-mark.js';
 
 /** What a POST asked for: what the scheduled reconcile brings the store back to. */
 export interface DesiredState {
@@ -22,7 +24,20 @@ export interface DesiredState {
 export type LastRun =
   | { startedAt: number; endedAt: number; outcome: 'converged' }
   | { startedAt: number; endedAt: number; outcome: 'drifted'; message: string }
-  | { startedAt: number; endedAt: number; outcome: 'failed'; step?: string; type: string; message: string };
+  | {
+      startedAt: number;
+      endedAt: number;
+      outcome: 'failed';
+      step?: string;
+      type: string;
+      message: string;
+      /**
+       * Set when retrying the same desired state cannot succeed (the token is gone, BigCommerce deleted the
+       * source, another store owns the bus): the scheduled reconcile skips the store until a POST records
+       * a new run.
+       */
+      permanent?: true;
+    };
 
 /** The outcome of a run, without its times (the registry stamps `endedAt`). */
 export type RunOutcome = LastRun extends infer Run
@@ -38,6 +53,11 @@ export interface RegisteredStore {
   /** When a POST first registered the store (epoch ms). */
   registeredAt: number;
   lastRun?: LastRun;
+  /**
+   * When a `store/app/uninstalled` event marked the store (epoch ms): the scheduled reconcile tears down
+   * its AWS side and unregisters it; a POST after that clears the mark.
+   */
+  uninstalledAt?: number;
 }
 
 /** A page of registered stores; `next` (absent on the last page) is the key to start the next page after. */
@@ -57,6 +77,17 @@ export interface StoreRegistry {
   unregister(storeHash: string, startedAt: number): Promise<void>;
   /** Up to `limit` registered stores after the store `after`; a page may hold fewer while `next` is set. */
   list(limit: number, after?: string): Promise<RegistryPage>;
+  /** One registered store as the table holds it now (a consistent read), or undefined. */
+  get(storeHash: string): Promise<RegisteredStore | undefined>;
+  /**
+   * Records how a scheduled run ended, keeping the desired state a POST wrote; nothing when the store is no
+   * longer registered or a run that started later recorded since.
+   */
+  recordRun(storeHash: string, startedAt: number, outcome: RunOutcome): Promise<void>;
+  /** Where the last scheduled reconcile stopped short (the last store it finished), if it did. */
+  readCursor(): Promise<string | undefined>;
+  /** Saves where the next scheduled reconcile resumes after; undefined: from the start. */
+  writeCursor(after: string | undefined): Promise<void>;
 }
 
 /** The registry's attributes on a stores-table item, beside the lease's (stores-table.ts). */
@@ -64,12 +95,24 @@ export const REGISTRY_ATTRIBUTES = {
   desired: 'desired',
   registeredAt: 'registeredAt',
   lastRun: 'lastRun',
+  /** When a POST last wrote `desired` (epoch ms): an uninstall event older than that does not mark. */
+  desiredAt: DESIRED_AT,
+  uninstalledAt: UNINSTALLED_AT,
 } as const;
+
+/**
+ * The item that holds the scheduled reconcile's cursor: not a store hash (those are lower-case letters and
+ * digits), and without `desired`, so the registry never lists it.
+ */
+export const CURSOR_KEY = '#reconcile-cursor';
 
 const R = REGISTRY_ATTRIBUTES;
 
 /** An error message is kept to this many characters: an item is at most 400 KB, and a line is enough. */
 export const MAX_MESSAGE_LENGTH = 1_000;
+
+/** The cursor item's attribute: the store hash the next scheduled run starts after. */
+const CURSOR_ATTRIBUTE = 'after';
 
 /** Scans per `list` call: a table of lease-only items answers a short page with `next` rather than run long. */
 const MAX_SCANS_PER_PAGE = 5;
@@ -94,6 +137,7 @@ const lastRunToItem = (run: LastRun): AttributeValue => {
   if (run.outcome === 'failed') {
     fields.type = { S: run.type };
     if (run.step) fields.step = { S: run.step };
+    if (run.permanent) fields.permanent = { BOOL: true };
   }
   return { M: fields };
 };
@@ -115,6 +159,7 @@ const lastRunOf = (value: AttributeValue | undefined): LastRun | undefined => {
         ...(m.step?.S && { step: m.step.S }),
         type: m.type?.S ?? 'Error',
         message,
+        ...(m.permanent?.BOOL && { permanent: true as const }),
       };
   }
 };
@@ -131,6 +176,7 @@ const storeOf = (item: Item): RegisteredStore => {
     },
     registeredAt: Number(item[R.registeredAt]?.N ?? 0),
     ...(lastRun && { lastRun }),
+    ...(item[R.uninstalledAt]?.N && { uninstalledAt: Number(item[R.uninstalledAt]?.N) }),
   };
 };
 
@@ -142,6 +188,8 @@ const REGISTRY_NAMES = {
   '#desired': R.desired,
   '#lastRun': R.lastRun,
   '#registeredAt': R.registeredAt,
+  '#uninstalledAt': R.uninstalledAt,
+  '#desiredAt': R.desiredAt,
   '#startedAt': 'startedAt',
 };
 
@@ -172,7 +220,8 @@ export const dynamoStoreRegistry = (
       await update({
         Key: keyOf(storeHash),
         UpdateExpression:
-          'SET #desired = :desired, #lastRun = :lastRun, #registeredAt = if_not_exists(#registeredAt, :now)',
+          // A POST after an uninstall (the app installed again) clears the uninstall's mark.
+          'SET #desired = :desired, #desiredAt = :now, #lastRun = :lastRun, #registeredAt = if_not_exists(#registeredAt, :now) REMOVE #uninstalledAt',
         ConditionExpression: NOT_OLDER,
         ExpressionAttributeNames: REGISTRY_NAMES,
         ExpressionAttributeValues: {
@@ -186,10 +235,58 @@ export const dynamoStoreRegistry = (
     async unregister(storeHash, startedAt) {
       await update({
         Key: keyOf(storeHash),
-        UpdateExpression: 'REMOVE #desired, #lastRun, #registeredAt',
+        UpdateExpression: 'REMOVE #desired, #desiredAt, #lastRun, #registeredAt, #uninstalledAt',
         ConditionExpression: NOT_OLDER,
         ExpressionAttributeNames: REGISTRY_NAMES,
         ExpressionAttributeValues: { ':startedAt': { N: String(startedAt) } },
+      });
+    },
+    async recordRun(storeHash, startedAt, outcome) {
+      const lastRun = { ...outcome, startedAt, endedAt: now() } as LastRun;
+      await update({
+        Key: keyOf(storeHash),
+        UpdateExpression: 'SET #lastRun = :lastRun',
+        ConditionExpression: `attribute_exists(#desired) AND (${NOT_OLDER})`,
+        ExpressionAttributeNames: { '#desired': R.desired, '#lastRun': R.lastRun, '#startedAt': 'startedAt' },
+        ExpressionAttributeValues: {
+          ':lastRun': lastRunToItem(lastRun),
+          ':startedAt': { N: String(startedAt) },
+        },
+      });
+    },
+    async get(storeHash) {
+      let found: Item | undefined;
+      try {
+        found = (
+          await client.send(
+            new GetItemCommand({ TableName: tableName, Key: keyOf(storeHash), ConsistentRead: true }),
+          )
+        ).Item;
+      } catch (error) {
+        throw classifyAwsError(error, 'GetItem');
+      }
+      return found?.[R.desired] ? storeOf(found) : undefined;
+    },
+    async readCursor() {
+      try {
+        const found = await client.send(
+          new GetItemCommand({ TableName: tableName, Key: keyOf(CURSOR_KEY), ConsistentRead: true }),
+        );
+        return found.Item?.[CURSOR_ATTRIBUTE]?.S;
+      } catch (error) {
+        throw classifyAwsError(error, 'GetItem');
+      }
+    },
+    async writeCursor(after) {
+      await update({
+        Key: keyOf(CURSOR_KEY),
+        ...(after
+          ? {
+              UpdateExpression: 'SET #after = :after',
+              ExpressionAttributeValues: { ':after': { S: after } },
+            }
+          : { UpdateExpression: 'REMOVE #after' }),
+        ExpressionAttributeNames: { '#after': CURSOR_ATTRIBUTE },
       });
     },
     async list(limit, after) {
@@ -237,7 +334,10 @@ const driftMessage = (drift: ProvisionResult['drift']) =>
 export const outcomeOfResult = (result: Pick<ProvisionResult, 'converged' | 'drift'>): RunOutcome =>
   result.converged ? { outcome: 'converged' } : { outcome: 'drifted', message: driftMessage(result.drift) };
 
-/** How a run that threw ended: the step it stopped at, the error's type and message (never a token). */
+/**
+ * How a run that threw ended: the step it stopped at, the error's type and message (never a token), and
+ * whether it is permanent (a {@link PermanentError}: retrying the same state cannot fix it).
+ */
 export const outcomeOfError = (error: unknown): RunOutcome => {
   const cause = error instanceof ProvisionError ? error.cause : error;
   return {
@@ -245,5 +345,6 @@ export const outcomeOfError = (error: unknown): RunOutcome => {
     ...(error instanceof ProvisionError && { step: error.step }),
     type: cause instanceof Error ? cause.name : 'Error',
     message: messageOf(cause),
+    ...(cause instanceof PermanentError && { permanent: true as const }),
   };
 };

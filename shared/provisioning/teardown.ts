@@ -2,7 +2,7 @@ import { tagResource } from '../aws/tags.js';
 import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
 import { removeBus } from './bus.js';
 import { lastSegment, normalizeSourceArn } from './names.js';
-import { assertOwnName, ownerTags } from './ownership.js';
+import { assertOwnName, checkOwnership, ownerTags } from './ownership.js';
 import { ownerOf, ownershipStep, runOf, storeApiOf, verifyConverged } from './provision.js';
 import { removeRule } from './rule.js';
 import { findSource } from './source.js';
@@ -14,7 +14,15 @@ export interface TeardownRequest {
   storeHash: string;
   eventSourceName: string;
   dryRun: boolean;
+  /**
+   * Tear down the AWS side only, asking BigCommerce nothing: after the app was uninstalled, BigCommerce has
+   * deleted the webhooks and the token may be revoked. Without webhooks to prove it, an untagged chain is
+   * this store's only by its default name; otherwise it is left and reported, as always.
+   */
+  awsOnly?: boolean;
 }
+
+const NO_WEBHOOKS = async () => false;
 
 const SOURCE_NOTE =
   'BigCommerce has no API to delete an event source: without its bus it returns to PENDING, and AWS deletes it after two weeks in that state (provisioning again reuses it)';
@@ -40,18 +48,19 @@ export const teardown = async (
   const owner = ownerOf(storeHash, settings);
 
   // Teardown lists and deletes webhooks, nothing else: a store without createEventSource can still tear down.
-  const { api: graphql, ...checked } = await storeApiOf(run, deps, storeHash, [
-    'listWebhooks',
-    'deleteWebhook',
-  ]);
+  const store = request.awsOnly
+    ? undefined
+    : await storeApiOf(run, deps, storeHash, ['listWebhooks', 'deleteWebhook']);
+  const checked = store
+    ? { preflight: store.preflight, ...(store.adaptations && { adaptations: store.adaptations }) }
+    : { preflight: 'unverified' as const };
   await run.step('ownership', async () => assertOwnName(owner, eventSourceName));
   const source = await run.step('source', () => findSource(eventBridge, eventSourceName));
   const ownership = await run.step('ownership', async () => {
-    const found = await ownershipStep(
-      owner,
-      { eventSourceName, source, ruleName: settings.ruleName },
-      { eventBridge, graphql },
-    );
+    const input = { eventSourceName, source, ruleName: settings.ruleName };
+    const found = store
+      ? await ownershipStep(owner, input, { eventBridge, graphql: store.api })
+      : await checkOwnership({ owner, ...input }, { eventBridge, storeHasWebhooksTo: NO_WEBHOOKS });
     // An untagged chain is proven this store's by its webhooks, which this teardown deletes first: tag it
     // now, so a teardown that stops half way is still this store's to finish.
     if (!dryRun) {
@@ -76,7 +85,9 @@ export const teardown = async (
         normalizeSourceArn(arn).includes(inRegion) &&
         lastSegment(arn) === wanted;
 
-  await run.step('webhooks', () => removeWebhooks({ matches, dryRun }, graphql, run.record('webhooks')));
+  if (store) {
+    await run.step('webhooks', () => removeWebhooks({ matches, dryRun }, store.api, run.record('webhooks')));
+  }
   const busName = source?.name;
   const rule = { name: settings.ruleName, eventBusName: busName ?? '' };
   const target = {

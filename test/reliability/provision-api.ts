@@ -5,6 +5,7 @@ import { SUBSCRIBED_SCOPES } from '../../shared/bigcommerce/scopes/subscribed.js
 import { fakeContext } from '../helpers/context.js';
 import { loadEvent } from '../helpers/load-event.js';
 import { memoryLeases } from '../helpers/memory-leases.js';
+import { memoryRegistry } from '../helpers/memory-registry.js';
 import { settings } from '../helpers/provision-harness.js';
 import type { Chain } from './chain.js';
 
@@ -27,6 +28,7 @@ export const provisionApiOf = (chain: Chain) => {
   const api = createProvisionApi({
     deps: chain.deps,
     leases: memoryLeases().leases,
+    registry: memoryRegistry().registry,
     settingsFor: () => settings,
     defaultScopes: defaultScopes(SUBSCRIBED_SCOPES),
     unhandled: (scopes) => unhandledScopes(scopes, SUBSCRIBED_SCOPES),

@@ -85,6 +85,7 @@ const elsewhere = (arnOf: typeof busArn) =>
 
 let dir: string;
 let resources: Record<string, Resource>;
+let conditions: Record<string, unknown>;
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 const statementsOf = (role: Resource): Statement[] =>
   ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
@@ -110,6 +111,7 @@ beforeAll(async () => {
   }
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
   resources = template.Resources;
+  conditions = template.Conditions ?? {};
 }, 200_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -282,14 +284,14 @@ describe('Security: the packaged CloudFormation template', () => {
     expect(mappings[0]?.[1].Properties.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
   });
 
-  it('lets only the provision and consume functions read store tokens, and only under the token path', () => {
+  it('lets only the provision, consume and reconcile functions read store tokens, and only under the token path', () => {
     const readsSsm = (statement: Statement) =>
       arrayOf(statement.Action).some((action) => action.startsWith('ssm:'));
     // The ingress reads the client secret only, as the test of its role checks.
     const readers = ofType('AWS::IAM::Role').filter(
       ([name, role]) => name !== 'IngestRole' && statementsOf(role).some(readsSsm),
     );
-    expect(readers.map(([name]) => name).sort()).toEqual(['ConsumeRole', 'ProvisionRole']);
+    expect(readers.map(([name]) => name).sort()).toEqual(['ConsumeRole', 'ProvisionRole', 'ReconcileRole']);
     for (const [, role] of readers) {
       for (const statement of statementsOf(role).filter(readsSsm)) {
         expect(arrayOf(statement.Action)).toEqual(['ssm:GetParameter']);
@@ -298,5 +300,122 @@ describe('Security: the packaged CloudFormation template', () => {
         expect(arrayOf(statement.Resource)).not.toContain('*');
       }
     }
+  });
+});
+
+/** A CloudFormation condition of literals only (`Fn::Not`, `Fn::Equals`), as the template has it without parameters. */
+const conditionValue = (value: unknown): boolean => {
+  const node = value as { 'Fn::Not'?: unknown[]; 'Fn::Equals'?: unknown[] };
+  if (node['Fn::Not']) return !conditionValue(node['Fn::Not'][0]);
+  if (node['Fn::Equals']) return node['Fn::Equals'][0] === node['Fn::Equals'][1];
+  throw new Error(`cannot evaluate ${JSON.stringify(value)}`);
+};
+
+describe('Operations: the registry, the schedule, the reconcile role and the alarms', () => {
+  const alarm = (name: string) => {
+    const found = resources[name];
+    expect(found?.Type).toBe('AWS::CloudWatch::Alarm');
+    return (found as Resource).Properties;
+  };
+
+  it('keeps the store registry in an on-demand table with point-in-time recovery', () => {
+    const table = resources.StoresTable?.Properties ?? {};
+    expect(table.TableName).toBe('bigcommerce-webhooks-dev-stores');
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  it('runs reconcile daily by default, one run at a time, with its own role', () => {
+    const schedules = ofType('AWS::Events::Rule').filter(([name]) => name.startsWith('Reconcile'));
+    expect(schedules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 day)']);
+    const target = ((schedules[0]?.[1].Properties.Targets ?? []) as { Arn: unknown }[])[0];
+    expect(target?.Arn).toEqual({ 'Fn::GetAtt': ['ReconcileLambdaFunction', 'Arn'] });
+    const fn = resources.ReconcileLambdaFunction?.Properties ?? {};
+    expect(fn.Role).toEqual({ 'Fn::GetAtt': ['ReconcileRole', 'Arn'] });
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
+    expect(fn.Timeout).toBe(900);
+  });
+
+  it("grants reconcile exactly provision's reconciler calls, on the same resources, and nothing of the queues", () => {
+    const grants = (roleName: string) =>
+      Object.fromEntries(
+        statementsOf(resources[roleName] as Resource)
+          .filter((statement) => !arrayOf(statement.Action).some((action) => action.startsWith('logs:')))
+          .map((statement) => [
+            arrayOf(statement.Action).sort().join(','),
+            JSON.stringify(statement.Resource),
+          ]),
+      );
+    const reconcile = statementsOf(resources.ReconcileRole as Resource);
+    expect(grants('ReconcileRole')).toEqual(grants('ProvisionRole'));
+    const actions = reconcile.flatMap((statement) => arrayOf(statement.Action));
+    expect(actions.filter((action) => /^(sqs|lambda|cloudwatch|iam|sns):/.test(action))).toEqual([]);
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    const logs = reconcile.find((statement) => arrayOf(statement.Action).includes('logs:PutLogEvents'));
+    expect(resolved(logs?.Resource)).toContain(':log-group:/aws/lambda/bigcommerce-webhooks-dev-reconcile:*');
+  });
+
+  it('alarms on dead letters, an old queue message, consume errors and throttles, and reconcile failures', () => {
+    const dlq = alarm('DeadLetterQueueNotEmptyAlarm');
+    expect([dlq.Namespace, dlq.MetricName, dlq.ComparisonOperator, dlq.Threshold]).toEqual([
+      'AWS/SQS',
+      'ApproximateNumberOfMessagesVisible',
+      'GreaterThanThreshold',
+      0,
+    ]);
+    expect(dlq.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } },
+    ]);
+    const age = alarm('QueueOldestMessageAlarm');
+    expect([age.MetricName, age.Threshold]).toEqual(['ApproximateAgeOfOldestMessage', 3600]);
+    expect(age.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': ['WebhookQueue', 'QueueName'] } },
+    ]);
+    for (const [name, metric] of [
+      ['ConsumeErrorsAlarm', 'Errors'],
+      ['ConsumeThrottlesAlarm', 'Throttles'],
+    ] as const) {
+      const found = alarm(name);
+      expect([found.Namespace, found.MetricName, found.Statistic, found.Threshold]).toEqual([
+        'AWS/Lambda',
+        metric,
+        'Sum',
+        0,
+      ]);
+      expect(found.Dimensions).toEqual([{ Name: 'FunctionName', Value: 'bigcommerce-webhooks-dev-consume' }]);
+    }
+    // The run's own metric, with the dimensions Powertools Metrics gives it (service) and the stage.
+    const failures = alarm('ReconcileFailuresAlarm');
+    expect([failures.Namespace, failures.MetricName, failures.Statistic]).toEqual([
+      'bigcommerce-webhooks',
+      'StoresFailed',
+      'Sum',
+    ]);
+    expect(failures.Dimensions).toEqual([
+      { Name: 'service', Value: 'bigcommerce-webhooks' },
+      { Name: 'stage', Value: 'dev' },
+    ]);
+    expect(alarm('ReconcileErrorsAlarm').Dimensions).toEqual([
+      { Name: 'FunctionName', Value: 'bigcommerce-webhooks-dev-reconcile' },
+    ]);
+  });
+
+  it('sends every alarm to the topic only when an email is given, and has no topic or subscription otherwise', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThanOrEqual(6);
+    for (const [, found] of alarms) {
+      expect(found.Properties.AlarmActions).toEqual({
+        'Fn::If': ['HasAlarmEmail', [{ Ref: 'AlarmTopic' }], { Ref: 'AWS::NoValue' }],
+      });
+    }
+    const conditional = Object.entries(resources).filter(([, found]) =>
+      ['AWS::SNS::Topic', 'AWS::SNS::Subscription'].includes(found.Type),
+    );
+    expect(conditional.map(([name]) => name).sort()).toEqual(['AlarmEmailSubscription', 'AlarmTopic']);
+    for (const [name] of conditional) {
+      expect((resources[name] as Resource & { Condition?: string }).Condition).toBe('HasAlarmEmail');
+    }
+    expect(conditionValue(conditions.HasAlarmEmail)).toBe(false);
+    expect(resources.AlarmEmailSubscription?.Properties.Protocol).toBe('email');
   });
 });

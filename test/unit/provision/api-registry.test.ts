@@ -6,6 +6,7 @@ import type { StoreRegistry } from '../../../shared/provisioning/registry.js';
 import { fakeContext } from '../../helpers/context.js';
 import { loadEvent } from '../../helpers/load-event.js';
 import { memoryLeases } from '../../helpers/memory-leases.js';
+import { memoryRegistry } from '../../helpers/memory-registry.js';
 import {
   FULL_SOURCE_NAME,
   type ProvisionHarness,
@@ -35,6 +36,19 @@ const fakeRegistry = () => {
       fail();
       return { stores: [] };
     },
+    async get() {
+      return undefined;
+    },
+    async recordRun(storeHash, _startedAt, outcome) {
+      calls.push({ method: 'recordRun', storeHash, outcome: outcome.outcome });
+      fail();
+    },
+    async readCursor() {
+      return undefined;
+    },
+    async writeCursor() {
+      fail();
+    },
   };
   return { registry, calls, state };
 };
@@ -56,11 +70,11 @@ describe('Function: provision, its registry writes', () => {
     await h.close();
   });
 
-  const apiWith = (registry?: StoreRegistry) => {
+  const apiWith = (registry: StoreRegistry) => {
     const api: ProvisionApi = {
       deps: h.deps,
       leases: memoryLeases().leases,
-      ...(registry && { registry }),
+      registry,
       settingsFor: () => settings,
       defaultScopes: SCOPES,
       unhandled: () => [],
@@ -148,16 +162,43 @@ describe('Function: provision, its registry writes', () => {
     expect(calls.map((call) => call.method)).toEqual(['record']);
   });
 
-  it('has no GET /provision when built without a registry, and still provisions', async () => {
-    // Prepare
-    const send = apiWith();
+  it("reports status against the store's recorded desired state, not the default scopes", async () => {
+    // Prepare: the store registered for one scope of the harness's three
+    const { registry } = memoryRegistry();
+    const send = apiWith(registry);
+    const posted = await send('post-provision', {
+      body: JSON.stringify({ storeHash: STORE_HASH, scopes: ['store/order/created'] }),
+    });
 
     // Act
-    const listed = await send('list-stores');
-    const provisioned = await send('post-provision');
+    const status = await send('get-status');
 
     // Assess
-    expect(listed.status).toBe(404);
-    expect(provisioned.status).toBe(200);
+    expect(posted.status).toBe(200);
+    const resources = (status.body as { resources?: { resource: string; scope?: string; status: string }[] })
+      .resources;
+    expect(status.status).toBe(200);
+    expect(status.body.converged).toBe(true);
+    expect(resources?.filter((entry) => entry.resource === 'webhook')).toEqual([
+      expect.objectContaining({ scope: 'store/order/created', status: 'present' }),
+    ]);
+  });
+
+  it('reports an unregistered store against the default scopes', async () => {
+    // Prepare
+    const { registry } = memoryRegistry();
+    const send = apiWith(registry);
+
+    // Act
+    const status = await send('get-status');
+
+    // Assess
+    const resources = (status.body as { resources?: { resource: string; scope?: string; status: string }[] })
+      .resources;
+    expect(status.status).toBe(200);
+    expect(status.body.converged).toBe(false);
+    expect(resources?.filter((entry) => entry.resource === 'webhook').map((entry) => entry.scope)).toEqual(
+      SCOPES,
+    );
   });
 });

@@ -189,6 +189,8 @@ describe('Store registry on the stores table (dynalite over HTTP)', () => {
       step: 'credentials',
       type: 'AccessRefusedError',
       message: 'token refused',
+      // A refused token is permanent: the scheduled reconcile skips the store until a POST records anew.
+      permanent: true,
     });
     expect(plain).toEqual({ outcome: 'failed', type: 'Error', message: 'boom' });
     expect(drifted).toEqual({

@@ -1,0 +1,149 @@
+import type { Clock } from '../clock.js';
+import { messageOf } from '../errors.js';
+import type { LogSink } from '../logger.js';
+import { OutOfTimeError, ProvisionError } from './errors.js';
+import { OperationInProgressError, type StoreLeases, withLease } from './lease.js';
+import { provision } from './provision.js';
+import { outcomeOfError, outcomeOfResult, type StoreRegistry } from './registry.js';
+import { teardown } from './teardown.js';
+import type { Entry, ProvisionDeps, ProvisionSettings } from './types.js';
+
+/** What the scheduled reconcile did for one store. */
+export type StoreReport =
+  /** Nothing had drifted: every resource was as the store's desired state wants it. */
+  | { storeHash: string; outcome: 'converged' }
+  /** Something had drifted and the run put it back (`repaired`: the reconciler's entries that changed). */
+  | { storeHash: string; outcome: 'repaired'; repaired: Entry[] }
+  /** The run applied, but the read afterwards still found work (`message`: what). */
+  | { storeHash: string; outcome: 'drifted'; repaired: Entry[]; message: string }
+  /** The run failed at `step`; `permanent`: retrying cannot fix it, so later runs skip the store. */
+  | {
+      storeHash: string;
+      outcome: 'failed';
+      step?: string;
+      type: string;
+      message: string;
+      permanent?: true;
+      repaired: Entry[];
+    }
+  /** The app was uninstalled: the store's AWS side is gone and it is no longer registered. */
+  | { storeHash: string; outcome: 'uninstalled'; removed: Entry[] }
+  /** Not run: not registered any more, busy with another run, or failed permanently before. */
+  | { storeHash: string; outcome: 'skipped'; reason: string }
+  /** The invocation's deadline came first: the next run starts with this store again. */
+  | { storeHash: string; outcome: 'interrupted'; repaired: Entry[] };
+
+export interface ReconcileStoreDeps {
+  registry: StoreRegistry;
+  leases: StoreLeases;
+  /** The reconciler's clients, as provision's (BigCommerce per store, EventBridge). */
+  provision: ProvisionDeps;
+  clock: Pick<Clock, 'now'>;
+  logger: Pick<LogSink, 'warn'>;
+}
+
+const changed = (entries: Entry[]) => entries.filter((entry) => entry.action !== 'unchanged');
+
+const outOfTime = (error: unknown) =>
+  error instanceof OutOfTimeError ||
+  (error instanceof ProvisionError && error.cause instanceof OutOfTimeError);
+
+/**
+ * Brings one registered store back to the desired state its last POST recorded, with the same reconciler
+ * POST runs (provision.ts), under the store's lease so no POST or DELETE runs beside it. The desired state
+ * is read again under the lease, so a POST that changed it since the listing is what counts, and a store
+ * unregistered since is not touched: nothing is ever created for a store that is not registered. A store
+ * marked uninstalled has its AWS side torn down without BigCommerce (which deleted the webhooks and may
+ * have revoked the token) and is unregistered. How each run ended is recorded as the store's `lastRun`;
+ * a permanent failure (token gone, source deleted by BigCommerce, a bus another store owns) is recorded
+ * as such, and later runs skip the store until a POST records a new run.
+ */
+export const reconcileStore = async (
+  storeHash: string,
+  /** `deadline`: when a run still going stops (resumable); `leaseUntil`: when the invocation ends. */
+  settings: ProvisionSettings & { deadline: number; leaseUntil: number },
+  deps: ReconcileStoreDeps,
+): Promise<StoreReport> => {
+  const work = async (): Promise<StoreReport> => {
+    const store = await deps.registry.get(storeHash);
+    if (!store) return { storeHash, outcome: 'skipped', reason: 'not registered' };
+    const startedAt = deps.clock.now();
+    const { desired } = store;
+    if (store.uninstalledAt !== undefined) {
+      const request = { storeHash, eventSourceName: desired.eventSourceName, dryRun: false, awsOnly: true };
+      try {
+        const result = await teardown(request, settings, deps.provision);
+        if (result.converged) {
+          await deps.registry.unregister(storeHash, startedAt);
+          return { storeHash, outcome: 'uninstalled', removed: changed(result.entries) };
+        }
+        const outcome = outcomeOfResult(result);
+        await deps.registry.recordRun(storeHash, startedAt, outcome);
+        return {
+          storeHash,
+          outcome: 'drifted',
+          repaired: changed(result.entries),
+          message: `the teardown after the uninstall left part of the chain: ${'message' in outcome ? outcome.message : ''}`,
+        };
+      } catch (error) {
+        return failed(error, startedAt);
+      }
+    }
+    if (store.lastRun?.outcome === 'failed' && store.lastRun.permanent) {
+      return {
+        storeHash,
+        outcome: 'skipped',
+        reason: `its last run failed permanently (${store.lastRun.type}: ${store.lastRun.message}); POST /provision again once fixed`,
+      };
+    }
+    const request = { storeHash, ...desired, dryRun: false };
+    try {
+      const result = await provision(request, settings, deps.provision);
+      const outcome = outcomeOfResult(result);
+      await deps.registry.recordRun(storeHash, startedAt, outcome);
+      const repaired = changed(result.entries);
+      if (outcome.outcome === 'drifted')
+        return { storeHash, outcome: 'drifted', repaired, message: outcome.message };
+      return repaired.length > 0
+        ? { storeHash, outcome: 'repaired', repaired }
+        : { storeHash, outcome: 'converged' };
+    } catch (error) {
+      return failed(error, startedAt);
+    }
+  };
+
+  const failed = async (error: unknown, startedAt: number): Promise<StoreReport> => {
+    // Stopped by the deadline: not a failure of the store (the next run resumes with it), and the step it
+    // stopped may still be running, so the lease is left to expire (withLease sees the error).
+    if (outOfTime(error)) throw error;
+    const repaired = changed(error instanceof ProvisionError ? error.entries : []);
+    const outcome = outcomeOfError(error);
+    await deps.registry.recordRun(storeHash, startedAt, outcome).catch((recordError: unknown) => {
+      deps.logger.warn('could not record the failed run in the store registry', {
+        storeHash,
+        error: messageOf(recordError),
+      });
+    });
+    return { storeHash, repaired, ...(outcome as Extract<typeof outcome, { outcome: 'failed' }>) };
+  };
+
+  try {
+    // The lease lasts as long as the invocation may: a run cut short leaves it to expire then.
+    return await withLease(deps.leases, storeHash, settings.leaseUntil, work, deps.logger);
+  } catch (error) {
+    if (error instanceof OperationInProgressError) {
+      return {
+        storeHash,
+        outcome: 'skipped',
+        reason: 'another provisioning run of the store is in progress',
+      };
+    }
+    if (outOfTime(error)) {
+      const repaired = changed(error instanceof ProvisionError ? error.entries : []);
+      return { storeHash, outcome: 'interrupted', repaired };
+    }
+    // The registry or the lease could not be read: the store was not run; say why, retry next time.
+    const type = error instanceof Error ? error.name : 'Error';
+    return { storeHash, outcome: 'failed', type, message: messageOf(error), repaired: [] };
+  }
+};

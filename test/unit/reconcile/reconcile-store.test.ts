@@ -1,0 +1,210 @@
+import { DeleteRuleCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { provision } from '../../../shared/provisioning/provision.js';
+import { reconcileStore } from '../../../shared/provisioning/reconcile-store.js';
+import { memoryLeases } from '../../helpers/memory-leases.js';
+import { memoryRegistry } from '../../helpers/memory-registry.js';
+import {
+  EVENT_SOURCE_NAME,
+  FULL_SOURCE_NAME,
+  type ProvisionHarness,
+  SCOPES,
+  STORE_HASH,
+  settings,
+  startProvisionHarness,
+} from '../../helpers/provision-harness.js';
+
+const DESIRED = { scopes: SCOPES, eventSourceName: EVENT_SOURCE_NAME, prune: false };
+
+/** One store's scheduled run on the sandbox and the EventBridge emulator, with its registry in memory. */
+describe('Scheduled reconcile of one store', () => {
+  let h: ProvisionHarness;
+
+  beforeAll(async () => {
+    h = await startProvisionHarness();
+  });
+
+  beforeEach(() => {
+    h.reset();
+  });
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  /** A store provisioned and registered as a POST leaves it; `run` is the scheduled run of it. */
+  const registered = async (options: { provisioned?: boolean; deadline?: number } = {}) => {
+    const clock = { now: Date.now() };
+    const memory = memoryRegistry(() => clock.now);
+    if (options.provisioned ?? true) {
+      await provision({ storeHash: STORE_HASH, ...DESIRED, dryRun: false }, settings, h.deps);
+      await memory.registry.record(STORE_HASH, DESIRED, clock.now - 1, { outcome: 'converged' });
+    }
+    h.resetCalls();
+    const { leases, held } = memoryLeases();
+    const run = () =>
+      reconcileStore(
+        STORE_HASH,
+        {
+          ...settings,
+          deadline: options.deadline ?? Date.now() + 20_000,
+          leaseUntil: Date.now() + 25_000,
+        },
+        {
+          registry: memory.registry,
+          leases,
+          provision: h.deps,
+          clock: { now: () => clock.now },
+          logger: { warn: () => undefined },
+        },
+      );
+    return { ...memory, run, held, clock };
+  };
+
+  it('changes nothing for a store that has not drifted, and records that it converged', async () => {
+    // Prepare
+    const { run, stores } = await registered();
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report).toEqual({ storeHash: STORE_HASH, outcome: 'converged' });
+    expect(h.eventBridge.mutations()).toEqual([]);
+    expect(h.bigCommerceMutations()).toEqual([]);
+    expect(stores.get(STORE_HASH)?.lastRun?.outcome).toBe('converged');
+    expect(stores.get(STORE_HASH)?.desired).toEqual(DESIRED);
+  });
+
+  it('reactivates the webhooks BigCommerce deactivated, and only those', async () => {
+    // Prepare
+    const { run } = await registered();
+    const deactivated = h.sandbox.state.webhooks.filter((hook) => hook.scope !== 'store/order/created');
+    for (const hook of deactivated) hook.isActive = false;
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report.outcome).toBe('repaired');
+    const repaired = report.outcome === 'repaired' ? report.repaired : [];
+    expect(repaired.map((entry) => entry.resource === 'webhook' && [entry.scope, entry.action])).toEqual(
+      deactivated.map((hook) => [hook.scope, 'updated']),
+    );
+    expect(h.sandbox.state.webhooks.every((hook) => hook.isActive)).toBe(true);
+  });
+
+  it('recreates a rule someone deleted, with its target', async () => {
+    // Prepare
+    const { run, stores } = await registered();
+    const client = h.eventBridge.client;
+    await client.send(
+      new RemoveTargetsCommand({
+        Rule: settings.ruleName,
+        EventBusName: FULL_SOURCE_NAME,
+        Ids: [settings.targetId],
+      }),
+    );
+    await client.send(new DeleteRuleCommand({ Name: settings.ruleName, EventBusName: FULL_SOURCE_NAME }));
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report.outcome).toBe('repaired');
+    const repaired = report.outcome === 'repaired' ? report.repaired : [];
+    expect(repaired.map((entry) => `${entry.resource} ${entry.action}`)).toEqual([
+      'rule created',
+      'target created',
+    ]);
+    expect(h.eventBridge.targetsOf(FULL_SOURCE_NAME, settings.ruleName)).toHaveLength(1);
+    expect(stores.get(STORE_HASH)?.lastRun?.outcome).toBe('converged');
+  });
+
+  it('reports a store whose token is gone, records it as permanent, and skips it on the next run', async () => {
+    // Prepare
+    const { run, stores } = await registered();
+    h.sandbox.faults.add({ status: 401, times: 100 });
+
+    // Act
+    const first = await run();
+    h.resetCalls();
+    const second = await run();
+
+    // Assess
+    // The token is read lazily: BigCommerce refuses it at the first call, the schema's introspection.
+    expect(first).toMatchObject({
+      outcome: 'failed',
+      step: 'preflight',
+      type: 'AccessRefusedError',
+      permanent: true,
+    });
+    expect(stores.get(STORE_HASH)?.lastRun).toMatchObject({ outcome: 'failed', permanent: true });
+    expect(second.outcome).toBe('skipped');
+    expect(h.sandbox.calls).toEqual([]);
+    expect(h.eventBridge.calls()).toEqual([]);
+  });
+
+  it("tears down an uninstalled store's AWS side without BigCommerce, and unregisters it", async () => {
+    // Prepare: BigCommerce deleted the webhooks and revoked the token when the app was uninstalled
+    const { run, stores, markUninstalled } = await registered();
+    h.sandbox.state.webhooks.length = 0;
+    h.sandbox.faults.add({ status: 401, times: 100 });
+    markUninstalled(STORE_HASH);
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report.outcome).toBe('uninstalled');
+    const removed = report.outcome === 'uninstalled' ? report.removed : [];
+    expect(removed.map((entry) => `${entry.resource} ${entry.action}`)).toEqual([
+      'target deleted',
+      'rule deleted',
+      'bus deleted',
+    ]);
+    expect(h.eventBridge.resources()).toMatchObject({ buses: 0, rules: 0, targets: 0 });
+    expect(h.sandbox.calls).toEqual([]);
+    expect(stores.has(STORE_HASH)).toBe(false);
+  });
+
+  it('creates nothing for a store that is not registered', async () => {
+    // Prepare
+    const { run } = await registered({ provisioned: false });
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report).toEqual({ storeHash: STORE_HASH, outcome: 'skipped', reason: 'not registered' });
+    expect(h.eventBridge.calls()).toEqual([]);
+    expect(h.sandbox.calls).toEqual([]);
+  });
+
+  it('skips a store another run holds, and says so', async () => {
+    // Prepare
+    const { run, held } = await registered();
+    held.set(STORE_HASH, { owner: Symbol('POST'), expiresAt: Date.now() + 60_000 });
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('in progress') });
+    expect(h.eventBridge.calls()).toEqual([]);
+  });
+
+  it('stops a store at the deadline as interrupted, records no failure, and keeps its lease', async () => {
+    // Prepare: the invocation's deadline has passed when the store's run starts
+    const { run, stores, held } = await registered({ deadline: Date.now() - 1 });
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report).toMatchObject({ storeHash: STORE_HASH, outcome: 'interrupted' });
+    expect(stores.get(STORE_HASH)?.lastRun?.outcome).toBe('converged');
+    // The step it stopped may still be running: the lease expires with the invocation instead.
+    expect(held.has(STORE_HASH)).toBe(true);
+  });
+});
