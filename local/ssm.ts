@@ -120,3 +120,6 @@ export const startSsm = async (port = 0): Promise<LocalSsm> => {
       }),
   };
 };
+
+/** The client secret's parameter, as serverless.yml names it for the offline stack's stage by default. */
+export const CLIENT_SECRET_PARAMETER = '/bigcommerce-webhooks/dev/client-secret';

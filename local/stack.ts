@@ -11,6 +11,7 @@ import type { Behaviour } from './eventbridge/state.js';
 import { assertPortsFree } from './ports.js';
 import { type LocalQueues, startQueues } from './queues.js';
 import { partnerEventPublisher } from './sandbox/fire.js';
+import { configureHttpsDelivery, SANDBOX_CLIENT_SECRET } from './sandbox/https-delivery.js';
 import { partnerClients, partnerSourceHook } from './sandbox/partner-source-hook.js';
 import type { PartnerName } from './sandbox/resolvers.js';
 import { type Sandbox, startSandbox } from './sandbox/server.js';
@@ -21,6 +22,7 @@ import {
   SANDBOX_TOKEN,
 } from './sandbox/stores.js';
 import { lambdaInvoker, type ServerlessOffline, startServerlessOffline } from './serverless-offline.js';
+import { CLIENT_SECRET_PARAMETER, startSsm } from './ssm.js';
 import { ACCOUNT_ID, CONSUME_FUNCTION, PORTS, REGION, SERVICE, STAGE } from './stack-config.js';
 
 /** The first sandbox store, and the API account that may call it (local values, not secrets). */
@@ -136,6 +138,11 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       publishPartnerEvents: partnerEventPublisher(partnerClient),
     });
     stops.push(sandbox.close);
+    // HTTPS webhooks: the sandbox signs with its app's secret, which the ingest function reads from SSM.
+    const ssm = await startSsm();
+    stops.push(ssm.close);
+    ssm.put(CLIENT_SECRET_PARAMETER, SANDBOX_CLIENT_SECRET);
+    configureHttpsDelivery(sandbox.state);
 
     const env: Record<string, string> = {
       AWS_REGION: REGION,
@@ -145,6 +152,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       AWS_ACCOUNT_ID: ACCOUNT_ID,
       AWS_ENDPOINT_URL_SQS: queues.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
+      AWS_ENDPOINT_URL_SSM: ssm.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       BIGCOMMERCE_API_URL: sandbox.url,
       BIGCOMMERCE_CLIENT_ID: SANDBOX_STORE.clientId,
