@@ -35,6 +35,7 @@ const http = stack.offline?.httpUrl ?? '';
 say(`
 Offline stack ready:
   provision API (serverless offline)  ${http}/provision
+  HTTPS webhook ingress (ingest)      ${http}/webhooks/{storeHash}  signed with the sandbox app's secret (SSM ${stack.env.AWS_ENDPOINT_URL_SSM})
   consume (serverless offline Lambda) ${stack.offline?.lambdaUrl ?? ''}  fed from the queue below
   SQS (local-aws-sqs)                 ${stack.env.AWS_ENDPOINT_URL_SQS}  queue ${stack.queues.queueName}, DLQ ${stack.queues.dlqName}
   EventBridge emulator                ${stack.env.AWS_ENDPOINT_URL_EVENTBRIDGE}
