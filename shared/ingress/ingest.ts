@@ -8,7 +8,7 @@ import {
 } from '../bigcommerce/ingress-message.js';
 import { messageOf } from '../errors.js';
 import type { LogSink } from '../logger.js';
-import type { ClientSecretSource } from './secret.js';
+import { type ClientSecretSource, ClientSecretUnavailableError } from './secret.js';
 
 /**
  * SQS's message size limit (256 KiB, counting the body and every attribute's name, type and value) less
@@ -41,7 +41,15 @@ export interface IngressDeps {
   logger: LogSink;
   /** Default {@link MAX_BODY_BYTES}. */
   maxBodyBytes?: number;
+  /** Epoch milliseconds (default `Date.now`): paces the re-reads of a secret that may have been rotated. */
+  now?: () => number;
 }
+
+/**
+ * At most one re-read of the client secret per this long, when a signature does not verify with the
+ * cached one: a rotated secret takes effect at once, and forged requests cannot make SSM calls faster.
+ */
+export const SECRET_REFRESH_INTERVAL_MS = 60_000;
 
 const refused = (statusCode: 400 | 401 | 413 | 503, type: string, message: string): IngressResponse => ({
   statusCode,
@@ -69,6 +77,28 @@ export const createIngress = (deps: IngressDeps) => {
       verifier = { secret, webhook: new Webhook(Buffer.from(secret, 'utf8').toString('base64')) };
     }
     return verifier.webhook;
+  };
+
+  const now = deps.now ?? Date.now;
+  let lastRefresh = Number.NEGATIVE_INFINITY;
+  const headersOf = (request: IngressRequest) => ({
+    'webhook-id': request.headers['webhook-id'] ?? '',
+    'webhook-timestamp': request.headers['webhook-timestamp'] ?? '',
+    'webhook-signature': request.headers['webhook-signature'] ?? '',
+  });
+  /** Verifies with the cached secret, then, on a signature mismatch only, once with a fresh read of it. */
+  const verify = async (request: IngressRequest, secret: string) => {
+    try {
+      verifierFor(secret).verify(request.body, headersOf(request), { jsonParse: false });
+    } catch (error) {
+      const mismatch =
+        error instanceof WebhookVerificationError && error.message === 'No matching signature found';
+      if (!mismatch || !deps.secret.refresh || now() - lastRefresh < SECRET_REFRESH_INTERVAL_MS) throw error;
+      lastRefresh = now();
+      const fresh = await deps.secret.refresh();
+      if (fresh === secret) throw error;
+      verifierFor(fresh).verify(request.body, headersOf(request), { jsonParse: false });
+    }
   };
 
   return async (request: IngressRequest): Promise<IngressResponse> => {
@@ -119,16 +149,16 @@ export const createIngress = (deps: IngressDeps) => {
       return refused(503, 'ServiceUnavailable', 'the webhook cannot be verified now; deliver it again later');
     }
     try {
-      verifierFor(secret).verify(
-        request.body,
-        {
-          'webhook-id': request.headers['webhook-id'] ?? '',
-          'webhook-timestamp': request.headers['webhook-timestamp'] ?? '',
-          'webhook-signature': request.headers['webhook-signature'] ?? '',
-        },
-        { jsonParse: false },
-      );
+      await verify(request, secret);
     } catch (error) {
+      if (error instanceof ClientSecretUnavailableError) {
+        deps.logger.error('cannot re-read the client secret', { storeHash, webhookId, error: error.message });
+        return refused(
+          503,
+          'ServiceUnavailable',
+          'the webhook cannot be verified now; deliver it again later',
+        );
+      }
       if (!(error instanceof WebhookVerificationError)) throw error;
       return warn(refused(401, 'InvalidSignature', `${error.message} (Standard Webhooks)`));
     }

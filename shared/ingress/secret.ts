@@ -6,6 +6,8 @@ export const SECRET_MAX_AGE_SECONDS = 300;
 /** The app's client secret, which BigCommerce signs each HTTPS webhook with. Never logged, never returned. */
 export interface ClientSecretSource {
   secret(): Promise<string>;
+  /** Reads the secret again past the cache (after a signature that the cached one does not verify). */
+  refresh?(): Promise<string>;
   /** What holds it, for error messages (a name, never the value). */
   describe(): string;
 }
@@ -17,7 +19,7 @@ export class ClientSecretUnavailableError extends Error {
 
 /** The part of Powertools' SSMProvider the secret source uses. */
 export interface ParameterGetter {
-  get(name: string, options: { decrypt: boolean; maxAge: number }): Promise<unknown>;
+  get(name: string, options: { decrypt: boolean; maxAge: number; forceFetch?: boolean }): Promise<unknown>;
 }
 
 /**
@@ -31,27 +33,26 @@ export const ssmClientSecret = (
 ): ClientSecretSource => {
   let provider = options.provider;
   const describe = () => `SSM parameter ${parameterName}`;
-  return {
-    describe,
-    secret: async () => {
-      provider ??= new SSMProvider();
-      let value: unknown;
-      try {
-        value = await provider.get(parameterName, {
-          decrypt: true,
-          maxAge: options.maxAgeSeconds ?? SECRET_MAX_AGE_SECONDS,
-        });
-      } catch (error) {
-        const cause = (error as { cause?: { name?: string } }).cause;
-        throw new ClientSecretUnavailableError(
-          `cannot read the client secret, ${describe()}${cause?.name ? ` (${cause.name})` : ''}`,
-          { cause: error },
-        );
-      }
-      if (typeof value !== 'string' || value === '') {
-        throw new ClientSecretUnavailableError(`${describe()} holds no client secret`);
-      }
-      return value;
-    },
+  const read = async (forceFetch: boolean) => {
+    provider ??= new SSMProvider();
+    let value: unknown;
+    try {
+      value = await provider.get(parameterName, {
+        decrypt: true,
+        maxAge: options.maxAgeSeconds ?? SECRET_MAX_AGE_SECONDS,
+        forceFetch,
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { name?: string } }).cause;
+      throw new ClientSecretUnavailableError(
+        `cannot read the client secret, ${describe()}${cause?.name ? ` (${cause.name})` : ''}`,
+        { cause: error },
+      );
+    }
+    if (typeof value !== 'string' || value === '') {
+      throw new ClientSecretUnavailableError(`${describe()} holds no client secret`);
+    }
+    return value;
   };
+  return { describe, secret: () => read(false), refresh: () => read(true) };
 };

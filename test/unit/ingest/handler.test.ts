@@ -117,6 +117,22 @@ describe('Function: ssmClientSecret', () => {
     await expect(failure).rejects.toThrow('/bigcommerce-webhooks/dev/client-secret');
   });
 
+  it('reads past the cache on refresh', async () => {
+    // Prepare
+    ssm
+      .on(GetParameterCommand)
+      .resolvesOnce({ Parameter: { Value: 'old' } })
+      .resolves({ Parameter: { Value: 'new' } });
+    const source = ssmClientSecret('/p');
+
+    // Act
+    const values = [await source.secret(), await source.refresh?.(), await source.secret()];
+
+    // Assess
+    expect(values).toEqual(['old', 'new', 'new']);
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
+  });
+
   it('refuses an empty parameter', async () => {
     // Prepare
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '' } });

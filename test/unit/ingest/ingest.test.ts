@@ -57,6 +57,70 @@ const setup = (
   return { ingress, sent, log };
 };
 
+describe('Function: createIngress, after the client secret is rotated', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  const rotated = (fresh: string) => {
+    const refresh = vi.fn(async () => fresh);
+    const sent: IngressMessage[] = [];
+    let clock = NOW.getTime();
+    const ingress = createIngress({
+      secret: { secret: async () => 'the-old-secret', refresh, describe: () => 'test secret' },
+      send: async (message) => {
+        sent.push(message);
+      },
+      logger: createFakeLogger().logger,
+      now: () => clock,
+    });
+    return { ingress, refresh, sent, advance: (ms: number) => (clock += ms) };
+  };
+
+  it('re-reads the secret once when the cached one does not verify, and accepts what the new one signed', async () => {
+    // Prepare
+    const { ingress, refresh, sent } = rotated(SECRET);
+
+    // Act
+    const response = await ingress(signed(payload()));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('re-reads it at most once a minute, so forged requests cannot drive SSM calls', async () => {
+    // Prepare
+    const { ingress, refresh, advance } = rotated('the-old-secret');
+
+    // Act
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1)
+      statuses.push((await ingress(signed(payload(), { secret: 'forged' }))).statusCode);
+    advance(60_000);
+    statuses.push((await ingress(signed(payload(), { secret: 'forged' }))).statusCode);
+
+    // Assess
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
+    expect(refresh).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not re-read it for a stale timestamp, which no secret can fix', async () => {
+    // Prepare
+    const { ingress, refresh } = rotated(SECRET);
+
+    // Act
+    const response = await ingress(signed(payload(), { at: new Date(NOW.getTime() - 10 * 60_000) }));
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(refresh).not.toHaveBeenCalled();
+  });
+});
+
 describe('Function: createIngress', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['Date'] });
