@@ -81,6 +81,8 @@ export const startEventSourceMapping = async (options: {
    */
   concurrency?: number;
   onBatch?: (report: BatchReport) => void;
+  /** Called with each batch just before `invoke` (a fault knob arms itself here). */
+  onInvoke?: (records: SQSRecord[]) => void;
 }): Promise<EventSourceMapping> => {
   const { sqs, invoke, onBatch } = options;
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: options.queueName }));
@@ -102,6 +104,7 @@ export const startEventSourceMapping = async (options: {
     if (Messages.length === 0) return 0;
     const records = Messages.map((message) => toRecord(message, queueArn));
     let response: SQSBatchResponse | undefined | null;
+    options.onInvoke?.(records);
     try {
       response = await invoke({ Records: records });
     } catch (error) {

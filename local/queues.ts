@@ -29,14 +29,18 @@ export interface LocalQueues {
  * visibility timeout is short so that local retries take seconds, not the deployed 3 minutes.
  */
 export const startQueues = async (
-  options: { port?: number; visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
+  options: {
+    port?: number;
+    visibilityTimeoutSeconds?: number;
+    maxReceiveCount?: number;
+    /** The serverless.yml whose queue policy the queues carry (default: the service's own). */
+    serverlessYml?: string;
+  } = {},
 ): Promise<LocalQueues> => {
-  const { queueNames, policy } = loadServerlessQueuePolicy({
-    partition: 'aws',
-    region: REGION,
-    account: ACCOUNT_ID,
-    stage: STAGE,
-  });
+  const { queueNames, policy } = loadServerlessQueuePolicy(
+    { partition: 'aws', region: REGION, account: ACCOUNT_ID, stage: STAGE },
+    options.serverlessYml,
+  );
   const policyOf = (queueName: string) => (queueNames.includes(queueName) ? { Policy: policy } : {});
   const server: Server = await createSqsServer({
     port: options.port ?? 0,

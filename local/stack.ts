@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
 import { type LocalDynamo, startDynamo } from './dynamo.js';
+import { type DynamoFaults, startDynamoFaults } from './dynamo-faults.js';
 import {
   type BatchReport,
   type EventSourceMapping,
@@ -65,6 +68,13 @@ export interface StackOptions {
   /** Batches the event source mapping hands to consume at once (default 1; Lambda runs five at first). */
   consumeConcurrency?: number;
   onBatch?: (report: BatchReport) => void;
+  /** Called with each batch just before it is handed to consume (a fault knob arms itself here). */
+  onInvoke?: (records: SQSRecord[]) => void;
+  /**
+   * Puts {@link DynamoFaults} (an HTTP proxy that can refuse or stall the dedupe table's calls) between the
+   * functions and dynalite; off by default, so other runs pay no extra hop.
+   */
+  dynamoFaults?: boolean;
   /** Where the parts' own output goes (serverless offline's lines, the emulator's warnings). */
   output?: (part: string, line: string) => void;
 }
@@ -74,6 +84,8 @@ export interface Stack {
   env: Record<string, string>;
   queues: LocalQueues;
   dynamo: LocalDynamo;
+  /** Set when {@link StackOptions.dynamoFaults} asked for it: the functions reach DynamoDB through it. */
+  dynamoFaults: DynamoFaults | undefined;
   eventBridge: EventBridgeEmulator;
   sandbox: Sandbox;
   offline: ServerlessOffline | undefined;
@@ -108,12 +120,18 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     const queues = await startQueues({
       port: port('sqs', PORTS.sqs),
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
+      // The policy of the serverless.yml that serverless offline runs, when it runs in another folder.
+      serverlessYml: options.serverlessCwd && join(options.serverlessCwd, 'serverless.yml'),
     });
     stops.push(queues.close);
     const dynamo = await startDynamo(port('dynamodb', 4567));
     stops.push(dynamo.stop);
     await dynamo.createDedupeTable(DEDUPE_TABLE);
     await dynamo.createStoresTable(STORES_TABLE);
+    const dynamoFaults = options.dynamoFaults
+      ? await startDynamoFaults({ upstream: dynamo.endpoint, dedupeTable: DEDUPE_TABLE })
+      : undefined;
+    if (dynamoFaults) stops.push(dynamoFaults.close);
     const eventBridge = await startEventBridgeEmulator({
       port: port('eventBridge', PORTS.eventBridge),
       account: ACCOUNT_ID,
@@ -153,7 +171,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       AWS_ENDPOINT_URL_SQS: queues.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
       AWS_ENDPOINT_URL_SSM: ssm.url,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults?.endpoint ?? dynamo.endpoint,
       BIGCOMMERCE_API_URL: sandbox.url,
       BIGCOMMERCE_CLIENT_ID: SANDBOX_STORE.clientId,
       BIGCOMMERCE_ACCESS_TOKEN: SANDBOX_STORE.token,
@@ -189,10 +207,11 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       invoke,
       concurrency: options.consumeConcurrency,
       onBatch: options.onBatch,
+      onInvoke: options.onInvoke,
     });
     stops.push(mapping.stop);
 
-    return { env, queues, dynamo, eventBridge, sandbox, offline, sqs, stop };
+    return { env, queues, dynamo, dynamoFaults, eventBridge, sandbox, offline, sqs, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -2,6 +2,8 @@
  * The faults a soak injects, each through a knob of the offline stack (never of the shipped code), and
  * what each one did, for the figures' `faults` row.
  */
+import type { DynamoFaults } from '../dynamo-faults.js';
+import type { BatchReport } from '../event-source-mapping.js';
 import type { DeliveryRecord } from '../eventbridge/delivery.js';
 import type { Faults } from '../eventbridge/faults.js';
 import type { FaultQueue } from '../sandbox/faults.js';
@@ -13,6 +15,10 @@ export interface SoakFaults {
   handlerFailures?: number;
   /** Delivery attempts from the EventBridge emulator to the queue that fail (ThrottlingException). */
   deliveryFailures?: number;
+  /** Invocations killed mid-batch, before they answer (a lock put stalls them into the function's timeout). */
+  crashRate?: number;
+  /** Seconds the dedupe table answers every call with HTTP 500, starting when a quarter of the events are fired. */
+  dedupeOutageSeconds?: number;
 }
 
 /** The client's attempts per fetch (shared/bigcommerce/rest/client.ts): a fault must outlast them all. */
@@ -66,3 +72,76 @@ export const deliverySummary = (records: DeliveryRecord[]) => ({
     (record) => record.outcome !== 'delivered' && record.outcome !== 'dead-lettered',
   ).length,
 });
+
+/**
+ * Arms, with probability `share`, a crash of the invocation about to start: its next lock put on the
+ * dedupe table is written and never answered, so the invocation runs into the function's timeout with
+ * that record in flight and the batch's other records done, and serverless offline terminates the worker
+ * thread running it. The stall takes the next lock put of any invocation (five run at once), so the share
+ * of invocations killed is about `share`; the figures count the kills themselves.
+ *
+ * Why this kill: serverless offline 14.8.2 runs each Node handler in a worker thread (its default; not
+ * `--useInProcess`, not Docker), one per concurrent invocation, and at the function's timeout it races the
+ * handler with a timer and then calls `worker.terminate()`, which stops the thread wherever it is, and drops
+ * the runner so the next invocation starts a fresh worker (a cold start, as Lambda replaces a timed-out
+ * environment). That is a real kill of the code that ran the batch, the one Lambda performs on a timeout,
+ * taken through serverless offline's own path rather than a hook into its process. A kill at a random
+ * instant (as an out-of-memory can land) was not chosen: landing between a handler's end and its
+ * completion write, it makes the handler run again by design (at least once), which says nothing about
+ * the dedupe; at the deadline every other record of the batch has long finished and been recorded.
+ */
+export const armCrash = (
+  dynamo: Pick<DynamoFaults, 'stallLocks'>,
+  share: number,
+  random: () => number,
+): boolean => {
+  if (random() >= share) return false;
+  dynamo.stallLocks(1);
+  return true;
+};
+
+/** serverless offline's answer for an invocation it ended at the function's timeout (and the Lambda API's). */
+const TIMED_OUT = 'Lambda timeout';
+
+/** Counts the invocations the event source mapping saw end without an answer, and the records they held. */
+export const killedInvocations = () => {
+  const killed = { invocations: 0, records: new Set<string>() };
+  return {
+    onBatch: (report: BatchReport) => {
+      if (!report.error?.includes(TIMED_OUT)) return;
+      killed.invocations += 1;
+      for (const record of report.records) killed.records.add(record.messageId);
+    },
+    killed,
+  };
+};
+
+/** A fault's row of the printed figures: `name value` pairs, a nested object's names prefixed with its own. */
+export const describeFault = (row: Record<string, unknown>, prefix = ''): string =>
+  Object.entries(row)
+    .map(([name, value]) =>
+      typeof value === 'object' && value !== null
+        ? describeFault(value as Record<string, unknown>, `${prefix}${name}.`)
+        : `${prefix}${name} ${String(value)}`,
+    )
+    .join(', ');
+
+/** What shows that each fault asked for took its path at least once. */
+const EXERCISED: Record<string, (row: Record<string, unknown>) => boolean> = {
+  handlerFailures: (row) => Number(row.handlerAttemptsFailed) > 0,
+  deliveryFailures: (row) => Number(row.failedAttempts) > 0,
+  crashes: (row) => Number(row.invocationsKilled) > 0,
+  dedupeOutage: (row) => Number(row.recordsFailed) > 0,
+};
+
+/**
+ * The faults in `faults` that never happened (no invocation killed, no record failed by the outage...):
+ * a soak that asked for one and did not exercise it proves nothing about it, so it fails.
+ */
+export const faultsNotExercised = (faults: Record<string, unknown>): string[] =>
+  Object.entries(faults)
+    .filter(([name, row]) => {
+      const exercised = EXERCISED[name];
+      return exercised !== undefined && !exercised(row as Record<string, unknown>);
+    })
+    .map(([name]) => name);

@@ -1,11 +1,14 @@
 /**
  * `npm run soak -- [--events N] [--rate R] [--duplicates P] [--seed S] [--json FILE] [--log FILE]
- * [--store-quota N] [--visibility-timeout S] [--handler-failures P] [--delivery-failures P]`: the whole
- * chain offline under load (defaults: 10,000 events, 10 % fired twice, as fast as the stack takes them). Prints the figures, writes them as JSON to FILE when asked, and exits 1 when an
- * event was lost or its handler ran twice (or the DLQ holds anything but the schema violations, intact).
+ * [--store-quota N] [--function-timeout S] [--visibility-timeout S] [--handler-failures P]
+ * [--delivery-failures P] [--crash-rate P] [--dedupe-outage SECONDS]`: the whole chain offline under load
+ * (defaults: 10,000 events, 10 % fired twice, as fast as the stack takes them). Prints the figures, writes
+ * them as JSON to FILE when asked, and exits 1 when an event was lost or its handler ran twice (or the DLQ
+ * holds anything but the schema violations, intact), or when a fault asked for never happened.
  */
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { describeFault, faultsNotExercised } from './faults.js';
 import { runSoak } from './run.js';
 import { held } from './tally.js';
 
@@ -20,9 +23,12 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     log: { type: 'string' },
     'store-quota': { type: 'string' },
-    'visibility-timeout': { type: 'string', default: '5' },
+    'function-timeout': { type: 'string', default: '5' },
+    'visibility-timeout': { type: 'string' },
     'handler-failures': { type: 'string', default: '0' },
     'delivery-failures': { type: 'string', default: '0' },
+    'crash-rate': { type: 'string', default: '0' },
+    'dedupe-outage': { type: 'string', default: '0' },
   },
 });
 
@@ -40,13 +46,18 @@ const options = {
   rate: number('rate', args.rate),
   duplicates: number('duplicates', args.duplicates, 1),
   seed: Math.floor(number('seed', args.seed)),
-  visibilityTimeoutSeconds: Math.floor(number('visibility-timeout', args['visibility-timeout'], 43_200)),
+  consumeTimeoutSeconds: Math.max(1, Math.floor(number('function-timeout', args['function-timeout'], 900))),
+  ...(args['visibility-timeout'] !== undefined && {
+    visibilityTimeoutSeconds: Math.floor(number('visibility-timeout', args['visibility-timeout'], 43_200)),
+  }),
   ...(args['store-quota'] !== undefined && {
     storeQuota: Math.floor(number('store-quota', args['store-quota'])),
   }),
   faults: {
     handlerFailures: number('handler-failures', args['handler-failures'], 1),
     deliveryFailures: number('delivery-failures', args['delivery-failures'], 1),
+    crashRate: number('crash-rate', args['crash-rate'], 1),
+    dedupeOutageSeconds: number('dedupe-outage', args['dedupe-outage'], 3_600),
   },
 };
 
@@ -79,7 +90,7 @@ if (result.failedInvocations.count > 0)
     `  invocations that failed whole  ${result.failedInvocations.count} (first: ${result.failedInvocations.first}); a \`Cannot find module\` means another serverless run in this work tree replaced the bundle`,
   );
 for (const [fault, row] of Object.entries(result.faults))
-  say(`  fault ${fault.padEnd(24)} ${JSON.stringify(row)}`);
+  say(`  fault ${fault.padEnd(24)} ${describeFault(row as Record<string, unknown>)}`);
 if (args.json) {
   const { examples: _examples, ...counts } = figures;
   writeFileSync(
@@ -87,6 +98,8 @@ if (args.json) {
     `${JSON.stringify({ ...counts, faults: result.faults, durationMs: result.durationMs, failedInvocations: result.failedInvocations.count, options }, null, 2)}\n`,
   );
 }
-const ok = held(figures) && result.drained;
+const missed = faultsNotExercised(result.faults);
+if (missed.length > 0) say(`  faults asked for that never happened: ${missed.join(', ')}`);
+const ok = held(figures) && result.drained && missed.length === 0;
 say(ok ? '\nsoak: held (0 lost, 0 doubled, DLQ exactly the violations)' : '\nsoak: FAILED');
 process.exit(ok ? 0 : 1);

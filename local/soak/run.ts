@@ -13,8 +13,16 @@ import {
 import { SUBSCRIBED_SCOPES } from '../../shared/bigcommerce/scopes/subscribed.js';
 import { SANDBOX_STORE, type Stack, type StackOptions, startStack } from '../stack.js';
 import { sqsArn } from '../stack-config.js';
-import { armDeliveryFailure, armHandlerFailure, deliverySummary, type SoakFaults } from './faults.js';
+import {
+  armCrash,
+  armDeliveryFailure,
+  armHandlerFailure,
+  deliverySummary,
+  killedInvocations,
+  type SoakFaults,
+} from './faults.js';
 import { NO_HANDLER_SCOPE, type PlannedEvent, planSoak, seededRandom } from './plan.js';
+import { copyService } from './service-copy.js';
 import { type FiredEvent, type LogEntry, parseLogLine, type SoakFigures, tally } from './tally.js';
 
 export interface SoakOptions {
@@ -26,14 +34,17 @@ export interface SoakOptions {
   seed?: number;
   faults?: SoakFaults;
   ports?: StackOptions['ports'];
-  /** The service directory serverless offline runs in (default: the current one). */
-  serverlessCwd?: string;
+  /**
+   * consume's timeout in the soak's copy of the service (default 5 s; see {@link copyService}): a killed
+   * invocation's dedupe locks last until then.
+   */
+  consumeTimeoutSeconds?: number;
   /** Batches consume runs at once (default 5, as Lambda's SQS pollers start with). */
   consumeConcurrency?: number;
   /**
-   * Seconds before a failed or unanswered record comes back (default 5): longer than a handler attempt
-   * that retries its BigCommerce fetch through every backoff (about 3 s), as the deployed queue's is
-   * longer than the function timeout, so a record is not received again while its first run still works.
+   * Seconds before a failed or unanswered record comes back (default: the function's timeout + 2 s): longer
+   * than the function timeout, as AWS requires of the deployed queue, so a record is not received again while
+   * its first run may still work, and a killed run's lock (its deadline) has lapsed when it comes back.
    */
   visibilityTimeoutSeconds?: number;
   /**
@@ -107,8 +118,14 @@ const fireAll = async (stack: Stack, events: PlannedEvent[], options: SoakOption
   const deliveryShare = options.faults?.deliveryFailures ?? 0;
   const targetArn = sqsArn(stack.queues.queueName);
   const start = Date.now();
+  const outageMs = (options.faults?.dedupeOutageSeconds ?? 0) * 1000;
+  const outage: { startedAtMs?: number } = {};
   let next = 0;
   const fireOne = async (event: PlannedEvent, index: number) => {
+    if (outageMs > 0 && stack.dynamoFaults && index === Math.floor(order.length / 4)) {
+      stack.dynamoFaults.outage(outageMs);
+      outage.startedAtMs = Date.now();
+    }
     if (options.rate) {
       const due = start + (index * 1000) / options.rate;
       if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
@@ -158,7 +175,7 @@ const fireAll = async (stack: Stack, events: PlannedEvent[], options: SoakOption
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
-  return { fired: [...fired.values()], handlerFailures: faulted };
+  return { fired: [...fired.values()], handlerFailures: faulted, outage };
 };
 
 const queueUrl = async (sqs: SQSClient, name: string) => {
@@ -214,29 +231,55 @@ const drainBodies = async (sqs: SQSClient, name: string) => {
   }
 };
 
+/** Records a fault path left a line for: distinct SQS message ids (one record, every receive), of `among`. */
+const messagesWith = (log: LogEntry[], level: string, message: string, among?: ReadonlySet<string>) =>
+  new Set(
+    log
+      .filter((e) => e.level === level && e.message === message)
+      .flatMap((e) => (e.messageId && (!among || among.has(e.messageId)) ? [e.messageId] : [])),
+  ).size;
+
 /** Runs one soak on a stack of its own and stops it; the figures say whether anything was lost or doubled. */
 export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
   const say = options.say ?? (() => undefined);
   const log: LogEntry[] = [];
   const failedInvocations: SoakResult['failedInvocations'] = { count: 0 };
-  const stack = await startStack({
-    onBatch: ({ error, received }) => {
-      if (!error || received === 0) return;
-      failedInvocations.count += 1;
-      failedInvocations.first ??= error.slice(0, 300);
-    },
-    consume: 'serverless-offline',
-    ports: options.ports,
-    serverlessCwd: options.serverlessCwd,
-    consumeConcurrency: options.consumeConcurrency ?? 5,
-    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
-    output: (part, line) => {
-      if (part !== 'functions') return;
-      options.functionLine?.(line);
-      const entry = parseLogLine(line);
-      if (entry?.hash) log.push(entry);
-    },
-  });
+  const faultOptions = options.faults ?? {};
+  const consumeTimeoutSeconds = options.consumeTimeoutSeconds ?? 5;
+  const crashes = killedInvocations();
+  const crashRandom = seededRandom((options.seed ?? 1) + 3);
+  let crashesArmed = 0;
+  const service = copyService('soak', consumeTimeoutSeconds);
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      onBatch: (report) => {
+        crashes.onBatch(report);
+        if (!report.error || report.received === 0) return;
+        failedInvocations.count += 1;
+        failedInvocations.first ??= report.error.slice(0, 300);
+      },
+      onInvoke: () => {
+        if (faultOptions.crashRate && stack.dynamoFaults)
+          crashesArmed += armCrash(stack.dynamoFaults, faultOptions.crashRate, crashRandom) ? 1 : 0;
+      },
+      consume: 'serverless-offline',
+      ports: options.ports,
+      serverlessCwd: service.dir,
+      consumeConcurrency: options.consumeConcurrency ?? 5,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? consumeTimeoutSeconds + 2,
+      dynamoFaults: Boolean(faultOptions.crashRate || faultOptions.dedupeOutageSeconds),
+      output: (part, line) => {
+        if (part !== 'functions') return;
+        options.functionLine?.(line);
+        const entry = parseLogLine(line);
+        if (entry?.hash) log.push(entry);
+      },
+    });
+  } catch (error) {
+    service.remove();
+    throw error;
+  }
   try {
     stack.sandbox.quota.configure({ requests: options.storeQuota ?? 1_000_000_000 });
     await provision(stack);
@@ -244,26 +287,55 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
     const events = planSoak({ events: options.events, duplicates: options.duplicates, seed: options.seed });
     say(`soak: firing ${events.length} events (${events.filter((e) => e.copies === 2).length} twice)...`);
     const started = Date.now();
-    const { fired, handlerFailures } = await fireAll(stack, events, options);
+    const { fired, handlerFailures, outage } = await fireAll(stack, events, options);
     say(`soak: fired in ${Date.now() - started} ms; waiting for the queue to be quiet...`);
     const drained = await untilQuiet(stack, started + (options.timeoutMs ?? 120_000 + 30 * events.length));
     const durationMs = Date.now() - started;
     const dlqBodies = await drainBodies(stack.sqs, stack.queues.dlqName);
     const faults: Record<string, unknown> = {};
-    if (options.faults?.handlerFailures) {
+    if (faultOptions.handlerFailures) {
       faults.handlerFailures = {
-        share: options.faults.handlerFailures,
+        share: faultOptions.handlerFailures,
         eventsFaulted: handlerFailures.events,
         handlerAttemptsFailed: handlerFailures.attempts,
         fetchesAnswered503: stack.sandbox.restCalls.filter((call) => call.status === 503).length,
       };
     }
     const deliveries = stack.eventBridge.inspect.deliveries();
-    if (options.faults?.deliveryFailures)
+    if (faultOptions.deliveryFailures)
       faults.deliveryFailures = {
-        share: options.faults.deliveryFailures,
+        share: faultOptions.deliveryFailures,
         ...deliverySummary([...deliveries]),
       };
+    const table = stack.dynamoFaults?.counts();
+    if (faultOptions.crashRate && table) {
+      faults.crashes = {
+        share: faultOptions.crashRate,
+        functionTimeoutSeconds: consumeTimeoutSeconds,
+        crashesArmed,
+        locksLeftHeld: table.stalledLocks,
+        invocationsKilled: crashes.killed.invocations,
+        recordsInKilledInvocations: crashes.killed.records.size,
+        workersGone: table.stalledCallersGone,
+        // A killed batch's records that had run came back as duplicates; a record whose lock the killed
+        // run held came back after the lock lapsed, or met it first and was retried once more.
+        redeliveredAlreadyDone: messagesWith(log, 'INFO', 'duplicate event skipped', crashes.killed.records),
+        metAnotherRunsLock: messagesWith(
+          log,
+          'WARN',
+          'duplicate event in progress in another invocation; the record will be retried',
+          crashes.killed.records,
+        ),
+      };
+    }
+    if (faultOptions.dedupeOutageSeconds && table) {
+      faults.dedupeOutage = {
+        seconds: faultOptions.dedupeOutageSeconds,
+        startedAfterMs: outage.startedAtMs === undefined ? undefined : outage.startedAtMs - started,
+        callsRefused: table.refused,
+        recordsFailed: messagesWith(log, 'ERROR', 'dedupe store failed; the record will be retried'),
+      };
+    }
     const targetDeadLettered = new Set(
       deliveries.filter((record) => record.outcome === 'dead-lettered').map((record) => record.eventId),
     );
@@ -276,5 +348,6 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
     };
   } finally {
     await stack.stop();
+    service.remove();
   }
 };

@@ -22,6 +22,7 @@ export interface LogEntry {
   message?: string;
   hash?: string;
   eventBridgeId?: string;
+  messageId?: string;
   timestamp?: string;
 }
 

@@ -1,35 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runSoak } from '../../local/soak/run.js';
 import { twoFreePorts } from '../helpers/free-port.js';
-import { copyWorkTree, type WorkTreeCopy } from '../helpers/work-tree-copy.js';
 
 /**
  * A short soak of the whole chain as `npm start` runs it: the consume bundle under serverless offline,
  * events fired by the sandbox through the EventBridge emulator and local-aws-sqs, duplicates included,
- * a share of the handlers failing their first attempts (their BigCommerce fetch answers 503) and a share
- * of EventBridge's deliveries to the queue failing (retried by the emulator).
+ * a share of the handlers failing their first attempts (their BigCommerce fetch answers 503), a share
+ * of EventBridge's deliveries to the queue failing (retried by the emulator), and a share of invocations
+ * killed mid-batch at their timeout (serverless offline terminates the worker thread running them).
+ * serverless offline runs in the soak's own copy of the tree, so another test file's `serverless package`
+ * cannot replace its bundle mid-run.
  */
 
 describe('Soak: a short one', () => {
-  // serverless offline runs in a copy of the tree: a `serverless package` of another test file replaces
-  // the tree's own .esbuild bundle, and the soak's invocations would fail with `Cannot find module`.
-  let copy: WorkTreeCopy;
-  beforeEach(() => {
-    copy = copyWorkTree('soak');
-  });
-  afterEach(() => {
-    copy.remove();
-  });
-
-  it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations, with duplicates, failing handlers and failing deliveries', async () => {
+  it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations, with duplicates, failing handlers, failing deliveries and killed invocations', async () => {
     // Act
     const [http, lambda] = await twoFreePorts();
     const result = await runSoak({
       events: 200,
       duplicates: 0.2,
       seed: 11,
-      serverlessCwd: copy.dir,
-      faults: { handlerFailures: 0.1, deliveryFailures: 0.1 },
+      faults: { handlerFailures: 0.1, deliveryFailures: 0.1, crashRate: 0.25 },
       ports: {
         sqs: 0,
         eventBridge: 0,
@@ -57,5 +48,11 @@ describe('Soak: a short one', () => {
     });
     const { deliveredAfterRetry } = result.faults.deliveryFailures as { deliveredAfterRetry: number };
     expect(deliveredAfterRetry).toBeGreaterThan(0);
+    // Killed after some of their records had run (those came back as duplicates), with the stalled
+    // record's lock left held by the dead run: it ran once, after the lock lapsed.
+    const crashes = result.faults.crashes as Record<string, number>;
+    expect(crashes.invocationsKilled).toBeGreaterThan(0);
+    expect(crashes.locksLeftHeld).toBeGreaterThanOrEqual(crashes.invocationsKilled ?? 0);
+    expect(crashes.redeliveredAlreadyDone).toBeGreaterThan(0);
   }, 180_000);
 });

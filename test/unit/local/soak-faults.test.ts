@@ -1,0 +1,77 @@
+import type { SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import {
+  armCrash,
+  describeFault,
+  faultsNotExercised,
+  killedInvocations,
+} from '../../../local/soak/faults.js';
+
+const record = (messageId: string) => ({ messageId }) as SQSRecord;
+
+describe('Soak: the crash and outage faults', () => {
+  it('arms one stalled lock per invocation picked, and none for the others', () => {
+    // Prepare
+    const stalls: number[] = [];
+    const dynamo = { stallLocks: (times: number) => void stalls.push(times) };
+    const draws = [0.05, 0.5, 0.19, 0.2];
+
+    // Act
+    const armed = draws.map((draw) => armCrash(dynamo, 0.2, () => draw));
+
+    // Assess
+    expect(armed).toEqual([true, false, true, false]);
+    expect(stalls).toEqual([1, 1]);
+  });
+
+  it('counts as killed only the invocations serverless offline ended at their timeout, and their records once each', () => {
+    // Prepare
+    const crashes = killedInvocations();
+
+    // Act
+    crashes.onBatch({
+      received: 2,
+      records: [record('a'), record('b')],
+      failed: ['a', 'b'],
+      error: 'Error: consume failed: [504] - Lambda timeout.',
+    });
+    crashes.onBatch({
+      received: 1,
+      records: [record('a')],
+      failed: ['a'],
+      error: 'Error: consume failed: [504] - Lambda timeout.',
+    });
+    crashes.onBatch({
+      received: 1,
+      records: [record('c')],
+      failed: ['c'],
+      error: 'Error: consume failed: Cannot find module',
+    });
+    crashes.onBatch({ received: 1, records: [record('d')], failed: [] });
+
+    // Assess
+    expect(crashes.killed.invocations).toBe(2);
+    expect([...crashes.killed.records].sort()).toEqual(['a', 'b']);
+  });
+
+  it('names each fault asked for that never took its path, so the soak fails instead of proving nothing', () => {
+    // Act
+    const missed = faultsNotExercised({
+      crashes: { invocationsKilled: 0, crashesArmed: 3 },
+      dedupeOutage: { recordsFailed: 12 },
+      handlerFailures: { handlerAttemptsFailed: 0 },
+      deliveryFailures: { failedAttempts: 4 },
+    });
+
+    // Assess
+    expect(missed).toEqual(['crashes', 'handlerFailures']);
+  });
+
+  it('prints a fault row as name-value pairs, nested counts under their parent name', () => {
+    // Act
+    const line = describeFault({ seconds: 5, callsRefused: { PutItem: 3, UpdateItem: 2 }, recordsFailed: 4 });
+
+    // Assess
+    expect(line).toBe('seconds 5, callsRefused.PutItem 3, callsRefused.UpdateItem 2, recordsFailed 4');
+  });
+});
