@@ -2,6 +2,10 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createUninstallHandler,
+  tableMarker,
+} from '../../functions/consume/handlers/store/app/uninstalled.js';
 import { loadReconcileConfig } from '../../functions/reconcile/config.js';
 import { createReconcileRun } from '../../functions/reconcile/run.js';
 import { readBody } from '../../local/read-body.js';
@@ -9,6 +13,7 @@ import { SANDBOX_STORE_HASHES } from '../../local/sandbox/stores.js';
 import { keyed, logger } from '../../shared/logger.js';
 import { reconcilerClients } from '../../shared/provisioning/clients.js';
 import { startOfflineChain } from '../helpers/offline-chain.js';
+import { until } from '../helpers/until.js';
 
 interface Status {
   converged: boolean;
@@ -46,7 +51,12 @@ describe('Offline stack: npm run reconcile repairs what drifted', () => {
 
   beforeEach(async () => {
     chain = await startOfflineChain({
-      handlers: { 'store/category/updated': () => undefined, 'store/order/created': () => undefined },
+      handlers: {
+        // The built-in handler as deployed, on this chain's stores table.
+        'store/app/uninstalled': createUninstallHandler(tableMarker()),
+        'store/category/updated': () => undefined,
+        'store/order/created': () => undefined,
+      },
     });
     // The function as its handler builds it, from the variables the chain set.
     const clients = reconcilerClients(loadReconcileConfig(), keyed(logger));
@@ -112,6 +122,7 @@ describe('Offline stack: npm run reconcile repairs what drifted', () => {
     );
     expect(deactivated.code).toBe(0);
     expect(deactivated.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^deactivated store\/app\/uninstalled /),
       expect.stringMatching(/^deactivated store\/category\/updated /),
       expect.stringMatching(/^deactivated store\/order\/created /),
     ]);
@@ -119,7 +130,7 @@ describe('Offline stack: npm run reconcile repairs what drifted', () => {
     expect(reconciled.code).toBe(0);
     const lines = reconciled.stdout.trim().split('\n');
     expect(lines).toContain(
-      `${SECOND}  repaired: webhook store/category/updated updated, webhook store/order/created updated`,
+      `${SECOND}  repaired: webhook store/app/uninstalled updated, webhook store/category/updated updated, webhook store/order/created updated`,
     );
     expect(lines).toContain(`${FIRST}  converged: nothing to repair`);
     expect(lines.at(-1)).toBe('2 store(s): 1 converged, 1 repaired');
@@ -129,7 +140,7 @@ describe('Offline stack: npm run reconcile repairs what drifted', () => {
       const status = (await chain.request('GET', `/provision/${storeHash}`)).body as Status;
       expect(status.converged).toBe(true);
       const webhooks = status.resources.filter((entry) => entry.resource === 'webhook');
-      expect(webhooks).toHaveLength(2);
+      expect(webhooks).toHaveLength(3);
       expect(webhooks.every((entry) => entry.status === 'present' && entry.active === true)).toBe(true);
     }
     const lastRuns = (await chain.request('GET', '/provision')).body.stores.map(
@@ -152,5 +163,41 @@ describe('Offline stack: npm run reconcile repairs what drifted', () => {
     expect(reconciled.stdout).toContain('(permanent: skipped until POST /provision records a new run)');
     const listed = (await chain.request('GET', '/provision')).body.stores[0];
     expect(listed.lastRun).toMatchObject({ outcome: 'failed', permanent: true, type: 'AccessRefusedError' });
+  }, 60_000);
+
+  it("tears down an uninstalled store's AWS side on the next run and unregisters it, leaving the other store", async () => {
+    // Prepare: BigCommerce sends store/app/uninstalled, then deletes the app's webhooks and its token
+    for (const storeHash of [FIRST, SECOND]) {
+      expect((await chain.request('POST', '/provision', { storeHash })).status).toBe(200);
+    }
+    await chain.fire({ storeHash: FIRST, scope: 'store/app/uninstalled', data: { type: 'app' } });
+    await until(async () =>
+      (await chain.request('GET', '/provision')).body.stores.some(
+        (store: { storeHash: string; uninstalledAt?: string }) =>
+          store.storeHash === FIRST && store.uninstalledAt,
+      ),
+    );
+    const sandbox = chain.stack.sandbox;
+    sandbox.state.webhooks.splice(
+      0,
+      sandbox.state.webhooks.length,
+      ...sandbox.state.webhooks.filter((hook) => hook.storeHash !== FIRST),
+    );
+    sandbox.revokeToken(FIRST);
+
+    // Act
+    const reconciled = await reconcileCli();
+
+    // Assess
+    expect(reconciled.code).toBe(0);
+    expect(reconciled.stdout).toContain(
+      `${FIRST}  uninstalled: torn down (target deleted, rule deleted, bus deleted) and unregistered`,
+    );
+    expect(reconciled.stdout).toContain(`${SECOND}  converged: nothing to repair`);
+    const listed = (await chain.request('GET', '/provision')).body.stores;
+    expect(listed.map((store: { storeHash: string }) => store.storeHash)).toEqual([SECOND]);
+    const buses = chain.stack.eventBridge.inspect.buses().map((bus: { name: string }) => bus.name);
+    expect(buses.some((name: string) => name.endsWith(`-${FIRST}`))).toBe(false);
+    expect(buses.some((name: string) => name.endsWith(`-${SECOND}`))).toBe(true);
   }, 60_000);
 });

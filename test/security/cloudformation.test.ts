@@ -355,6 +355,18 @@ describe('Operations: the registry, the schedule, the reconcile role and the ala
     expect(resolved(logs?.Resource)).toContain(':log-group:/aws/lambda/bigcommerce-webhooks-dev-reconcile:*');
   });
 
+  it("lets consume only mark stores uninstalled in the stores table (one UpdateItem), nothing of provision's", () => {
+    const onStores = statementsOf(resources.ConsumeRole as Resource).filter(
+      (statement) =>
+        JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': ['StoresTable', 'Arn'] }),
+    );
+    expect(onStores.map((statement) => arrayOf(statement.Action))).toEqual([['dynamodb:UpdateItem']]);
+    const actions = statementsOf(resources.ConsumeRole as Resource).flatMap((statement) =>
+      arrayOf(statement.Action),
+    );
+    expect(actions.filter((action) => action.startsWith('events:'))).toEqual([]);
+  });
+
   it('alarms on dead letters, an old queue message, consume errors and throttles, and reconcile failures', () => {
     const dlq = alarm('DeadLetterQueueNotEmptyAlarm');
     expect([dlq.Namespace, dlq.MetricName, dlq.ComparisonOperator, dlq.Threshold]).toEqual([

@@ -1,4 +1,5 @@
 import type { SUBSCRIBED_SCOPES } from '../../../shared/bigcommerce/scopes/subscribed.js';
+import * as appUninstalled from './store/app/uninstalled.js';
 import * as categoryUpdated from './store/category/updated.js';
 import * as orderCreated from './store/order/created.js';
 import * as productAll from './store/product/_all.js';
@@ -14,6 +15,8 @@ import type { RegistryOf } from './types.js';
  * here and to SUBSCRIBED_SCOPES, sorted by scope; keep that shape (imports by path, entries by scope).
  */
 export const handlers = {
+  // Built in (README, "Operating it"): marks the store for teardown by the scheduled reconcile.
+  'store/app/uninstalled': appUninstalled.handle,
   'store/category/updated': categoryUpdated.handle,
   'store/order/created': orderCreated.handle,
   'store/product/*': productAll.handle,

@@ -9,6 +9,7 @@ import { type CatalogScope, type ScopePattern, wildcardsOf } from './index.js';
  * does not compile. `npm run new-handler -- <scope>` adds its scope here, in order.
  */
 export const SUBSCRIBED_SCOPES = [
+  'store/app/uninstalled',
   'store/category/updated',
   'store/order/created',
   'store/product/*',

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createUninstallHandler,
+  tableMarker,
+} from '../../../../../../functions/consume/handlers/store/app/uninstalled.js';
+import { dynamoStoreRegistry } from '../../../../../../shared/provisioning/registry.js';
+import { type LocalDynamo, startDynalite } from '../../../../../helpers/dynalite.js';
+import { handlerContext, sampleEvent } from '../../../../../helpers/handlers.js';
+
+const STORE = 'k7q2m9x4p1';
+
+describe('Handler: store/app/uninstalled (built in)', () => {
+  let dynamo: LocalDynamo;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+
+  afterAll(async () => {
+    await dynamo.stop();
+  });
+
+  /** A stores table with the store registered at `registeredAt`, and the handler on it as deployed. */
+  const registered = async (registeredAt: number) => {
+    const table = await dynamo.createStoresTable();
+    const registry = dynamoStoreRegistry(dynamo.client, table, () => registeredAt);
+    await registry.record(
+      STORE,
+      { scopes: ['store/order/created'], eventSourceName: `bigcommerce-webhooks-dev-${STORE}`, prune: false },
+      registeredAt,
+      { outcome: 'converged' },
+    );
+    const previous = { ...process.env };
+    process.env.STORES_TABLE_NAME = table;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    const handle = createUninstallHandler(tableMarker());
+    const restore = () => {
+      process.env.STORES_TABLE_NAME = previous.STORES_TABLE_NAME;
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = previous.AWS_ENDPOINT_URL_DYNAMODB;
+      if (previous.STORES_TABLE_NAME === undefined) delete process.env.STORES_TABLE_NAME;
+      if (previous.AWS_ENDPOINT_URL_DYNAMODB === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    };
+    return { registry, handle, restore };
+  };
+
+  it('marks the registered store uninstalled at the time of the event', async () => {
+    // Prepare
+    const { registry, handle, restore } = await registered(1_796_000_000_000);
+    const context = handlerContext({ storeHash: STORE });
+
+    try {
+      // Act
+      await handle(
+        sampleEvent('store/app/uninstalled', { storeHash: STORE, createdAt: 1_796_100_000 }),
+        context,
+      );
+
+      // Assess
+      expect((await registry.get(STORE))?.uninstalledAt).toBe(1_796_100_000_000);
+      expect(context.logs).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          message: expect.stringContaining('the next scheduled reconcile tears down the store'),
+        }),
+      ]);
+    } finally {
+      restore();
+    }
+  });
+
+  it('leaves a store registered again after the event alone, and says so', async () => {
+    // Prepare: a POST after the (late) event
+    const { registry, handle, restore } = await registered(1_796_200_000_000);
+    const context = handlerContext({ storeHash: STORE });
+
+    try {
+      // Act
+      await handle(
+        sampleEvent('store/app/uninstalled', { storeHash: STORE, createdAt: 1_796_100_000 }),
+        context,
+      );
+
+      // Assess
+      expect((await registry.get(STORE))?.uninstalledAt).toBeUndefined();
+      expect(context.logs[0]?.message).toContain('not registered (or was registered again since)');
+    } finally {
+      restore();
+    }
+  });
+
+  it('fails the record when the table cannot be written, so it is retried', async () => {
+    // Prepare
+    const failing = createUninstallHandler(async () => {
+      throw new Error('UpdateItem failed: ProvisionedThroughputExceededException');
+    });
+
+    // Act
+    const run = failing(sampleEvent('store/app/uninstalled', { storeHash: STORE }), handlerContext());
+
+    // Assess
+    await expect(run).rejects.toThrow('ProvisionedThroughputExceededException');
+  });
+});
