@@ -5,7 +5,14 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
 import { DedupePersistenceLayer } from './dynamodb-persistence.js';
-import { type Dedupe, type Delivery, EventInProgressError, type EventKey, keyOf } from './port.js';
+import {
+  type Dedupe,
+  type Delivery,
+  dataTextOf,
+  EventInProgressError,
+  type EventKey,
+  keyOf,
+} from './port.js';
 import type { DedupeTableClient } from './table-client.js';
 
 export interface IdempotentDedupeOptions {
@@ -22,6 +29,25 @@ export interface IdempotentDedupeOptions {
 export interface IdempotentDedupe extends Dedupe {
   useLambdaContext(context: Context): void;
 }
+
+/**
+ * An {@link EventKey} as Powertools hashes it into a record's id: `data` as its JSON text. The text, not
+ * the parsed value: the ids stay those of the records already in the table (written before the key held
+ * the value), and Powertools' deep sort before hashing walks a string in one step instead of copying the
+ * whole payload.
+ */
+export interface HashedEventKey extends Omit<EventKey, 'data'> {
+  data: string;
+}
+
+/** The form of `key` Powertools hashes (see {@link HashedEventKey}); `dataText` is {@link dataTextOf}'s answer. */
+export const hashedKeyOf = (key: EventKey, dataText: string = dataTextOf(key)): HashedEventKey => ({
+  storeHash: key.storeHash,
+  scope: key.scope,
+  createdAt: key.createdAt,
+  hash: key.hash,
+  data: dataText,
+});
 
 const isDelivery = (value: unknown): value is Delivery =>
   typeof value === 'object' &&
@@ -42,7 +68,7 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
   // Only the first argument, the event key, is hashed into the record's id; the result stored is the
   // delivery that ran the handler.
   const runOnce = makeIdempotent(
-    async (_key: EventKey, delivery: Delivery, work: () => Promise<void>): Promise<Delivery> => {
+    async (_key: HashedEventKey, delivery: Delivery, work: () => Promise<void>): Promise<Delivery> => {
       await work();
       return delivery;
     },
@@ -51,11 +77,13 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
   const inFlight = new Map<string, Promise<unknown>>();
 
   const once: Dedupe['once'] = async (key, delivery, work) => {
-    const id = keyOf(key);
+    // The key's data serialized once, here, for both the in-process id and the record's.
+    const dataText = dataTextOf(key);
+    const id = keyOf(key, dataText);
     // A copy in this same invocation: wait for it to settle, then ask the table as any later copy would.
     while (inFlight.has(id)) await inFlight.get(id)?.catch(() => undefined);
     let ran = false;
-    const attempt = runOnce(key, delivery, async () => {
+    const attempt = runOnce(hashedKeyOf(key, dataText), delivery, async () => {
       ran = true;
       await work();
     });

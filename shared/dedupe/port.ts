@@ -21,10 +21,12 @@ export interface EventKey {
   /** The payload's 40-hex SHA-1, lower-cased. */
   hash: string;
   /**
-   * The payload's `data` as received, as JSON text (fields outside its schema included). Not digested
-   * here: the adapter hashes the whole key into one fixed-size id, which costs less than a second hash.
+   * The payload's `data` as parsed from the body, before validation (fields outside its schema included).
+   * Kept as the parsed value, not its JSON text: an adapter serializes it once, when it needs the key as
+   * text ({@link keyOf}), and one that keeps nothing (a pass-through in a test) pays nothing. Never
+   * mutated: the handler receives the validator's copy.
    */
-  data: string;
+  data: unknown;
 }
 
 /** The `createdAt` of a payload without `created_at`: such deliveries differ only in their other fields. */
@@ -44,9 +46,14 @@ export const eventKeyOf = (payload: KeyedPayload, storeHash: string): EventKey =
   scope: payload.scope,
   createdAt: payload.created_at === undefined ? NO_CREATED_AT : String(payload.created_at),
   hash: payload.hash.toLowerCase(),
-  // JSON text of a value JSON.parse made: the same for every copy of the event, whatever its spacing.
-  data: JSON.stringify(payload.data) ?? '',
+  data: payload.data,
 });
+
+/**
+ * The JSON text of a key's `data`: the same for every copy of the event whatever its spacing, since it is
+ * the text of a value JSON.parse made (`''` for a payload without `data`).
+ */
+export const dataTextOf = (key: EventKey): string => JSON.stringify(key.data) ?? '';
 
 /** Which delivery of an event ran its handler, remembered so a later duplicate can name it in its log line. */
 export interface Delivery {
@@ -74,7 +81,8 @@ export class EventInProgressError extends Error {
 
 /**
  * The whole key as one string, for in-process bookkeeping. Only `data`, the last field, may hold `#`:
- * store hashes, timestamps and SHA-1s are alphanumeric and only catalog scopes reach dedupe.
+ * store hashes, timestamps and SHA-1s are alphanumeric and only catalog scopes reach dedupe. `dataText`
+ * is {@link dataTextOf}'s answer when the caller already has it.
  */
-export const keyOf = ({ storeHash, scope, createdAt, hash, data }: EventKey): string =>
-  `${storeHash}#${scope}#${createdAt}#${hash}#${data}`;
+export const keyOf = (key: EventKey, dataText: string = dataTextOf(key)): string =>
+  `${key.storeHash}#${key.scope}#${key.createdAt}#${key.hash}#${dataText}`;

@@ -278,7 +278,7 @@ describe('Function: consume, duplicates', () => {
       scope: 'store/order/created',
       createdAt: String(detail.created_at),
       hash: detail.hash,
-      data: JSON.stringify(detail.data),
+      data: detail.data,
     });
     expect(once.mock.calls[0]?.[1]).toEqual({
       messageId: handled.messageId,
