@@ -13,6 +13,7 @@ import { DEFAULT_EVENT_SOURCE_NAME_PREFIX } from '../../shared/config.js';
 import { type Dedupe, eventKeyOf } from '../../shared/dedupe/port.js';
 import { messageOf, RecordRejectedError } from '../../shared/errors.js';
 import type { KeyedLogger, LogSink } from '../../shared/logger.js';
+import type { OutcomeTally } from '../../shared/metrics.js';
 import { dispatchOnce } from './dispatch.js';
 import type { BigCommerceEvent, HandlerRegistry } from './handlers/types.js';
 import { createRouter } from './router.js';
@@ -24,7 +25,7 @@ export interface QueueRecord {
 }
 
 /** What happened to a record that did not fail. */
-export type RecordOutcome =
+export type ProcessedRecord =
   | { status: 'handled' | 'duplicate'; scope: CatalogScope; pattern: string }
   | { status: 'ignored'; reason: 'unknown-scope' | 'no-handler'; scope: string };
 
@@ -40,6 +41,8 @@ export interface ConsumeDeps {
   eventSourceNamePrefix?: string;
   /** Each store's BigCommerce client, handed to handlers as `context.bigcommerce` when they first read it. */
   bigcommerce?: StoreClients;
+  /** A monotonic clock in milliseconds, for handler durations (default `performance.now`). */
+  now?: () => number;
 }
 
 /**
@@ -49,7 +52,8 @@ export interface ConsumeDeps {
  * time after one error line saying why; it resolves to acknowledge it, with one warning when the scope is
  * unknown or has no handler, so new BigCommerce scopes never jam the queue. A copy of an event already
  * handled within the dedupe window is acknowledged without calling its handler (`duplicate event skipped`).
- * `budget` bounds the calls its handler makes through `context.bigcommerce` (the invocation's deadline).
+ * `budget` bounds the calls its handler makes through `context.bigcommerce` (the invocation's deadline);
+ * `tally`, when given, counts the record's outcome under its scope family (shared/metrics.ts).
  */
 export const createRecordProcessor = ({
   handlers,
@@ -57,15 +61,21 @@ export const createRecordProcessor = ({
   dedupe,
   eventSourceNamePrefix = DEFAULT_EVENT_SOURCE_NAME_PREFIX,
   bigcommerce = unconfiguredClients,
+  now = () => performance.now(),
 }: ConsumeDeps) => {
   const route = createRouter(handlers);
   const sourceStoreOf = sourceStoreReader(eventSourceNamePrefix);
 
-  return async (record: QueueRecord, budget: CallBudget = {}): Promise<RecordOutcome> => {
+  return async (
+    record: QueueRecord,
+    budget: CallBudget = {},
+    tally?: OutcomeTally,
+  ): Promise<ProcessedRecord> => {
     let json: unknown;
     try {
       json = JSON.parse(record.body);
     } catch (error) {
+      tally?.count(undefined, 'rejected');
       return reject(
         logger,
         record,
@@ -74,6 +84,7 @@ export const createRecordProcessor = ({
     }
     const parsed = EventBridgeEventValidator.safeParse(json);
     if (!parsed.success) {
+      tally?.count(undefined, 'rejected');
       return reject(
         logger,
         record,
@@ -89,6 +100,7 @@ export const createRecordProcessor = ({
     // `producer` is only what the payload says. A source named for a store carries no other store's events.
     const sourceStore = sourceStoreOf(event.source);
     if (sourceStore !== undefined && sourceStore !== storeHash) {
+      tally?.count(payload.scope, 'rejected');
       return reject(
         recordLogger,
         record,
@@ -101,17 +113,20 @@ export const createRecordProcessor = ({
 
     const resolved = resolveScope(payload.scope);
     if (!resolved) {
+      tally?.count(payload.scope, 'unknownScope');
       recordLogger.warn('acknowledged an event whose scope is not in the catalog');
       return { status: 'ignored', reason: 'unknown-scope', scope: payload.scope };
     }
     const target = route(resolved.scope);
     if (!target) {
+      tally?.count(payload.scope, 'noHandler');
       recordLogger.warn('acknowledged an event whose scope has no handler');
       return { status: 'ignored', reason: 'no-handler', scope: payload.scope };
     }
 
     const data = dataValidatorOf(resolved.scope).safeParse(payload.data);
     if (!data.success) {
+      tally?.count(payload.scope, 'rejected');
       return reject(
         recordLogger,
         record,
@@ -141,6 +156,7 @@ export const createRecordProcessor = ({
       },
       dedupe,
       () => recordLogger,
+      { tally, now },
     );
     return {
       status: status === 'ran' ? 'handled' : 'duplicate',

@@ -1,6 +1,7 @@
 import type { CatalogScope } from '../../shared/bigcommerce/scopes/index.js';
 import { type Dedupe, type Delivery, EventInProgressError, type EventKey } from '../../shared/dedupe/port.js';
 import type { LogSink } from '../../shared/logger.js';
+import type { OutcomeTally } from '../../shared/metrics.js';
 import type { BigCommerceEvent, HandlerContext } from './handlers/types.js';
 import type { Route } from './router.js';
 
@@ -13,20 +14,28 @@ export interface Dispatch {
   delivery: Delivery;
 }
 
+/** Where a dispatch counts its outcome and its handler's duration, and the monotonic clock (ms) it times with. */
+export interface DispatchMetrics {
+  tally: OutcomeTally | undefined;
+  now: () => number;
+}
+
 /**
  * Calls the event's handler through the dedupe port and says whether it ran or was a duplicate. It throws
  * to fail the record when the handler throws, when another invocation holds the same event, or when the
- * dedupe store fails, each time after one line saying which.
+ * dedupe store fails, each time after one line saying which, and counts which of these it was.
  */
 export const dispatchOnce = async (
   { route, event, context, key, delivery }: Dispatch,
   dedupe: Dedupe,
   log: () => LogSink,
+  { tally, now }: DispatchMetrics,
 ): Promise<'ran' | 'duplicate'> => {
   // A flag, not the error's identity: a handler may throw `undefined`, and the dedupe port may wrap what
   // it threw (Powertools wraps every non-Error) before it reaches the catch below.
   let handlerFailed = false;
   const handle = async () => {
+    const started = now();
     try {
       await route.handle(event, context);
     } catch (error) {
@@ -36,10 +45,13 @@ export const dispatchOnce = async (
         error: error instanceof Error ? error : { name: 'NonErrorThrown', message: describeThrown(error) },
       });
       throw error;
+    } finally {
+      tally?.handlerRan(event.scope, now() - started);
     }
   };
   try {
     const outcome = await dedupe.once(key, delivery, handle);
+    tally?.count(event.scope, outcome.status === 'ran' ? 'handled' : 'duplicate');
     if (outcome.status === 'duplicate') {
       log().info('duplicate event skipped', {
         firstMessageId: outcome.first?.messageId,
@@ -48,6 +60,9 @@ export const dispatchOnce = async (
     }
     return outcome.status;
   } catch (error) {
+    // When the handler did not throw, the table failed (before or after the handler ran) or another
+    // invocation holds the event: the record is deferred to a later delivery.
+    tally?.count(event.scope, handlerFailed ? 'handlerFailed' : 'deferred');
     if (error instanceof EventInProgressError) {
       log().warn('duplicate event in progress in another invocation; the record will be retried');
     } else if (!handlerFailed) {

@@ -28,10 +28,21 @@ export const BenchReportSchema = z.object({
       z.object({
         batch: z.int().positive(),
         ours_records_per_s: positive,
+        unmetered_records_per_s: positive.optional(),
         peer_records_per_s: positive,
         floor_records_per_s: positive,
-        ratios: z.object({ ours_vs_peer: RatiosSchema, cost_vs_floor: RatiosSchema }),
-        samples: z.object({ ours: SampleSchema, peer: SampleSchema, floor: SampleSchema }),
+        ratios: z.object({
+          ours_vs_peer: RatiosSchema,
+          unmetered_vs_peer: RatiosSchema.optional(),
+          metrics_cost: RatiosSchema.optional(),
+          cost_vs_floor: RatiosSchema,
+        }),
+        samples: z.object({
+          ours: SampleSchema,
+          unmetered: SampleSchema.optional(),
+          peer: SampleSchema,
+          floor: SampleSchema,
+        }),
       }),
     )
     .min(1),

@@ -155,6 +155,8 @@ export const measureColdStart = async (workDir: string, reps: number): Promise<C
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     POWERTOOLS_LOG_LEVEL: 'INFO',
+    // As serverless.yml sets it for consume: ours publishes its metrics on its first invocation too.
+    POWERTOOLS_METRICS_NAMESPACE: 'BigCommerceWebhooksBench',
   };
   const invoke = async (contender: Contender): Promise<number> => {
     const table = await dynamo.createDedupeTable();

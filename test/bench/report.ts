@@ -83,6 +83,8 @@ export const formatReport = (report: BenchReport, reps: string): string => {
     withSpread(thousands(row.floor_records_per_s), row.samples.floor),
     range(row.ratios.ours_vs_peer),
     judged(consumerVsPeerGoal(row.batch), row.ratios.ours_vs_peer),
+    row.ratios.unmetered_vs_peer ? range(row.ratios.unmetered_vs_peer) : '',
+    row.ratios.metrics_cost ? range(row.ratios.metrics_cost) : '',
     range(row.ratios.cost_vs_floor),
     judged(GOALS.consumerCostVsFloor, row.ratios.cost_vs_floor),
   ]);
@@ -93,7 +95,7 @@ export const formatReport = (report: BenchReport, reps: string): string => {
     50: provision.ratios.scopes_50_vs_1,
   };
   return [
-    `Consumer: records per CPU-second through the consume Lambda handler; ours, the peer and the floor in turns in one process (${reps})`,
+    `Consumer: records per CPU-second through the consume Lambda handler; ours (with and without its metrics), the peer and the floor in turns in one process (${reps})`,
     table(
       [
         'batch',
@@ -102,6 +104,8 @@ export const formatReport = (report: BenchReport, reps: string): string => {
         'floor (JSON.parse)',
         'ours/peer',
         'goal',
+        'without metrics/peer',
+        'metrics cost',
         'cost vs floor',
         'goal',
       ],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConsumeFunctionConfig } from '../../../functions/consume/config.js';
 import { loadConsumeConfig } from '../../../shared/config.js';
 import { ConfigError } from '../../../shared/errors.js';
 
@@ -104,5 +105,26 @@ describe('Function: consume, configuration', () => {
     // Assess
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(variable);
+  });
+
+  it("gives the function's metrics the STAGE serverless.yml sets, dev when unset", () => {
+    // Act
+    const table = { ...lambda, DEDUPE_TABLE_NAME: 'bigcommerce-webhooks-prod-dedupe' };
+    const prod = loadConsumeFunctionConfig({ ...table, STAGE: 'prod' });
+    const unset = loadConsumeFunctionConfig(table);
+
+    // Assess
+    expect(prod).toMatchObject({ STAGE: 'prod', DEDUPE_TABLE_NAME: 'bigcommerce-webhooks-prod-dedupe' });
+    expect(unset.STAGE).toBe('dev');
+  });
+
+  it('refuses a STAGE that cannot be a metric dimension value, naming it', () => {
+    // Act
+    const load = () =>
+      loadConsumeFunctionConfig({ ...lambda, DEDUPE_TABLE_NAME: 'dedupe', STAGE: 'prod stage/1' });
+
+    // Assess
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow('STAGE');
   });
 });

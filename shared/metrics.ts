@@ -1,0 +1,203 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { catalogScopes } from './bigcommerce/scopes/index.js';
+
+/**
+ * What happened to one consumed record, as its metric counts it: `handled` (its handler ran and returned),
+ * `duplicate` (a copy already handled in the dedupe window), `unknownScope` and `noHandler` (acknowledged
+ * with a warning), `rejected` (malformed JSON, not a BigCommerce event, producer mismatch or schema
+ * violation: it will reach the DLQ), `handlerFailed` (its handler threw: retried), `deferred` (the dedupe
+ * table failed, or another invocation holds the same event: retried without running its handler).
+ */
+export type RecordOutcome =
+  | 'handled'
+  | 'duplicate'
+  | 'unknownScope'
+  | 'noHandler'
+  | 'rejected'
+  | 'handlerFailed'
+  | 'deferred';
+
+/**
+ * The consumer's CloudWatch metrics, one count (unit Count) per record outcome, in namespace
+ * POWERTOOLS_METRICS_NAMESPACE. Every record of a batch is counted under exactly one of them. A count is
+ * emitted only when it is not zero: alarms on them treat missing data as not breaching.
+ */
+export const RECORD_METRICS = {
+  handled: 'RecordsHandled',
+  duplicate: 'RecordsDuplicate',
+  unknownScope: 'RecordsUnknownScope',
+  noHandler: 'RecordsNoHandler',
+  rejected: 'RecordsRejected',
+  handlerFailed: 'RecordsHandlerFailed',
+  deferred: 'RecordsDeferred',
+} as const satisfies Record<RecordOutcome, string>;
+
+/**
+ * How long handlers ran (unit Milliseconds), per invocation and scope family: the sum over the calls
+ * (`HandlerDurationTotal`; its Sum over `RecordsHandled` + `RecordsHandlerFailed` is the mean call) and
+ * the longest call (`HandlerDurationMax`). Not one value per call: through Powertools each value costs
+ * about as much as the rest of a record's work (see README, performance).
+ */
+export const HANDLER_DURATION_METRICS = {
+  total: 'HandlerDurationTotal',
+  max: 'HandlerDurationMax',
+} as const;
+
+/**
+ * The dimensions of every consumer metric, in this order: `service` (POWERTOOLS_SERVICE_NAME, Powertools'
+ * default dimension), `stage` (the deployed consume function's STAGE, as the reconcile run's metrics) and
+ * `scopeFamily` (see {@link scopeFamilyOf}).
+ */
+export const METRIC_DIMENSIONS = { service: 'service', stage: 'stage', scopeFamily: 'scopeFamily' } as const;
+
+/** The scope family of a record whose scope could not be read (malformed JSON, not a BigCommerce event). */
+export const NO_SCOPE_FAMILY = 'none';
+/** The scope family of a scope outside every family of the catalog. */
+export const OTHER_SCOPE_FAMILY = 'other';
+
+const familyPrefixOf = (scope: string): string => {
+  const first = scope.indexOf('/');
+  const second = first < 0 ? -1 : scope.indexOf('/', first + 1);
+  return second < 0 ? scope : scope.slice(0, second);
+};
+
+const catalogFamilies = new Set(catalogScopes.map(familyPrefixOf));
+/** Each catalog scope's family, worked out once: the hot path's lookup for almost every record. */
+const familyOfCatalogScope = new Map<string, string>(
+  catalogScopes.map((scope) => [scope, familyPrefixOf(scope)]),
+);
+
+/**
+ * The `scopeFamily` dimension of a scope: its first two segments (`store/order` for `store/order/created`,
+ * `store/channel` for `store/channel/1/order/created`) when they are a family of the catalog, so a new
+ * scope BigCommerce adds to a family counts under it; `other` for any other text, so that what a payload
+ * says cannot create dimension values (each one a CloudWatch metric of its own); `none` without a scope.
+ * The values are thus the catalog's families (reference/bigcommerce-webhooks.md) plus these two.
+ */
+export const scopeFamilyOf = (scope: string | undefined): string => {
+  if (scope === undefined) return NO_SCOPE_FAMILY;
+  const known = familyOfCatalogScope.get(scope);
+  if (known !== undefined) return known;
+  const prefix = familyPrefixOf(scope);
+  return catalogFamilies.has(prefix) ? prefix : OTHER_SCOPE_FAMILY;
+};
+
+const OUTCOMES = Object.keys(RECORD_METRICS) as RecordOutcome[];
+
+/** One scope family's counts within one invocation. */
+interface FamilyTally {
+  counts: number[];
+  handlerCalls: number;
+  handlerMsTotal: number;
+  handlerMsMax: number;
+}
+
+/**
+ * One invocation's outcomes, counted in memory as records finish and published once at its end
+ * ({@link ConsumerMetrics.publish}): a Powertools call per record would cost more than the record.
+ */
+export class OutcomeTally {
+  readonly families = new Map<string, FamilyTally>();
+
+  #family(scope: string | undefined): FamilyTally {
+    const family = scopeFamilyOf(scope);
+    let tally = this.families.get(family);
+    if (!tally) {
+      tally = { counts: OUTCOMES.map(() => 0), handlerCalls: 0, handlerMsTotal: 0, handlerMsMax: 0 };
+      this.families.set(family, tally);
+    }
+    return tally;
+  }
+
+  /** Counts one record of `scope` (the payload's, as sent; `undefined` when unreadable) under `outcome`. */
+  count(scope: string | undefined, outcome: RecordOutcome): void {
+    const tally = this.#family(scope);
+    const index = OUTCOMES.indexOf(outcome);
+    tally.counts[index] = (tally.counts[index] ?? 0) + 1;
+  }
+
+  /** Records one handler call of `ms` milliseconds for a record of `scope`. */
+  handlerRan(scope: string, ms: number): void {
+    const tally = this.#family(scope);
+    tally.handlerCalls += 1;
+    tally.handlerMsTotal += ms;
+    if (ms > tally.handlerMsMax) tally.handlerMsMax = ms;
+  }
+}
+
+/** Publishes invocations' tallies as EMF lines through Powertools Metrics. */
+export interface ConsumerMetrics {
+  publish(tally: OutcomeTally): void;
+}
+
+export interface ConsumerMetricsOptions {
+  /** Default: POWERTOOLS_METRICS_NAMESPACE, as Powertools reads it. */
+  namespace?: string;
+  /** Default: POWERTOOLS_SERVICE_NAME, as Powertools reads it. */
+  serviceName?: string;
+  /** Dimensions on every line beside `service` and `scopeFamily` (the consume function adds `stage`). */
+  defaultDimensions?: Record<string, string>;
+  /** Where an invocation's EMF lines go, in one write (default: stdout, where Powertools writes them). */
+  write?: (text: string) => void;
+}
+
+/**
+ * Powertools Metrics that hands its EMF line back instead of writing it, so that an invocation's lines go
+ * out in one write: a write per line (Powertools' `publishStoredMetrics`) cost more than building it.
+ */
+class FamilyMetrics extends Metrics {
+  /** The stored metrics as one EMF line (none when POWERTOOLS_METRICS_DISABLED is set), then cleared. */
+  takeLine(): string | undefined {
+    try {
+      return this.isDisabled() ? undefined : JSON.stringify(this.serializeMetrics());
+    } finally {
+      this.clearMetrics();
+    }
+  }
+}
+
+/**
+ * The consumer's metrics: at the end of each invocation, one EMF log line per scope family the batch
+ * held (EMF gives a dimension one value per line), with that family's non-zero counts and handler
+ * durations. CloudWatch makes the metrics from the log; nothing else is called. One Powertools `Metrics`
+ * per family, its family a default dimension, made on the family's first line in the container.
+ * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/metrics/
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+ */
+export const createConsumerMetrics = ({
+  write = (text) => process.stdout.write(text),
+  defaultDimensions,
+  ...options
+}: ConsumerMetricsOptions = {}): ConsumerMetrics => {
+  const byFamily = new Map<string, FamilyMetrics>();
+  const metricsOf = (family: string): FamilyMetrics => {
+    let metrics = byFamily.get(family);
+    if (!metrics) {
+      metrics = new FamilyMetrics({
+        ...options,
+        defaultDimensions: { ...defaultDimensions, [METRIC_DIMENSIONS.scopeFamily]: family },
+      });
+      byFamily.set(family, metrics);
+    }
+    return metrics;
+  };
+  return {
+    publish(tally) {
+      let text = '';
+      for (const [family, counted] of tally.families) {
+        const metrics = metricsOf(family);
+        counted.counts.forEach((count, index) => {
+          const outcome = OUTCOMES[index];
+          if (count > 0 && outcome) metrics.addMetric(RECORD_METRICS[outcome], MetricUnit.Count, count);
+        });
+        if (counted.handlerCalls > 0) {
+          metrics.addMetric(HANDLER_DURATION_METRICS.total, MetricUnit.Milliseconds, counted.handlerMsTotal);
+          metrics.addMetric(HANDLER_DURATION_METRICS.max, MetricUnit.Milliseconds, counted.handlerMsMax);
+        }
+        const line = metrics.takeLine();
+        if (line !== undefined) text += `${line}\n`;
+      }
+      if (text) write(text);
+    },
+  };
+};
