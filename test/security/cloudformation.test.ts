@@ -160,9 +160,99 @@ describe('Security: the packaged CloudFormation template', () => {
     expect(keyPolicies).toHaveLength(1);
     const [, keyPolicy] = keyPolicies[0] as [string, Resource & { Condition?: string }];
     expect(keyPolicy.Condition).toBe('ClientSecretHasCustomerKey');
+    // Without --param clientSecretKmsKeyArn the key policy is not deployed at all.
+    expect(conditionValue(conditions.ClientSecretHasCustomerKey)).toBe(false);
     const keyStatements = (keyPolicy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
-    expect(keyStatements.map((statement) => arrayOf(statement.Action))).toEqual([['kms:Decrypt']]);
-    expect(JSON.stringify(keyStatements[0]?.Condition)).toContain('kms:EncryptionContext:PARAMETER_ARN');
+    expect(
+      keyStatements.map((statement) => ({
+        Effect: statement.Effect,
+        Action: arrayOf(statement.Action),
+        Resource: arrayOf(statement.Resource),
+        Condition: Object.fromEntries(
+          Object.entries(statement.Condition ?? {}).map(([operator, values]) => [
+            operator,
+            Object.fromEntries(Object.entries(values).map(([key, value]) => [key, resolved(value)])),
+          ]),
+        ),
+      })),
+    ).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt'],
+        // The parameter's default, '' (the policy exists only under the condition, when it is a key ARN).
+        Resource: [''],
+        Condition: {
+          StringEquals: {
+            'kms:EncryptionContext:PARAMETER_ARN': `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/bigcommerce-webhooks/dev/client-secret`,
+          },
+        },
+      },
+    ]);
+  });
+
+  it("writes the ingress's logs to its own log group only, and attaches no managed policy to its role", () => {
+    // Prepare
+    const role = ofType('AWS::IAM::Role').find(([name]) => name === 'IngestRole')?.[1] as Resource;
+    const logs = statementsOf(role).filter((statement) =>
+      arrayOf(statement.Action).some((action) => action.startsWith('logs:')),
+    );
+
+    // Assess
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.PermissionsBoundary).toBeUndefined();
+    expect(
+      ofType('AWS::IAM::ManagedPolicy').filter(([, policy]) =>
+        JSON.stringify(policy.Properties.Roles ?? []).includes('IngestRole'),
+      ),
+    ).toEqual([]);
+    expect(
+      logs.map((statement) => ({
+        Effect: statement.Effect,
+        Action: arrayOf(statement.Action),
+        Resource: arrayOf(statement.Resource).map(resolved),
+        Condition: statement.Condition,
+      })),
+    ).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [
+          `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/bigcommerce-webhooks-dev-ingest:*`,
+        ],
+        Condition: undefined,
+      },
+    ]);
+  });
+
+  it('opens no second public endpoint: no function URL and no REST API', () => {
+    expect(ofType('AWS::Lambda::Url')).toEqual([]);
+    expect(
+      Object.values(resources).filter((resource) => resource.Type.startsWith('AWS::ApiGateway::')),
+    ).toEqual([]);
+    expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
+  });
+
+  it('caps the public ingress: reserved concurrency, and a throttle on its route only', () => {
+    // Prepare
+    const ingest = ofType('AWS::Lambda::Function').find(([name]) => name === 'IngestLambdaFunction')?.[1];
+    const stages = ofType('AWS::ApiGatewayV2::Stage');
+    const stage = stages[0]?.[1] as Resource & { DependsOn?: string | string[] };
+    const routes = ofType('AWS::ApiGatewayV2::Route');
+    const webhookRoute = routes.find(
+      ([, route]) => route.Properties.RouteKey === 'POST /webhooks/{storeHash}',
+    )?.[0];
+
+    // Assess
+    expect(ingest?.Properties.ReservedConcurrentExecutions).toBe(20);
+    expect(stages).toHaveLength(1);
+    expect(stage.Properties.RouteSettings).toEqual({
+      'POST /webhooks/{storeHash}': { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 },
+    });
+    // Route settings name a route key the stage can only find once the route exists.
+    expect(arrayOf(stage.DependsOn ?? [])).toContain(webhookRoute);
+    // The IAM-authenticated provision routes keep the account's limits.
+    expect(stage.Properties.DefaultRouteSettings).not.toHaveProperty('ThrottlingRateLimit');
+    expect(stage.Properties.DefaultRouteSettings).not.toHaveProperty('ThrottlingBurstLimit');
   });
 
   it('lets provision read, update and scan only the stores table, and delete none of its items', () => {
@@ -182,8 +272,18 @@ describe('Security: the packaged CloudFormation template', () => {
   it('grants no wildcard action, and Resource "*" only to actions IAM cannot scope', () => {
     const roles = ofType('AWS::IAM::Role');
     expect(roles.length).toBeGreaterThan(0);
-    for (const [name, role] of roles) {
-      for (const statement of statementsOf(role)) {
+    // Roles' inline policies, and the policies attached to roles apart (AWS::IAM::Policy, ManagedPolicy).
+    const policies = [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::ManagedPolicy')];
+    expect(policies.map(([name]) => name)).toContain('IngestClientSecretKey');
+    const documents: [string, Statement[]][] = [
+      ...roles.map(([name, role]): [string, Statement[]] => [name, statementsOf(role)]),
+      ...policies.map(([name, policy]): [string, Statement[]] => [
+        name,
+        arrayOf((policy.Properties.PolicyDocument as { Statement: Statement | Statement[] }).Statement),
+      ]),
+    ];
+    for (const [name, statements] of documents) {
+      for (const statement of statements) {
         const actions = arrayOf(statement.Action);
         for (const action of actions) expect(action, `${name}: ${action}`).not.toContain('*');
         if (arrayOf(statement.Resource).includes('*')) {
