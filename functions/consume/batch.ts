@@ -15,26 +15,28 @@ export const processBatch = async <R extends { messageId: string }>(
   process: (record: R) => Promise<unknown>,
   concurrency: number,
 ): Promise<SQSBatchResponse> => {
-  const failed: boolean[] = new Array(records.length).fill(false);
+  // Indexes, not a flag per record: most batches fail nothing, and this runs on every invocation.
+  const failed: number[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < records.length) {
-      const index = next;
-      next += 1;
+    for (let index = next++; index < records.length; index = next++) {
       const record = records[index];
       if (!record) continue;
       try {
         await process(record);
       } catch {
         // The record's processor has logged why; the failure is reported, never swallowed.
-        failed[index] = true;
+        failed.push(index);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, records.length)) }, worker));
+  const workers: Promise<void>[] = [];
+  for (let n = Math.max(1, Math.min(concurrency, records.length)); n > 0; n -= 1) workers.push(worker());
+  await Promise.all(workers);
   const batchItemFailures: SQSBatchItemFailure[] = [];
-  records.forEach((record, index) => {
-    if (failed[index]) batchItemFailures.push({ itemIdentifier: record.messageId });
-  });
+  for (const index of failed.sort((a, b) => a - b)) {
+    const record = records[index];
+    if (record) batchItemFailures.push({ itemIdentifier: record.messageId });
+  }
   return { batchItemFailures };
 };
