@@ -56,7 +56,21 @@ const refused = (statusCode: 400 | 401 | 413 | 503, type: string, message: strin
   body: { error: { type, message } },
 });
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte order mark in the text (the default strips it), so the queued body is the bytes
+// that were signed, and JSON.parse refuses it (400) as RFC 8259 lets a parser do.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** How much of an unverified `webhook-id` a log line carries: anyone can send one, of any length. */
+export const UNVERIFIED_ID_LOG_LENGTH = 64;
+
+/**
+ * The log keys of a request not yet verified, whose every header and path segment anyone may have
+ * written: the store hash only if it is one (its length otherwise), the webhook-id cut short.
+ */
+const unverifiedKeys = (storeHash: string, webhookId: string | undefined) => ({
+  ...(STORE_HASH_PATTERN.test(storeHash) ? { storeHash } : { storeHashLength: storeHash.length }),
+  ...(webhookId !== undefined && { webhookId: webhookId.slice(0, UNVERIFIED_ID_LOG_LENGTH) }),
+});
 
 /**
  * The ingress for BigCommerce's HTTPS webhooks: checks the size, the Standard Webhooks signature (against
@@ -96,30 +110,55 @@ export const createIngress = (deps: IngressDeps) => {
       if (!mismatch || !deps.secret.refresh || now() - lastRefresh < SECRET_REFRESH_INTERVAL_MS) throw error;
       lastRefresh = now();
       const fresh = await deps.secret.refresh();
-      if (fresh === secret) throw error;
-      verifierFor(fresh).verify(request.body, headersOf(request), { jsonParse: false });
+      try {
+        if (fresh === secret) throw error;
+        verifierFor(fresh).verify(request.body, headersOf(request), { jsonParse: false });
+      } catch (stillFailing) {
+        // At most one line a minute (the refresh's pace): the sign that every delivery is refused, as with
+        // a secret BigCommerce does not sign with, without a line per forged request.
+        deps.logger.warn(
+          'a signature verifies with neither the cached nor a fresh read of the client secret',
+          {
+            ...unverifiedKeys(request.storeHash?.toLowerCase() ?? '', request.headers['webhook-id']),
+            secretChanged: fresh !== secret,
+            nextRefreshInMs: SECRET_REFRESH_INTERVAL_MS,
+          },
+        );
+        throw stillFailing;
+      }
     }
   };
 
   return async (request: IngressRequest): Promise<IngressResponse> => {
     const storeHash = request.storeHash?.toLowerCase() ?? '';
     const webhookId = request.headers['webhook-id'];
+    const unverified = unverifiedKeys(storeHash, webhookId);
+    const line = (response: IngressResponse) =>
+      'error' in response.body
+        ? { statusCode: response.statusCode, reason: response.body.error.type, bytes: request.body.length }
+        : {};
+    /**
+     * A refusal before the signature verified: anyone can send one, so a debug line with no detail of
+     * theirs (a flood of forged requests must not flood the logs).
+     */
+    const refuseUnverified = (response: IngressResponse) => {
+      deps.logger.debug('unverified webhook refused', { ...line(response), ...unverified });
+      return response;
+    };
+    /** A refusal of what BigCommerce signed: a warn line with the reason, as it is ours or BigCommerce's to fix. */
     const warn = (response: IngressResponse) => {
-      if ('error' in response.body) {
-        deps.logger.warn('webhook refused', {
-          statusCode: response.statusCode,
-          reason: response.body.error.type,
-          detail: response.body.error.message,
-          storeHash,
-          webhookId,
-          bytes: request.body.length,
-        });
-      }
+      const detail = 'error' in response.body ? response.body.error.message : undefined;
+      deps.logger.warn('webhook refused', {
+        ...line(response),
+        detail,
+        storeHash,
+        webhookId: webhookId?.slice(0, MAX_WEBHOOK_ID_LENGTH),
+      });
       return response;
     };
 
     if (request.body.length > maxBodyBytes) {
-      return warn(
+      return refuseUnverified(
         refused(
           413,
           'PayloadTooLarge',
@@ -128,7 +167,7 @@ export const createIngress = (deps: IngressDeps) => {
       );
     }
     if (!STORE_HASH_PATTERN.test(storeHash)) {
-      return warn(
+      return refuseUnverified(
         refused(
           400,
           'InvalidStoreHash',
@@ -142,8 +181,7 @@ export const createIngress = (deps: IngressDeps) => {
       secret = await deps.secret.secret();
     } catch (error) {
       deps.logger.error('cannot verify webhooks: the client secret is out of reach', {
-        storeHash,
-        webhookId,
+        ...unverified,
         error: messageOf(error),
       });
       return refused(503, 'ServiceUnavailable', 'the webhook cannot be verified now; deliver it again later');
@@ -152,7 +190,7 @@ export const createIngress = (deps: IngressDeps) => {
       await verify(request, secret);
     } catch (error) {
       if (error instanceof ClientSecretUnavailableError) {
-        deps.logger.error('cannot re-read the client secret', { storeHash, webhookId, error: error.message });
+        deps.logger.error('cannot re-read the client secret', { ...unverified, error: error.message });
         return refused(
           503,
           'ServiceUnavailable',
@@ -160,7 +198,7 @@ export const createIngress = (deps: IngressDeps) => {
         );
       }
       if (!(error instanceof WebhookVerificationError)) throw error;
-      return warn(refused(401, 'InvalidSignature', `${error.message} (Standard Webhooks)`));
+      return refuseUnverified(refused(401, 'InvalidSignature', `${error.message} (Standard Webhooks)`));
     }
     // Verified, so webhook-id is present.
     const id = webhookId ?? '';

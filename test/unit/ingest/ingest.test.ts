@@ -64,19 +64,20 @@ describe('Function: createIngress, after the client secret is rotated', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  const rotated = (fresh: string) => {
-    const refresh = vi.fn(async () => fresh);
+  const rotated = (fresh: string | (() => Promise<string>)) => {
+    const refresh = vi.fn(typeof fresh === 'string' ? async () => fresh : fresh);
     const sent: IngressMessage[] = [];
+    const log = createFakeLogger();
     let clock = NOW.getTime();
     const ingress = createIngress({
       secret: { secret: async () => 'the-old-secret', refresh, describe: () => 'test secret' },
       send: async (message) => {
         sent.push(message);
       },
-      logger: createFakeLogger().logger,
+      logger: log.logger,
       now: () => clock,
     });
-    return { ingress, refresh, sent, advance: (ms: number) => (clock += ms) };
+    return { ingress, refresh, sent, log, advance: (ms: number) => (clock += ms) };
   };
 
   it('re-reads the secret once when the cached one does not verify, and accepts what the new one signed', async () => {
@@ -106,6 +107,53 @@ describe('Function: createIngress, after the client secret is rotated', () => {
     // Assess
     expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
     expect(refresh).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers 503 when the re-read fails, and a forged request within the minute gets 401 with no other re-read', async () => {
+    // Prepare
+    const { ingress, refresh, log, advance } = rotated(async () => {
+      throw new ClientSecretUnavailableError(
+        'cannot read the client secret, SSM parameter /x (TimeoutError)',
+      );
+    });
+
+    // Act
+    const first = await ingress(signed(payload()));
+    advance(59_999);
+    const second = await ingress(signed(payload(), { secret: 'forged' }));
+
+    // Assess
+    expect(first).toEqual({
+      statusCode: 503,
+      body: {
+        error: {
+          type: 'ServiceUnavailable',
+          message: 'the webhook cannot be verified now; deliver it again later',
+        },
+      },
+    });
+    expect(second.statusCode).toBe(401);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(log.at('error').map((line) => [line.message, line.extra.error])).toEqual([
+      ['cannot re-read the client secret', 'cannot read the client secret, SSM parameter /x (TimeoutError)'],
+    ]);
+  });
+
+  it('warns once per re-read, not once per forged request, that signatures verify with neither secret', async () => {
+    // Prepare
+    const { ingress, log, advance } = rotated('the-old-secret');
+
+    // Act
+    for (let i = 0; i < 5; i += 1) await ingress(signed(payload(), { secret: 'forged' }));
+    advance(60_000);
+    await ingress(signed(payload(), { secret: 'forged' }));
+
+    // Assess
+    expect(log.at('warn').map((line) => line.message)).toEqual([
+      'a signature verifies with neither the cached nor a fresh read of the client secret',
+      'a signature verifies with neither the cached nor a fresh read of the client secret',
+    ]);
+    expect(log.at('debug')).toHaveLength(6);
   });
 
   it('does not re-read it for a stale timestamp, which no secret can fix', async () => {
@@ -368,9 +416,9 @@ describe('Function: createIngress', () => {
     expect(log.at('error')[0]?.extra).toMatchObject({ storeHash: STORE, error: 'Service Unavailable' });
   });
 
-  it('answers 503 when the client secret cannot be read, and never logs the secret', async () => {
+  it('answers 503 when the client secret cannot be read', async () => {
     // Prepare
-    const { ingress, log } = setup({
+    const { ingress, log, sent } = setup({
       secret: async () => {
         throw new ClientSecretUnavailableError(
           'cannot read the client secret, SSM parameter /x (AccessDenied)',
@@ -380,11 +428,141 @@ describe('Function: createIngress', () => {
 
     // Act
     const response = await ingress(signed(payload()));
-    const ok = setup();
-    await ok.ingress(signed(payload(), { secret: 'wrong' }));
 
     // Assess
     expect(response.statusCode).toBe(503);
-    expect(JSON.stringify([...log.lines, ...ok.log.lines])).not.toContain(SECRET);
+    expect(log.at('error')).toHaveLength(1);
+    expect(sent).toEqual([]);
+  });
+
+  it('never logs the secret it read, whether it verified, refused or could not queue', async () => {
+    // Prepare
+    const secret = vi.fn(async () => SECRET);
+    const refresh = vi.fn(async () => SECRET);
+    const log = createFakeLogger();
+    let queueUp = true;
+    const ingress = createIngress({
+      secret: { secret, refresh, describe: () => 'test secret' },
+      send: async () => {
+        if (!queueUp) throw new Error('Service Unavailable');
+      },
+      logger: log.logger,
+    });
+
+    // Act
+    const statuses = [
+      (await ingress(signed(payload()))).statusCode,
+      (await ingress(signed(payload(), { secret: 'forged' }))).statusCode,
+      (await ingress(signed(payload({ producer: 'stores/b3n8w2r6t0' })))).statusCode,
+    ];
+    queueUp = false;
+    statuses.push((await ingress(signed(payload()))).statusCode);
+
+    // Assess
+    expect(statuses).toEqual([200, 401, 400, 503]);
+    expect(secret).toHaveBeenCalled();
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(log.lines.map((line) => line.level)).toEqual(['warn', 'debug', 'warn', 'error']);
+    const logged = JSON.stringify(log.lines);
+    expect(logged).not.toContain(SECRET);
+    expect(logged).not.toContain(Buffer.from(SECRET).toString('base64'));
+  });
+
+  it('refuses a signed body that starts with a byte order mark with 400, rather than queue other bytes than were signed', async () => {
+    // Prepare
+    const { ingress, sent } = setup();
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(payload())]);
+
+    // Act
+    const response = await ingress(signed(body));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toMatchObject({ error: { type: 'NotABigCommercePayload' } });
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('Function: createIngress, what it logs of a request anyone could have sent', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('logs a forged request at debug level only, with at most 64 characters of its webhook-id', async () => {
+    // Prepare
+    const { ingress, log } = setup();
+    const id = `msg_${'A'.repeat(10_000)}`;
+
+    // Act
+    const response = await ingress(signed(payload(), { secret: 'forged', id }));
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(log.lines.map((line) => line.level)).toEqual(['debug']);
+    expect(log.lines[0]?.extra).toEqual({
+      statusCode: 401,
+      reason: 'InvalidSignature',
+      bytes: Buffer.byteLength(payload()),
+      storeHash: STORE,
+      webhookId: id.slice(0, 64),
+    });
+  });
+
+  it('logs a path that is not a store hash by its length, not its text', async () => {
+    // Prepare
+    const { ingress, log } = setup();
+    const path = '../provision\n{"level":"ERROR"}';
+
+    // Act
+    const response = await ingress(signed(payload(), { storeHash: path }));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(log.lines.map((line) => line.level)).toEqual(['debug']);
+    expect(log.lines[0]?.extra).toMatchObject({ reason: 'InvalidStoreHash', storeHashLength: path.length });
+    expect(JSON.stringify(log.lines)).not.toContain('provision');
+  });
+
+  it('logs the 503 of an unreadable secret with the same cut-short keys', async () => {
+    // Prepare
+    const { ingress, log } = setup({
+      secret: async () => {
+        throw new ClientSecretUnavailableError('cannot read the client secret, SSM parameter /x');
+      },
+    });
+    const id = 'B'.repeat(1_000);
+
+    // Act
+    const response = await ingress(signed(payload(), { id }));
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(log.at('error')[0]?.extra).toEqual({
+      storeHash: STORE,
+      webhookId: id.slice(0, 64),
+      error: 'cannot read the client secret, SSM parameter /x',
+    });
+  });
+
+  it('logs a signed payload it refuses at warn level, with the reason', async () => {
+    // Prepare
+    const { ingress, log } = setup();
+
+    // Act
+    await ingress(signed(payload({ producer: 'stores/b3n8w2r6t0' }), { id: 'msg_abc' }));
+
+    // Assess
+    expect(log.at('warn').map((line) => line.extra)).toEqual([
+      {
+        statusCode: 400,
+        reason: 'ProducerMismatch',
+        bytes: Buffer.byteLength(payload({ producer: 'stores/b3n8w2r6t0' })),
+        detail: `producer stores/b3n8w2r6t0 is not the store of this URL, ${STORE}`,
+        storeHash: STORE,
+        webhookId: 'msg_abc',
+      },
+    ]);
   });
 });
