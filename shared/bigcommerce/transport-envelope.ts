@@ -46,9 +46,10 @@ export type EnvelopeResult = { ok: true; envelope: Envelope } | ({ ok: false } &
 export interface EnvelopeOptions {
   /**
    * The store an EventBridge source's name is for (`sourceStoreReader` of envelope.ts), or `undefined`
-   * for a custom name: such a source carries only that store's events.
+   * for a custom name: such a source carries only that store's events. Required, so no caller reads an
+   * EventBridge event without the producer check the consumer applies (functions/consume/consume.ts).
    */
-  sourceStoreOf?: (source: string) => string | undefined;
+  sourceStoreOf: (source: string) => string | undefined;
 }
 
 /** The ingress message's body, compiled as the EventBridge event's validator is (validate.ts). */
@@ -71,7 +72,7 @@ const reject = (
  * `webhook-id`. The store the transport vouches for (the EventBridge source's name, the ingress URL's
  * store) must be the payload's producer. A transport this module does not know is refused, not guessed.
  */
-export const readEnvelope = (record: EnvelopeRecord, options: EnvelopeOptions = {}): EnvelopeResult => {
+export const readEnvelope = (record: EnvelopeRecord, options: EnvelopeOptions): EnvelopeResult => {
   const attribute = (name: string) => record.messageAttributes?.[name]?.stringValue;
   const transport = attribute(INGRESS_ATTRIBUTES.transport);
   let json: unknown;
@@ -91,7 +92,7 @@ export const readEnvelope = (record: EnvelopeRecord, options: EnvelopeOptions = 
       storeHash: storeHashOf(event.detail),
       event,
     };
-    const sourceStore = options.sourceStoreOf?.(event.source);
+    const sourceStore = options.sourceStoreOf(event.source);
     if (sourceStore !== undefined && sourceStore !== envelope.storeHash) {
       return reject(
         'producer-mismatch',

@@ -19,6 +19,7 @@ import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
 import { SANDBOX_ACCOUNTS, SANDBOX_STORE_HASHES, SANDBOX_TOKEN } from '../../local/sandbox/stores.js';
 import { type LocalSsm, startSsm } from '../../local/ssm.js';
 import { ACCOUNT_ID, REGION } from '../../local/stack-config.js';
+import { sourceStoreReader } from '../../shared/bigcommerce/envelope.js';
 import { INGRESS_ATTRIBUTES } from '../../shared/bigcommerce/ingress-message.js';
 import { readEnvelope } from '../../shared/bigcommerce/transport-envelope.js';
 import { serveHttpApi } from '../helpers/ingress-http.js';
@@ -160,12 +161,15 @@ describe('Integration: sandbox HTTPS delivery -> ingest -> SQS', () => {
     expect(attributes[INGRESS_ATTRIBUTES.transport]?.StringValue).toBe('https');
     expect(attributes[INGRESS_ATTRIBUTES.webhookId]?.StringValue).toBe(result.https[0]?.messageId);
     expect(attributes[INGRESS_ATTRIBUTES.storeHash]?.StringValue).toBe(STORE);
-    const envelope = readEnvelope({
-      body: message?.Body ?? '',
-      messageAttributes: Object.fromEntries(
-        Object.entries(attributes).map(([name, value]) => [name, { stringValue: value.StringValue }]),
-      ),
-    });
+    const envelope = readEnvelope(
+      {
+        body: message?.Body ?? '',
+        messageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([name, value]) => [name, { stringValue: value.StringValue }]),
+        ),
+      },
+      { sourceStoreOf: sourceStoreReader('bigcommerce-webhooks') },
+    );
     expect(envelope).toMatchObject({ ok: true, envelope: { transport: 'https', storeHash: STORE } });
     expect(chain.delivery.attempts).toHaveLength(1);
     expect(chain.scheduler.pending).toEqual([]);

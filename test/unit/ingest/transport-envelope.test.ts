@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { sourceStoreReader } from '../../../shared/bigcommerce/envelope.js';
 import { INGRESS_ATTRIBUTES, ingressMessageOf } from '../../../shared/bigcommerce/ingress-message.js';
-import { type EnvelopeRecord, readEnvelope } from '../../../shared/bigcommerce/transport-envelope.js';
+import {
+  type EnvelopeOptions,
+  type EnvelopeRecord,
+  readEnvelope,
+} from '../../../shared/bigcommerce/transport-envelope.js';
 import { loadEvent } from '../../helpers/load-event.js';
 
 const STORE = 'k7q2m9x4p1';
@@ -75,7 +79,7 @@ describe('Function: readEnvelope', () => {
     });
 
     // Act
-    const [first, second] = [readEnvelope(viaEventBridge), readEnvelope(viaHttps)];
+    const [first, second] = [readEnvelope(viaEventBridge, options), readEnvelope(viaHttps, options)];
 
     // Assess
     expect(first.ok && second.ok).toBe(true);
@@ -98,6 +102,15 @@ describe('Function: readEnvelope', () => {
       envelope: { transport: 'https' },
     });
     expect(!result.ok && result.detail).toContain(`not store ${STORE}`);
+  });
+
+  it("cannot be called without the source's store reader, so no reader skips the consumer's producer check", () => {
+    // Assess (checked by the type checker, npm run typecheck)
+    expectTypeOf(readEnvelope).parameters.toEqualTypeOf<[EnvelopeRecord, EnvelopeOptions]>();
+    expectTypeOf<EnvelopeOptions>().toHaveProperty('sourceStoreOf');
+    expectTypeOf<Pick<EnvelopeOptions, 'sourceStoreOf'>>().toEqualTypeOf<{
+      sourceStoreOf: (source: string) => string | undefined;
+    }>();
   });
 
   it("refuses an EventBridge event whose producer is not its source's store", () => {
@@ -147,7 +160,7 @@ describe('Function: readEnvelope', () => {
 
   it('refuses a body that is not JSON, whichever the transport', () => {
     // Act
-    const results = [readEnvelope({ body: '{nope' }), readEnvelope(httpsRecord('{nope'))];
+    const results = [readEnvelope({ body: '{nope' }, options), readEnvelope(httpsRecord('{nope'), options)];
 
     // Assess
     expect(results.map((result) => !result.ok && result.reason)).toEqual([
