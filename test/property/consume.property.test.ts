@@ -5,6 +5,7 @@ import type { BigCommerceEvent, HandlerRegistry } from '../../functions/consume/
 import { createConsumeHandler } from '../../functions/consume/lambda.js';
 import type { CatalogScope } from '../../shared/bigcommerce/scopes/index.js';
 import { catalogScopes } from '../../shared/bigcommerce/scopes/index.js';
+import { createConsumerMetrics, RECORD_METRICS } from '../../shared/metrics.js';
 import { fakeContext } from '../helpers/context.js';
 import { createFakeDedupe } from '../helpers/fake-dedupe.js';
 import { loadEvent } from '../helpers/load-event.js';
@@ -32,9 +33,22 @@ const consume = async (cases: Case[]) => {
     }
   };
   const handlers = Object.fromEntries(catalogScopes.map((scope) => [scope, record])) as HandlerRegistry;
-  const handler = createConsumeHandler({ handlers, dedupe: createFakeDedupe().dedupe });
+  // The invocation's metric lines, summed over scope families: each count by its metric's name.
+  const counted: Record<string, number> = {};
+  const metrics = createConsumerMetrics({
+    namespace: 'BigCommerceWebhooksTest',
+    write: (text) => {
+      for (const line of text.trimEnd().split('\n')) {
+        const emf = JSON.parse(line) as Record<string, unknown>;
+        for (const name of Object.values(RECORD_METRICS)) {
+          if (typeof emf[name] === 'number') counted[name] = (counted[name] ?? 0) + emf[name];
+        }
+      }
+    },
+  });
+  const handler = createConsumeHandler({ handlers, dedupe: createFakeDedupe().dedupe, metrics });
   const response = await handler(sqsEvent(cases), fakeContext());
-  return { response, dispatched, foreignPrototypes };
+  return { response, dispatched, foreignPrototypes, counted };
 };
 
 /** Batches to generate (FC_RUNS) and the seed (FC_SEED): the defaults keep `npm test` short. */
@@ -51,7 +65,7 @@ const idsWhere = (cases: Case[], expect: Case['expect']) =>
 
 describe('Function: consume (property-based)', () => {
   it(
-    'dispatches every valid record once, fails exactly the invalid ones, and never throws or pollutes a prototype',
+    'dispatches every valid record once, fails exactly the invalid ones, counts each under its outcome, and never throws or pollutes a prototype',
     async () => {
       // Prepare
       const before = prototypeKeys();
@@ -60,7 +74,7 @@ describe('Function: consume (property-based)', () => {
       await fc.assert(
         fc.asyncProperty(batchArb, async (cases) => {
           // Act
-          const { response, dispatched, foreignPrototypes } = await consume(cases);
+          const { response, dispatched, foreignPrototypes, counted } = await consume(cases);
           seen.batches += 1;
           seen.records += cases.length;
           seen.runs += dispatched.length;
@@ -75,6 +89,18 @@ describe('Function: consume (property-based)', () => {
           expect(failed).toEqual(idsWhere(cases, 'fail'));
           expect(dispatched.sort()).toEqual(idsWhere(cases, 'dispatch'));
           expect(foreignPrototypes).toEqual([]);
+          // Every record counted once, under its outcome (every catalog scope has a handler here).
+          const outcomes = (expect: Case['expect']) => idsWhere(cases, expect).length;
+          expect(counted).toEqual(
+            Object.fromEntries(
+              [
+                [RECORD_METRICS.handled, outcomes('dispatch')],
+                [RECORD_METRICS.duplicate, outcomes('duplicate')],
+                [RECORD_METRICS.unknownScope, outcomes('ignore')],
+                [RECORD_METRICS.rejected, outcomes('fail')],
+              ].filter(([, count]) => count !== 0),
+            ),
+          );
           expect(prototypeKeys()).toEqual(before);
           expect(({} as Record<string, unknown>).polluted).toBeUndefined();
         }),
