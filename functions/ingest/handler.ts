@@ -1,9 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { loadIngestConfig } from '../../shared/ingress/config.js';
 import { createIngress } from '../../shared/ingress/ingest.js';
-import { queueUrlFor, sqsSender } from '../../shared/ingress/queue.js';
+import { ingestSqsClient, queueUrlFor, sqsSender } from '../../shared/ingress/queue.js';
 import { ssmClientSecret } from '../../shared/ingress/secret.js';
 import { logger } from '../../shared/logger.js';
 import { createIngestHandler } from './http.js';
@@ -19,7 +18,7 @@ export const handler = middy(
     createIngress({
       secret: ssmClientSecret(config.BIGCOMMERCE_CLIENT_SECRET_PARAMETER),
       send: sqsSender(
-        new SQSClient({ useQueueUrlAsEndpoint: false }),
+        ingestSqsClient(),
         queueUrlFor(config.AWS_REGION, config.AWS_ACCOUNT_ID, config.WEBHOOK_QUEUE_NAME),
       ),
       logger,

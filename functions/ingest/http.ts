@@ -3,13 +3,17 @@ import type { IngressRequest, IngressResponse } from '../../shared/ingress/inges
 import type { LogSink } from '../../shared/logger.js';
 
 /**
- * The body's exact bytes: API Gateway base64-encodes a body it does not take for text (payload format 2.0
+ * The request, its header names lower-cased (HTTP's are case-insensitive; payload format 2.0 lower-cases
+ * them, and the ingress does not count on every front end doing so), and the body's exact bytes: API
+ * Gateway base64-encodes a body it does not take for text (payload format 2.0
  * sets `isBase64Encoded`), and the signature is over the bytes BigCommerce sent.
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
  */
 export const requestOf = (event: APIGatewayProxyEventV2): IngressRequest => ({
   storeHash: event.pathParameters?.storeHash,
-  headers: event.headers ?? {},
+  headers: Object.fromEntries(
+    Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  ),
   body: Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8'),
 });
 

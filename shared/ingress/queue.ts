@@ -1,6 +1,7 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { partition } from '@aws-sdk/core/client';
 import type { IngressMessage } from '../bigcommerce/ingress-message.js';
+import { INGEST_SDK_CONFIG } from './clients.js';
 
 /**
  * A queue's URL from its account, region and name, as SQS gives it: the function needs no GetQueueUrl call
@@ -9,6 +10,12 @@ import type { IngressMessage } from '../bigcommerce/ingress-message.js';
  */
 export const queueUrlFor = (region: string, account: string, name: string) =>
   `https://sqs.${region}.${partition(region).dnsSuffix}/${account}/${name}`;
+
+/**
+ * The ingest's SQS client: {@link INGEST_SDK_CONFIG}'s attempts and timeouts, and the configured endpoint
+ * (AWS_ENDPOINT_URL_SQS, if set) rather than the queue URL's host (`useQueueUrlAsEndpoint: false`).
+ */
+export const ingestSqsClient = () => new SQSClient({ ...INGEST_SDK_CONFIG, useQueueUrlAsEndpoint: false });
 
 /**
  * Sends ingress messages to one queue with SendMessage; resolves once SQS has accepted the message (the

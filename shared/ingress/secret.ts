@@ -1,4 +1,5 @@
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { INGEST_SDK_CONFIG } from './clients.js';
 
 /** How long the client secret read from SSM is reused before it is read again (a rotated one reaches us by then). */
 export const SECRET_MAX_AGE_SECONDS = 300;
@@ -34,7 +35,7 @@ export const ssmClientSecret = (
   let provider = options.provider;
   const describe = () => `SSM parameter ${parameterName}`;
   const read = async (forceFetch: boolean) => {
-    provider ??= new SSMProvider();
+    provider ??= new SSMProvider({ clientConfig: INGEST_SDK_CONFIG });
     let value: unknown;
     try {
       value = await provider.get(parameterName, {

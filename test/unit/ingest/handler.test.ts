@@ -38,6 +38,27 @@ describe('Function: requestOf', () => {
   });
 });
 
+describe('Function: requestOf, headers', () => {
+  it('lower-cases header names, so a front end that keeps their case still reaches the signature check', () => {
+    // Prepare
+    const original = event('{}', false);
+    const mixed = {
+      ...original,
+      headers: { 'Webhook-Id': 'msg_1', 'WEBHOOK-TIMESTAMP': '1764590400', 'Webhook-Signature': 'v1,abc' },
+    };
+
+    // Act
+    const request = requestOf(mixed);
+
+    // Assess
+    expect(request.headers).toEqual({
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': '1764590400',
+      'webhook-signature': 'v1,abc',
+    });
+  });
+});
+
 describe('Function: createIngestHandler', () => {
   it('answers the ingress response as JSON', async () => {
     // Prepare
