@@ -181,7 +181,12 @@ export const provision = async (
         settings,
         reportDeleted: request.reportDeleted ?? false,
       },
-      { eventBridge, graphql, ...(deps.sleep && { sleep: deps.sleep }) },
+      {
+        eventBridge,
+        graphql,
+        ...(deps.sleep && { sleep: deps.sleep }),
+        ...(deps.listSources && { listSources: deps.listSources }),
+      },
     ),
   );
   run.record('source')(entry);

@@ -15,6 +15,8 @@ export interface SourceDeps {
   eventBridge: EventBridgeClient;
   graphql: StoreApi;
   sleep?: (ms: number) => Promise<void>;
+  /** A listing of the account's partner sources shared by many runs (see ProvisionDeps.listSources). */
+  listSources?: () => Promise<PartnerSource[]>;
 }
 
 /** Polls for a new source: half of each backoff fixed, half jittered, no bound but the caller's wait. */
@@ -40,9 +42,12 @@ export const findSource = async (
   eventBridge: EventBridgeClient,
   eventSourceName: string,
   fullName?: string,
+  /** The account's partner sources listed already (a shared listing); without it, listed now. */
+  listed?: () => Promise<PartnerSource[]>,
 ): Promise<FoundSource | undefined> => {
   const wanted = eventSourceName.toLowerCase();
-  const matches = (await listPartnerSources(eventBridge, PARTNER_SOURCE_PREFIXES))
+  const all = listed ? await listed() : await listPartnerSources(eventBridge, PARTNER_SOURCE_PREFIXES);
+  const matches = all
     .filter((source) => (fullName ? source.name === fullName : lastSegment(source.name) === wanted))
     .map((source) => ({ ...source, arn: normalizeSourceArn(source.arn) }));
   const live = matches.filter((source) => source.state !== 'DELETED');
@@ -115,7 +120,11 @@ export const reconcileSource = async (
   deps: SourceDeps,
 ): Promise<{ entry: SourceEntry; source: FoundSource | undefined }> => {
   const { eventSourceName, settings } = input;
-  const existing = await findSource(deps.eventBridge, eventSourceName);
+  // A shared listing may predate a source created since: one it does not show is looked up live.
+  const existing =
+    (deps.listSources &&
+      (await findSource(deps.eventBridge, eventSourceName, undefined, deps.listSources))) ||
+    (await findSource(deps.eventBridge, eventSourceName));
   if (existing?.state === 'DELETED' && input.reportDeleted) {
     const note = 'BigCommerce deleted this source: tear down, then provision again';
     return { entry: { ...entryOf(eventSourceName, 'would-update', existing), note }, source: existing };

@@ -55,7 +55,12 @@ export const teardown = async (
     ? { preflight: store.preflight, ...(store.adaptations && { adaptations: store.adaptations }) }
     : { preflight: 'unverified' as const };
   await run.step('ownership', async () => assertOwnName(owner, eventSourceName));
-  const source = await run.step('source', () => findSource(eventBridge, eventSourceName));
+  const source = await run.step(
+    'source',
+    async () =>
+      (deps.listSources && (await findSource(eventBridge, eventSourceName, undefined, deps.listSources))) ||
+      findSource(eventBridge, eventSourceName),
+  );
   const ownership = await run.step('ownership', async () => {
     const input = { eventSourceName, source, ruleName: settings.ruleName };
     const found = store

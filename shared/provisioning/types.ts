@@ -1,4 +1,5 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { PartnerSource } from '../aws/event-sources.js';
 import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
 import type { PreflightCache } from '../bigcommerce/graphql/preflight.js';
 import type { KeyedLogger } from '../logger.js';
@@ -114,4 +115,10 @@ export interface ProvisionDeps {
   preflightCache?: PreflightCache;
   logger: KeyedLogger;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The account's BigCommerce partner sources, listed once and shared by the runs of a scheduled reconcile
+   * (ListEventSources pages through every store's source, so one listing per store costs N/100 calls each);
+   * a source it does not show is looked up live. Without it, each run lists them itself.
+   */
+  listSources?: () => Promise<PartnerSource[]>;
 }

@@ -77,6 +77,19 @@ export const BenchReportSchema = z.object({
     noop_rerun_by_operation: z.record(z.string(), count),
     samples: z.record(z.string(), SampleSchema),
   }),
+  reconcile: z.object({
+    stores: z.int().positive(),
+    concurrency: z.int().positive(),
+    latency_ms_per_call: positive,
+    ms_all_stores: positive,
+    ms_one_store: positive,
+    ms_ideal: positive,
+    vs_ideal: positive,
+    calls_per_store: z.object({ dynamodb: positive, bigcommerce: positive, eventbridge: positive }),
+    mutating_calls: count,
+    by_operation: z.record(z.string(), positive),
+    one_store: SampleSchema,
+  }),
 });
 
 /**

@@ -11,6 +11,7 @@ import {
 } from './goals.js';
 import type { MemoryFigures } from './memory.js';
 import type { ProvisionFigures } from './provisioning.js';
+import type { ReconcileFigures } from './reconcile.js';
 import { pct, type Ratios, type Sample } from './stats.js';
 
 /** The JSON `npm run bench -- --json FILE` writes (issue 5), with details only inside nested objects. */
@@ -19,6 +20,7 @@ export interface BenchReport {
   memory: MemoryFigures;
   coldStart: ColdStartFigures;
   provision: ProvisionFigures;
+  reconcile: ReconcileFigures;
 }
 
 const x = (value: number) => `${value.toFixed(2)}x`;
@@ -60,6 +62,8 @@ export const verdictsOf = (report: BenchReport) => ({
   consumeBundle: judgeValue(report.coldStart.consume_bundle_bytes, GOALS.consumeBundleBytes),
   provisionBundle: judgeValue(report.coldStart.provision_bundle_bytes, GOALS.provisionBundleBytes),
   noopRerun: judgeValue(report.provision.noop_rerun_mutating_calls, GOALS.noopRerunMutatingCalls),
+  reconcileVsIdeal: judgeValue(report.reconcile.vs_ideal, GOALS.reconcileVsIdeal),
+  reconcileNoop: judgeValue(report.reconcile.mutating_calls, GOALS.noopRerunMutatingCalls),
 });
 
 /** `8 met, 1 MISSED, 2 undecided`: every verdict of {@link verdictsOf}, counted. */
@@ -68,6 +72,29 @@ const tally = (verdicts: ReturnType<typeof verdictsOf>) => {
   const count = (verdict: Verdict) => all.filter((v) => v === verdict).length;
   return `${count('met')} met, ${count('missed')} MISSED, ${count('undecided')} undecided`;
 };
+
+/** The scheduled reconcile's lines: the whole no-op run against the ideal, and its calls per store. */
+const reconcileSection = (r: ReconcileFigures, verdicts: ReturnType<typeof verdictsOf>) => [
+  `Scheduled reconcile: a no-op run over ${r.stores} registered stores, ${r.concurrency} at a time, ${r.latency_ms_per_call} ms added to every DynamoDB, EventBridge and BigCommerce call`,
+  table(
+    ['', 'wall time', 'goal'],
+    [
+      ['one store alone', ms(r.ms_one_store, r.one_store), ''],
+      [`ideal: ${r.stores} / ${r.concurrency} x one store`, `${r.ms_ideal} ms`, ''],
+      [
+        `all ${r.stores} stores`,
+        `${r.ms_all_stores} ms (${x(r.vs_ideal)} the ideal)`,
+        `${goalText(GOALS.reconcileVsIdeal)} ${shout(verdicts.reconcileVsIdeal)}`,
+      ],
+    ],
+  ),
+  `  calls per store: DynamoDB ${r.calls_per_store.dynamodb}, BigCommerce ${r.calls_per_store.bigcommerce}, EventBridge ${r.calls_per_store.eventbridge} (${Object.entries(
+    r.by_operation,
+  )
+    .map(([operation, n]) => `${operation} ${n}`)
+    .join(', ')})`,
+  `  mutating calls: ${r.mutating_calls}, goal ${goalText(GOALS.noopRerunMutatingCalls, String)} ${shout(verdicts.reconcileNoop)}`,
+];
 
 /**
  * The human-readable tables for stdout. A raw figure's ± is half of (max - min) / median over its runs;
@@ -153,6 +180,8 @@ export const formatReport = (report: BenchReport, reps: string): string => {
       }),
     ),
     `  no-op re-run mutating calls: ${provision.noop_rerun_mutating_calls}, goal ${goalText(GOALS.noopRerunMutatingCalls, String)} ${shout(verdicts.noopRerun)}`,
+    '',
+    ...reconcileSection(report.reconcile, verdicts),
     '',
     `Goals: ${tally(verdicts)}`,
   ].join('\n');

@@ -6,11 +6,22 @@ import { memoryRegistry } from '../../helpers/memory-registry.js';
 import { settings } from '../../helpers/provision-harness.js';
 
 /** The reconciler's clients, never to be called here: each test's stores are decided before any call. */
-const unreachable = new Proxy({} as ProvisionDeps, {
-  get: (_target, name) => {
-    throw new Error(`the reconciler was called (${String(name)})`);
+const never = (what: string) => () => {
+  throw new Error(`the reconciler was called (${what})`);
+};
+const unreachable: ProvisionDeps = {
+  eventBridge: new Proxy({} as ProvisionDeps['eventBridge'], {
+    get: (_target, name) => never(String(name))(),
+  }),
+  graphqlFor: async () => never('graphqlFor')(),
+  logger: {
+    debug: never('log'),
+    info: never('log'),
+    warn: never('log'),
+    error: never('log'),
+    child: never('log'),
   },
-});
+};
 
 const setup = () => {
   const clock = { now: 1_000_000 };

@@ -2,6 +2,8 @@ import { DeleteRuleCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbr
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provision } from '../../../shared/provisioning/provision.js';
 import { reconcileStore } from '../../../shared/provisioning/reconcile-store.js';
+import { sharedListing } from '../../../shared/provisioning/source-listing.js';
+import type { ProvisionDeps } from '../../../shared/provisioning/types.js';
 import { memoryLeases } from '../../helpers/memory-leases.js';
 import { memoryRegistry } from '../../helpers/memory-registry.js';
 import {
@@ -33,7 +35,9 @@ describe('Scheduled reconcile of one store', () => {
   });
 
   /** A store provisioned and registered as a POST leaves it; `run` is the scheduled run of it. */
-  const registered = async (options: { provisioned?: boolean; deadline?: number } = {}) => {
+  const registered = async (
+    options: { provisioned?: boolean; deadline?: number; listSources?: ProvisionDeps['listSources'] } = {},
+  ) => {
     const clock = { now: Date.now() };
     const memory = memoryRegistry(() => clock.now);
     if (options.provisioned ?? true) {
@@ -53,7 +57,7 @@ describe('Scheduled reconcile of one store', () => {
         {
           registry: memory.registry,
           leases,
-          provision: h.deps,
+          provision: { ...h.deps, ...(options.listSources && { listSources: options.listSources }) },
           clock: { now: () => clock.now },
           logger: { warn: () => undefined },
         },
@@ -206,5 +210,33 @@ describe('Scheduled reconcile of one store', () => {
     expect(stores.get(STORE_HASH)?.lastRun?.outcome).toBe('converged');
     // The step it stopped may still be running: the lease expires with the invocation instead.
     expect(held.has(STORE_HASH)).toBe(true);
+  });
+
+  it("finds the store's source in the run's shared listing, listing nothing itself", async () => {
+    // Prepare: the listing made once for the whole run, before this store's turn
+    const listing = sharedListing(h.eventBridge.client);
+    const { run } = await registered({ listSources: listing });
+    await listing();
+    h.resetCalls();
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report.outcome).toBe('converged');
+    expect(h.eventBridge.calls()).not.toContain('ListEventSources');
+  });
+
+  it('looks a source up live when the shared listing predates it', async () => {
+    // Prepare: a listing made before the store's source existed
+    const { run } = await registered({ listSources: async () => [] });
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report.outcome).toBe('converged');
+    expect(h.eventBridge.calls().filter((name) => name === 'ListEventSources')).toHaveLength(1);
+    expect(h.sandbox.state.eventSources).toHaveLength(1);
   });
 });
