@@ -71,6 +71,9 @@ export class ManualScheduler implements Scheduler {
   }
 }
 
+/** Each sandbox's delivery, by its state (see {@link HttpsDelivery.serve}). */
+const deliveries = new WeakMap<SandboxState, HttpsDelivery>();
+
 /** One POST the sandbox made to an HTTPS webhook's destination. */
 export interface DeliveryAttempt {
   /** The webhook's global id, `bc/store/webhook/<n>`. */
@@ -87,7 +90,7 @@ export interface DeliveryAttempt {
 }
 
 export interface HttpsDeliveryOptions {
-  /** The secret of the app (client id) that owns a webhook; BigCommerce signs with it. */
+  /** The secret of the app (client id) that owns a webhook; BigCommerce signs with it (default: the sandbox app's). */
   secretOf(clientId: string): string | undefined;
   scheduler?: Scheduler;
   timeoutMs?: number;
@@ -101,18 +104,29 @@ export interface HttpsDeliveryOptions {
  * of `id.timestamp.body` keyed with the client secret, which BigCommerce's docs base64-encode for the
  * library), a 2xx acknowledging it; anything else is retried on {@link RETRY_DELAYS_SECONDS}, each retry
  * signed afresh at its own time, and after the last one the webhook is deactivated. A webhook deleted or
- * deactivated meanwhile gets no more retries.
+ * deactivated meanwhile gets no more retries. Made before the sandbox and passed as its `httpsDelivery`
+ * option (or made by it); it serves one sandbox.
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/https-webhook-overview (reference §9)
  */
 export class HttpsDelivery {
   readonly attempts: DeliveryAttempt[] = [];
   readonly #scheduler: Scheduler;
+  readonly options: HttpsDeliveryOptions;
+  #isCurrent: (hook: SandboxWebhook) => boolean = () => true;
 
-  constructor(
-    private readonly options: HttpsDeliveryOptions,
-    private readonly isCurrent: (hook: SandboxWebhook) => boolean = () => true,
-  ) {
-    this.#scheduler = options.scheduler ?? realScheduler;
+  constructor(options: Partial<HttpsDeliveryOptions> = {}) {
+    this.options = { secretOf: () => SANDBOX_CLIENT_SECRET, ...options };
+    this.#scheduler = this.options.scheduler ?? realScheduler;
+  }
+
+  /**
+   * Makes this the delivery of the sandbox whose state this is (its {@link httpsDeliveryOf}); a webhook
+   * deleted from that state since an attempt failed gets no retry.
+   */
+  serve(state: SandboxState): this {
+    this.#isCurrent = (hook) => state.webhooks.includes(hook);
+    deliveries.set(state, this);
+    return this;
   }
 
   /** Delivers one event's body to one webhook; resolves with the first attempt (retries follow on the scheduler). */
@@ -175,32 +189,22 @@ export class HttpsDelivery {
       return;
     }
     this.#scheduler.schedule(delay * 1000, async () => {
-      if (!hook.isActive || !this.isCurrent(hook)) return;
+      if (!hook.isActive || !this.#isCurrent(hook)) return;
       await this.#attempt(hook, body, messageId, failedAttempt + 1);
     });
   }
 }
 
-const deliveries = new WeakMap<SandboxState, HttpsDelivery>();
-
 /**
- * Sets how a sandbox delivers its HTTPS webhooks (its scheduler, secrets, timeout): the offline stack and
- * tests call it right after `startSandbox`, before any event is fired. Returns the delivery, whose
- * `attempts` record every POST.
+ * Replaces a running sandbox's HTTPS delivery (its scheduler, secrets, timeout) with a new one, for a
+ * sandbox started by someone else (the offline stack's); a sandbox of one's own takes it as its
+ * `httpsDelivery` option instead. Returns the delivery, whose `attempts` record every POST.
  */
 export const configureHttpsDelivery = (
   state: SandboxState,
   options: Partial<HttpsDeliveryOptions> = {},
-): HttpsDelivery => {
-  const delivery = new HttpsDelivery(
-    { secretOf: () => SANDBOX_CLIENT_SECRET, ...options },
-    // A webhook deleted since an attempt failed gets no retry.
-    (hook) => state.webhooks.includes(hook),
-  );
-  deliveries.set(state, delivery);
-  return delivery;
-};
+): HttpsDelivery => new HttpsDelivery(options).serve(state);
 
-/** A sandbox's HTTPS delivery: as configured, or real timers and the sandbox app's secret. */
+/** A sandbox's HTTPS delivery: as given or configured, or real timers and the sandbox app's secret. */
 export const httpsDeliveryOf = (state: SandboxState): HttpsDelivery =>
-  deliveries.get(state) ?? configureHttpsDelivery(state);
+  deliveries.get(state) ?? new HttpsDelivery().serve(state);

@@ -12,6 +12,7 @@ import { readBody } from '../read-body.js';
 import { describeCall, type SandboxCall } from './calls.js';
 import { type Fault, FaultQueue } from './faults.js';
 import { type FireRequest, FireRequestError, fireEvent, type PartnerEventPublisher } from './fire.js';
+import { HttpsDelivery, httpsDeliveryOf } from './https-delivery.js';
 import { type QuotaSettings, SandboxQuota } from './quota.js';
 import { createRoot, type EventSourceHook, type PartnerName } from './resolvers.js';
 import { answerRest, SandboxResources } from './resources.js';
@@ -39,8 +40,13 @@ export interface SandboxOptions {
   variant?: SchemaVariant;
   /** Called for each new event source; the offline stack creates the partner source in its EventBridge. */
   onEventSourceCreated?: EventSourceHook;
-  /** Where fired store events go; without it, `/__sandbox/fire` answers 501. */
+  /**
+   * Where fired store events go to EventBridge webhooks; without it, a fire that matches one answers 501
+   * (HTTPS webhooks are still delivered, through {@link SandboxOptions.httpsDelivery}).
+   */
   publishPartnerEvents?: PartnerEventPublisher;
+  /** How fired events reach HTTPS webhooks (default: real timers, the sandbox app's secret). */
+  httpsDelivery?: HttpsDelivery;
   /** The rate-limit quota per store (default 150 requests per 30 s, counted but not enforced). */
   quota?: Partial<QuotaSettings>;
   /** The quota windows' clock (default `Date.now`); tests pass a fake and move it. */
@@ -61,6 +67,8 @@ export interface Sandbox {
   quota: SandboxQuota;
   /** Every REST request received (`GET /v2/orders/5`), in order, with the status answered. */
   restCalls: { storeHash: string; method: string; path: string; status: number }[];
+  /** The HTTPS delivery of fired events: its `attempts` record every POST. */
+  readonly https: HttpsDelivery;
   /** Refuses the store's token from now on (401), as after the app's uninstall. */
   revokeToken(storeHash: string): void;
   close(): Promise<void>;
@@ -108,13 +116,28 @@ const sendQuotaSpent = (response: ServerResponse, headers: Record<string, string
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A fire that matched an EventBridge webhook of a sandbox started without a partner event publisher. */
+class NoPublisherError extends Error {
+  override readonly name = 'NoPublisherError';
+}
+
+/** The publisher of a sandbox without one: fine while no EventBridge webhook matches (HTTPS ones only). */
+const noPublisher: PartnerEventPublisher = async (entries) => {
+  if (entries.length > 0) {
+    throw new NoPublisherError(
+      `no partner event publisher: ${entries.length} EventBridge webhook(s) matched and cannot be delivered`,
+    );
+  }
+  return [];
+};
+
 /**
  * Starts the BigCommerce sandbox: the Admin GraphQL webhook API of each configured store at
  * `/stores/{storeHash}/graphql` and the REST resources handlers fetch (`GET /stores/{storeHash}/v2|v3/...`,
  * see resources.ts), both checking `X-Auth-Token` and counting the store's quota (`X-Rate-Limit-*`), plus
  * `/__sandbox/faults` (POST a {@link Fault}, DELETE to clear), `/__sandbox/state` (GET),
  * `/__sandbox/fire` (POST a {@link FireRequest}: a store event delivered to the store's matching
- * EventBridge webhooks), `/__sandbox/quota` (POST settings and/or `{"exhaust": storeHash}`) and
+ * EventBridge webhooks, through `publishPartnerEvents`, and HTTPS webhooks, through `httpsDelivery`), `/__sandbox/quota` (POST settings and/or `{"exhaust": storeHash}`) and
  * `/__sandbox/revoke` (POST `{"storeHash"}`) for tests and the offline stack.
  */
 export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
@@ -125,6 +148,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
   const resources = new SandboxResources();
   const quota = new SandboxQuota(options.now ?? Date.now, options.quota);
   const revoked = new Set<string>();
+  (options.httpsDelivery ?? new HttpsDelivery()).serve(state);
   const variant = options.variant ?? {};
   const schema = sandboxSchemaOf(variant);
   const rules = variant.noIntrospection
@@ -224,12 +248,13 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       return send(response, 202, { pending: faults.size });
     }
     if (request.url === '/__sandbox/fire' && request.method === 'POST') {
-      if (!options.publishPartnerEvents) return send(response, 501, { title: 'no partner event publisher' });
       const fire = JSON.parse(await readBody(request)) as FireRequest;
+      const publish = options.publishPartnerEvents ?? noPublisher;
       try {
-        return send(response, 200, await fireEvent(state, fire, options.publishPartnerEvents, resources));
+        return send(response, 200, await fireEvent(state, fire, publish, resources, httpsDeliveryOf(state)));
       } catch (error) {
         if (error instanceof FireRequestError) return send(response, 400, { title: error.message });
+        if (error instanceof NoPublisherError) return send(response, 501, { title: error.message });
         throw error;
       }
     }
@@ -280,6 +305,10 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     resources,
     quota,
     restCalls,
+    // Read at each use: configureHttpsDelivery may have replaced it since.
+    get https() {
+      return httpsDeliveryOf(state);
+    },
     revokeToken: (storeHash) => void revoked.add(storeHash),
     close: () =>
       new Promise<void>((resolve, reject) => {

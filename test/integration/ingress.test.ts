@@ -9,12 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type LocalQueues, startQueues } from '../../local/queues.js';
-import {
-  configureHttpsDelivery,
-  type HttpsDelivery,
-  ManualScheduler,
-  SANDBOX_CLIENT_SECRET,
-} from '../../local/sandbox/https-delivery.js';
+import { HttpsDelivery, ManualScheduler, SANDBOX_CLIENT_SECRET } from '../../local/sandbox/https-delivery.js';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server.js';
 import { SANDBOX_ACCOUNTS, SANDBOX_STORE_HASHES, SANDBOX_TOKEN } from '../../local/sandbox/stores.js';
 import { type LocalSsm, startSsm } from '../../local/ssm.js';
@@ -73,14 +68,14 @@ const startChain = async (options: { sandboxSecret?: string } = {}): Promise<Cha
   const ingress = await serveHttpApi((event) => handler(event, context));
   stops.push(ingress.close);
 
-  const sandbox = await startSandbox({ accounts: SANDBOX_ACCOUNTS, publishPartnerEvents: async () => [] });
-  stops.push(sandbox.close);
   // Real time at first: the ingress checks webhook-timestamp against the real clock.
   const scheduler = new ManualScheduler(Date.now());
-  const delivery = configureHttpsDelivery(sandbox.state, {
+  const delivery = new HttpsDelivery({
     scheduler,
     ...(options.sandboxSecret && { secretOf: () => options.sandboxSecret }),
   });
+  const sandbox = await startSandbox({ accounts: SANDBOX_ACCOUNTS, httpsDelivery: delivery });
+  stops.push(sandbox.close);
   const sqs = new SQSClient({
     endpoint: queues.url,
     region: REGION,

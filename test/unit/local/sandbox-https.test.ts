@@ -3,15 +3,21 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  configureHttpsDelivery,
+  HttpsDelivery,
   ManualScheduler,
   RETRY_DELAYS_SECONDS,
   SANDBOX_CLIENT_SECRET,
 } from '../../../local/sandbox/https-delivery.js';
 import { type Sandbox, startSandbox } from '../../../local/sandbox/server.js';
-import { SANDBOX_ACCOUNTS, SANDBOX_STORE_HASHES, SANDBOX_TOKEN } from '../../../local/sandbox/stores.js';
+import {
+  SANDBOX_ACCOUNTS,
+  SANDBOX_CLIENT_ID,
+  SANDBOX_STORE_HASHES,
+  SANDBOX_TOKEN,
+} from '../../../local/sandbox/stores.js';
 
 const STORE = SANDBOX_STORE_HASHES[0];
+const OTHER_STORE = SANDBOX_STORE_HASHES[1];
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -39,19 +45,17 @@ afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
 });
 
+/** A sandbox with no partner event publisher (as `npm run sandbox -- serve` runs it), retrying by hand. */
 const sandboxWith = async () => {
-  const sandbox: Sandbox = await startSandbox({
-    accounts: SANDBOX_ACCOUNTS,
-    publishPartnerEvents: async () => [],
-  });
-  stops.push(sandbox.close);
   const scheduler = new ManualScheduler();
-  const delivery = configureHttpsDelivery(sandbox.state, { scheduler });
+  const delivery = new HttpsDelivery({ scheduler });
+  const sandbox: Sandbox = await startSandbox({ accounts: SANDBOX_ACCOUNTS, httpsDelivery: delivery });
+  stops.push(sandbox.close);
   return { sandbox, scheduler, delivery };
 };
 
-const graphql = async (sandbox: Sandbox, query: string, variables: object = {}) => {
-  const response = await fetch(`${sandbox.url}/stores/${STORE}/graphql`, {
+const graphql = async (sandbox: Sandbox, query: string, variables: object = {}, store: string = STORE) => {
+  const response = await fetch(`${sandbox.url}/stores/${store}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-auth-token': SANDBOX_TOKEN },
     body: JSON.stringify({ query, variables }),
@@ -63,7 +67,8 @@ const graphql = async (sandbox: Sandbox, query: string, variables: object = {}) 
 const CREATE = `mutation($input: CreateHttpsWebhookInput!) { webhook { createHttpsWebhook(input: $input) {
   webhook { id scope destination status isActive createdAt } errors { __typename ... on Error { message } } } } }`;
 
-const createHook = (sandbox: Sandbox, input: object) => graphql(sandbox, CREATE, { input });
+const createHook = (sandbox: Sandbox, input: object, store: string = STORE) =>
+  graphql(sandbox, CREATE, { input }, store);
 
 const fire = async (sandbox: Sandbox, scope = 'store/order/created') => {
   const response = await fetch(`${sandbox.url}/__sandbox/fire`, {
@@ -72,6 +77,57 @@ const fire = async (sandbox: Sandbox, scope = 'store/order/created') => {
   });
   return (await response.json()) as { payload: object; https: { status: number; messageId: string }[] };
 };
+
+describe('Sandbox: its HTTPS delivery', () => {
+  it('uses the delivery it was given, and exposes it as sandbox.https', async () => {
+    // Prepare
+    const { sandbox, delivery } = await sandboxWith();
+    const target = await destination([200]);
+    stops.push(target.close);
+    await createHook(sandbox, { scope: 'store/order/created', destination: target.url });
+
+    // Act
+    const result = await fire(sandbox);
+
+    // Assess
+    expect(sandbox.https).toBe(delivery);
+    expect(result.https.map((attempt) => attempt.status)).toEqual([200]);
+    expect(delivery.attempts.map((attempt) => attempt.destination)).toEqual([target.url]);
+  });
+
+  it('fires to HTTPS webhooks without a partner event publisher, and answers 501 only when an EventBridge webhook matches', async () => {
+    // Prepare
+    const { sandbox } = await sandboxWith();
+    const now = new Date().toISOString();
+    sandbox.state.webhooks.push({
+      id: sandbox.state.newId(),
+      storeHash: OTHER_STORE,
+      clientId: SANDBOX_CLIENT_ID,
+      scope: 'store/order/created',
+      destination: `arn:aws:events:us-east-1::event-source/aws.partner/bigcommerce.com/sandbox/bigcommerce-webhooks-${OTHER_STORE}`,
+      isActive: true,
+      createdAt: now,
+      updatedAt: now,
+    });
+
+    // Act
+    const https = await fetch(`${sandbox.url}/__sandbox/fire`, {
+      method: 'POST',
+      body: JSON.stringify({ storeHash: STORE, scope: 'store/order/created', id: 7 }),
+    });
+    const eventBridge = await fetch(`${sandbox.url}/__sandbox/fire`, {
+      method: 'POST',
+      body: JSON.stringify({ storeHash: OTHER_STORE, scope: 'store/order/created', id: 7 }),
+    });
+
+    // Assess
+    expect(https.status).toBe(200);
+    expect(eventBridge.status).toBe(501);
+    expect(await eventBridge.json()).toEqual({
+      title: 'no partner event publisher: 1 EventBridge webhook(s) matched and cannot be delivered',
+    });
+  });
+});
 
 describe('Sandbox: HTTPS webhooks', () => {
   it('creates an HTTPS webhook with the documented selection and lists it as an HttpsWebhook', async () => {
@@ -160,6 +216,11 @@ describe('Sandbox: HTTPS webhooks', () => {
     const target = await destination([200]);
     stops.push(target.close);
     await createHook(sandbox, { scope: 'store/product/updated', destination: target.url });
+    const other = await createHook(
+      sandbox,
+      { scope: 'store/order/created', destination: `${target.url}?other-store` },
+      OTHER_STORE,
+    );
     await createHook(sandbox, {
       scope: 'store/order/created',
       destination: `${target.url}?inactive`,
@@ -170,6 +231,7 @@ describe('Sandbox: HTTPS webhooks', () => {
     const result = await fire(sandbox, 'store/order/created');
 
     // Assess
+    expect(other.data.webhook.createHttpsWebhook.webhook.isActive).toBe(true);
     expect(result.https).toEqual([]);
     expect(target.received).toEqual([]);
   });
@@ -240,6 +302,7 @@ describe('Sandbox: HTTPS webhooks', () => {
 
     // Act
     const result = await fire(sandbox);
+    const scheduled = scheduler.pending;
     await graphql(sandbox, 'mutation($id: ID!) { webhook { deleteWebhook(id: $id) { id } } }', {
       id: created.data.webhook.createHttpsWebhook.webhook.id,
     });
@@ -247,7 +310,9 @@ describe('Sandbox: HTTPS webhooks', () => {
 
     // Assess
     expect(result.https[0]?.status).toBe(0);
+    expect(scheduled).toEqual([60_000]);
     expect(delivery.attempts).toHaveLength(1);
     expect(delivery.attempts[0]?.error).toBeTruthy();
+    expect(scheduler.pending).toEqual([]);
   });
 });
