@@ -86,11 +86,26 @@ const OUTCOMES = Object.keys(RECORD_METRICS) as RecordOutcome[];
 
 /** One scope family's counts within one invocation. */
 interface FamilyTally {
-  counts: number[];
+  counts: Record<RecordOutcome, number>;
   handlerCalls: number;
   handlerMsTotal: number;
   handlerMsMax: number;
 }
+
+const emptyTally = (): FamilyTally => ({
+  counts: {
+    handled: 0,
+    duplicate: 0,
+    unknownScope: 0,
+    noHandler: 0,
+    rejected: 0,
+    handlerFailed: 0,
+    deferred: 0,
+  },
+  handlerCalls: 0,
+  handlerMsTotal: 0,
+  handlerMsMax: 0,
+});
 
 /**
  * One invocation's outcomes, counted in memory as records finish and published once at its end
@@ -99,29 +114,23 @@ interface FamilyTally {
 export class OutcomeTally {
   readonly families = new Map<string, FamilyTally>();
 
-  #family(scope: string | undefined): FamilyTally {
+  /**
+   * Counts one record of `scope` (the payload's, as sent; `undefined` when unreadable) under `outcome`,
+   * with its handler call's duration when its handler ran (`handlerMs`, milliseconds).
+   */
+  count(scope: string | undefined, outcome: RecordOutcome, handlerMs?: number): void {
     const family = scopeFamilyOf(scope);
     let tally = this.families.get(family);
     if (!tally) {
-      tally = { counts: OUTCOMES.map(() => 0), handlerCalls: 0, handlerMsTotal: 0, handlerMsMax: 0 };
+      tally = emptyTally();
       this.families.set(family, tally);
     }
-    return tally;
-  }
-
-  /** Counts one record of `scope` (the payload's, as sent; `undefined` when unreadable) under `outcome`. */
-  count(scope: string | undefined, outcome: RecordOutcome): void {
-    const tally = this.#family(scope);
-    const index = OUTCOMES.indexOf(outcome);
-    tally.counts[index] = (tally.counts[index] ?? 0) + 1;
-  }
-
-  /** Records one handler call of `ms` milliseconds for a record of `scope`. */
-  handlerRan(scope: string, ms: number): void {
-    const tally = this.#family(scope);
-    tally.handlerCalls += 1;
-    tally.handlerMsTotal += ms;
-    if (ms > tally.handlerMsMax) tally.handlerMsMax = ms;
+    tally.counts[outcome] += 1;
+    if (handlerMs !== undefined) {
+      tally.handlerCalls += 1;
+      tally.handlerMsTotal += handlerMs;
+      if (handlerMs > tally.handlerMsMax) tally.handlerMsMax = handlerMs;
+    }
   }
 }
 
@@ -186,10 +195,10 @@ export const createConsumerMetrics = ({
       let text = '';
       for (const [family, counted] of tally.families) {
         const metrics = metricsOf(family);
-        counted.counts.forEach((count, index) => {
-          const outcome = OUTCOMES[index];
-          if (count > 0 && outcome) metrics.addMetric(RECORD_METRICS[outcome], MetricUnit.Count, count);
-        });
+        for (const outcome of OUTCOMES) {
+          const count = counted.counts[outcome];
+          if (count > 0) metrics.addMetric(RECORD_METRICS[outcome], MetricUnit.Count, count);
+        }
         if (counted.handlerCalls > 0) {
           metrics.addMetric(HANDLER_DURATION_METRICS.total, MetricUnit.Milliseconds, counted.handlerMsTotal);
           metrics.addMetric(HANDLER_DURATION_METRICS.max, MetricUnit.Milliseconds, counted.handlerMsMax);

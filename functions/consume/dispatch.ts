@@ -34,6 +34,7 @@ export const dispatchOnce = async (
   // A flag, not the error's identity: a handler may throw `undefined`, and the dedupe port may wrap what
   // it threw (Powertools wraps every non-Error) before it reaches the catch below.
   let handlerFailed = false;
+  let handlerMs: number | undefined;
   const handle = async () => {
     const started = now();
     try {
@@ -46,12 +47,12 @@ export const dispatchOnce = async (
       });
       throw error;
     } finally {
-      tally?.handlerRan(event.scope, now() - started);
+      handlerMs = now() - started;
     }
   };
   try {
     const outcome = await dedupe.once(key, delivery, handle);
-    tally?.count(event.scope, outcome.status === 'ran' ? 'handled' : 'duplicate');
+    tally?.count(event.scope, outcome.status === 'ran' ? 'handled' : 'duplicate', handlerMs);
     if (outcome.status === 'duplicate') {
       log().info('duplicate event skipped', {
         firstMessageId: outcome.first?.messageId,
@@ -62,7 +63,7 @@ export const dispatchOnce = async (
   } catch (error) {
     // When the handler did not throw, the table failed (before or after the handler ran) or another
     // invocation holds the event: the record is deferred to a later delivery.
-    tally?.count(event.scope, handlerFailed ? 'handlerFailed' : 'deferred');
+    tally?.count(event.scope, handlerFailed ? 'handlerFailed' : 'deferred', handlerMs);
     if (error instanceof EventInProgressError) {
       log().warn('duplicate event in progress in another invocation; the record will be retried');
     } else if (!handlerFailed) {
