@@ -68,7 +68,21 @@ export const reconcileStore = async (
     const store = await deps.registry.get(storeHash);
     if (!store) return { storeHash, outcome: 'skipped', reason: 'not registered' };
     const startedAt = deps.clock.now();
-    const { desired } = store;
+    const { desired, lastRun } = store;
+    const failedForGood = lastRun?.outcome === 'failed' && lastRun.permanent === true;
+    // A teardown after the uninstall that failed for good (another store owns the bus) is not retried
+    // either; a permanent failure from before the uninstall (the token it revoked) does not stop it.
+    if (
+      store.uninstalledAt !== undefined &&
+      failedForGood &&
+      (lastRun?.startedAt ?? 0) >= store.uninstalledAt
+    ) {
+      return {
+        storeHash,
+        outcome: 'skipped',
+        reason: `the teardown after its uninstall failed permanently (${lastRun?.outcome === 'failed' ? lastRun.message : ''}); DELETE /provision/${storeHash} once fixed`,
+      };
+    }
     if (store.uninstalledAt !== undefined) {
       const request = { storeHash, eventSourceName: desired.eventSourceName, dryRun: false, awsOnly: true };
       try {
@@ -89,11 +103,11 @@ export const reconcileStore = async (
         return failed(error, startedAt);
       }
     }
-    if (store.lastRun?.outcome === 'failed' && store.lastRun.permanent) {
+    if (lastRun?.outcome === 'failed' && failedForGood) {
       return {
         storeHash,
         outcome: 'skipped',
-        reason: `its last run failed permanently (${store.lastRun.type}: ${store.lastRun.message}); POST /provision again once fixed`,
+        reason: `its last run failed permanently (${lastRun.type}: ${lastRun.message}); POST /provision again once fixed`,
       };
     }
     const request = { storeHash, ...desired, dryRun: false };

@@ -239,4 +239,62 @@ describe('Scheduled reconcile of one store', () => {
     expect(h.eventBridge.calls().filter((name) => name === 'ListEventSources')).toHaveLength(1);
     expect(h.sandbox.state.eventSources).toHaveLength(1);
   });
+
+  it('tears down an uninstalled store whose token was refused before the mark, but not again after it failed for good', async () => {
+    // Prepare: a scheduled run failed on the revoked token before the uninstall event marked the store
+    const { run, stores, markUninstalled, clock } = await registered();
+    const memory = stores.get(STORE_HASH);
+    if (!memory) throw new Error('not registered');
+    stores.set(STORE_HASH, {
+      ...memory,
+      lastRun: {
+        startedAt: clock.now - 10,
+        endedAt: clock.now - 5,
+        outcome: 'failed',
+        type: 'AccessRefusedError',
+        message: 'refused',
+        permanent: true,
+      },
+    });
+    markUninstalled(STORE_HASH, clock.now);
+    h.sandbox.state.webhooks.length = 0;
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report.outcome).toBe('uninstalled');
+    expect(stores.has(STORE_HASH)).toBe(false);
+  });
+
+  it('skips an uninstalled store whose teardown failed for good after the mark', async () => {
+    // Prepare
+    const { run, stores, markUninstalled, clock } = await registered();
+    markUninstalled(STORE_HASH, clock.now - 100);
+    const memory = stores.get(STORE_HASH);
+    if (!memory) throw new Error('not registered');
+    stores.set(STORE_HASH, {
+      ...memory,
+      lastRun: {
+        startedAt: clock.now - 50,
+        endedAt: clock.now - 40,
+        outcome: 'failed',
+        step: 'ownership',
+        type: 'NotOwnedError',
+        message: 'the bus belongs to store b3n8w2r6t0',
+        permanent: true,
+      },
+    });
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringContaining('failed permanently'),
+    });
+    expect(h.eventBridge.calls()).toEqual([]);
+    expect(stores.has(STORE_HASH)).toBe(true);
+  });
 });
