@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import type { SQSEvent } from 'aws-lambda';
 import type { HandlerRegistry } from '../../../functions/consume/handlers/types.js';
 import { createConsumeHandler } from '../../../functions/consume/lambda.js';
+import { createConsumerMetrics } from '../../../shared/metrics.js';
 import { fakeContext } from '../../helpers/context.js';
 import { passThroughDedupe } from '../../helpers/fake-dedupe.js';
 import { createPeerHandler } from '../peer.js';
@@ -26,7 +27,12 @@ const noop = async () => undefined;
 const registry = Object.fromEntries(benchScopes.map((scope) => [scope, noop])) as HandlerRegistry;
 // Dedupe is a DynamoDB round trip per event in production; here it lets everything through so the figure
 // is the consumer's own cost, comparable with the peer's no-op record handler.
-const ours = createConsumeHandler({ handlers: registry, dedupe: passThroughDedupe });
+// Its metrics as the deployed handler's (functions/consume/handler.ts): the stage a dimension beside the rest.
+const ours = createConsumeHandler({
+  handlers: registry,
+  dedupe: passThroughDedupe,
+  metrics: createConsumerMetrics({ defaultDimensions: { stage: 'bench' } }),
+});
 const unmetered = createConsumeHandler({
   handlers: registry,
   dedupe: passThroughDedupe,
