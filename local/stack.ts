@@ -189,7 +189,8 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
         env,
         // serverless offline names no account (its function ARNs are placeholders): the stack's account
         // stands in for the one CloudFormation gives provision's AWS_ACCOUNT_ID on deploy.
-        params: { awsAccountId: ACCOUNT_ID },
+        // and serverless offline's own URL for the API's (provision's INGRESS_BASE_URL: HTTPS webhooks).
+        params: { awsAccountId: ACCOUNT_ID, ingressBaseUrl: `http://127.0.0.1:${port('http', PORTS.http)}` },
         output: (line) => output('functions', line),
         cwd: options.serverlessCwd,
       });

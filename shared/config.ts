@@ -69,6 +69,11 @@ export const ProvisionEnvSchema = z
      * serverless.yml sets the stack's own (CloudFormation's AWS::AccountId), in every environment.
      */
     AWS_ACCOUNT_ID: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit AWS account id')),
+    /**
+     * The HTTP API's base URL: HTTPS-transport stores' webhooks point at `<it>/webhooks/<storeHash>`
+     * (serverless.yml sets the API's own; unset, only the EventBridge transport can be provisioned).
+     */
+    INGRESS_BASE_URL: z.pipe(optionalText, z.optional(z.url())),
   })
   .check(
     z.refine((env) => Boolean(env.BIGCOMMERCE_TOKEN_PARAMETER ?? env.BIGCOMMERCE_ACCESS_TOKEN), {

@@ -103,7 +103,12 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
       }
       const request = { ...body, scopes, eventSourceName: nameFor(body.storeHash, body.eventSourceName) };
       if (request.dryRun) return json(200, await provision(request, settings, api.deps));
-      const desired = { scopes, eventSourceName: request.eventSourceName, prune: request.prune };
+      const desired = {
+        scopes,
+        eventSourceName: request.eventSourceName,
+        prune: request.prune,
+        transport: request.transport,
+      };
       /** The run and its registry record share the lease, so no other run of the store comes between. */
       const registered = async () => {
         const startedAt = Date.now();
@@ -128,7 +133,11 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
     },
     'GET /provision/{storeHash}': async (event, settings) => {
       const storeHash = storeHashOf(event);
-      const { eventSourceName, scopes } = validate(StatusQuerySchema, queryOf(event), 'query string');
+      const { eventSourceName, scopes, transport } = validate(
+        StatusQuerySchema,
+        queryOf(event),
+        'query string',
+      );
       // A registered store is compared with what its last POST asked for (what the scheduled reconcile
       // keeps it at); the query overrides it, and an unregistered store is compared with the defaults.
       const desired = (await registry.get(storeHash))?.desired;
@@ -136,6 +145,7 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
         storeHash,
         eventSourceName: eventSourceName ?? desired?.eventSourceName ?? nameFor(storeHash),
         scopes: collapseScopes(scopes ?? desired?.scopes ?? api.defaultScopes),
+        transport: transport ?? desired?.transport ?? 'eventbridge',
       };
       return json(200, await status(request, settings, api.deps));
     },

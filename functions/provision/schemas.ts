@@ -28,11 +28,15 @@ const ScopeSchema = z.string().check(
 
 const defaultFalse = () => z._default(z.boolean(), false);
 
+const TransportSchema = z.enum(['eventbridge', 'https'], {
+  error: "expected eventbridge (the store has BigCommerce's EventBridge beta) or https",
+});
+
 /**
  * The body of `POST /provision`. Unknown fields are rejected, so a token cannot be slipped in.
  *
  * @example
- * { "storeHash": "k7q2m9x4p1", "scopes": ["store/category/updated", "store/order/*"], "dryRun": false, "prune": false }
+ * { "storeHash": "k7q2m9x4p1", "scopes": ["store/category/updated", "store/order/*"], "transport": "https", "dryRun": false, "prune": false }
  */
 export const ProvisionRequestSchema = z.strictObject({
   storeHash: StoreHashSchema,
@@ -47,6 +51,12 @@ export const ProvisionRequestSchema = z.strictObject({
   ),
   /** The name asked of BigCommerce; default `${EVENT_SOURCE_NAME_PREFIX}-${storeHash}`. */
   eventSourceName: z.optional(EventSourceNameSchema),
+  /**
+   * How the store's events arrive: `eventbridge` (its partner event source; stores with BigCommerce's beta)
+   * or `https` (webhooks to this deployment's ingress). Changing it switches the store over: the new
+   * transport's webhooks are active before the old one's go.
+   */
+  transport: z._default(TransportSchema, 'eventbridge'),
   dryRun: defaultFalse(),
   /** Delete webhooks to this destination whose scope is not wanted. */
   prune: defaultFalse(),
@@ -78,6 +88,8 @@ export const StatusQuerySchema = z.strictObject({
   eventSourceName: z.optional(EventSourceNameSchema),
   /** The scopes the store was provisioned with, comma-separated; default SUBSCRIBED_SCOPES. */
   scopes: z.optional(QueryScopesSchema),
+  /** The transport to compare with; default the registered store's, else eventbridge. */
+  transport: z.optional(TransportSchema),
 });
 
 /** Query string of `DELETE /provision/{storeHash}`; unknown keys are refused (`?dryrun=true` is not a dry run). */

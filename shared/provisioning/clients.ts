@@ -52,6 +52,7 @@ export const reconcilerClients = (config: ProvisionConfig, logger: KeyedLogger) 
     ruleName: config.RULE_NAME,
     targetId: config.TARGET_ID,
     sourceWaitMs: config.EVENT_SOURCE_WAIT_MS,
+    ...(config.INGRESS_BASE_URL && { ingressBaseUrl: config.INGRESS_BASE_URL }),
     ...(deadline !== undefined && { deadline }),
   });
   return {

@@ -1,9 +1,11 @@
 import type { StoreApi } from '../bigcommerce/graphql/client.js';
+import { DOCUMENTS_FOR } from '../bigcommerce/graphql/documents.js';
 import { type Preflight, preflight } from '../bigcommerce/graphql/preflight.js';
 import { messageOf } from '../errors.js';
 import type { KeyedLogger, LogSink } from '../logger.js';
 import { reconcileBus } from './bus.js';
 import { runStep } from './errors.js';
+import { httpsDestinationOf, provisionHttps } from './https.js';
 import {
   assertOwnName,
   checkOwnership,
@@ -15,7 +17,7 @@ import {
 import { reconcileRule } from './rule.js';
 import { type FoundSource, reconcileSource } from './source.js';
 import { reconcileTarget } from './target.js';
-import type { Entry, ProvisionDeps, ProvisionSettings, Step } from './types.js';
+import type { Entry, ProvisionDeps, ProvisionSettings, Step, Transport } from './types.js';
 import { reconcileWebhooks, webhooksTo } from './webhooks.js';
 
 export interface ProvisionRequest {
@@ -25,6 +27,8 @@ export interface ProvisionRequest {
   eventSourceName: string;
   dryRun: boolean;
   prune: boolean;
+  /** How the store's events arrive (default eventbridge); a run for one retires the other's webhooks. */
+  transport?: Transport;
   /** For status: report a source BigCommerce deleted instead of failing on it. */
   reportDeleted?: boolean;
 }
@@ -151,9 +155,19 @@ export const verifyConverged = async (
  * Brings one store's chain to the wanted state (source -> bus -> rule -> target -> webhooks), each step
  * reading first and changing only what differs; with `dryRun` it only reads and returns the plan. A
  * failure is a `ProvisionError` naming the step, with the entries done so far; running again finishes
- * the job without duplicating anything.
+ * the job without duplicating anything. A store on the HTTPS transport is run by `provisionHttps`; one
+ * switching from it keeps its HTTPS webhooks until every wanted scope has an active EventBridge webhook.
  */
-export const provision = async (
+export const provision = (
+  request: ProvisionRequest,
+  settings: ProvisionSettings,
+  deps: ProvisionDeps,
+): Promise<ProvisionResult> =>
+  request.transport === 'https'
+    ? provisionHttps(request, settings, deps)
+    : provisionEventBridge(request, settings, deps);
+
+const provisionEventBridge = async (
   request: ProvisionRequest,
   settings: ProvisionSettings,
   deps: ProvisionDeps,
@@ -164,13 +178,14 @@ export const provision = async (
   const { eventBridge } = deps;
   const owner = ownerOf(storeHash, settings);
   const tags = ownerTags(owner);
+  const ingress = httpsDestinationOf(settings, storeHash);
 
   // Status reads only; a plan or a run may send every document.
   const { api: graphql, ...checked } = await storeApiOf(
     run,
     deps,
     storeHash,
-    request.reportDeleted ? ['listWebhooks'] : undefined,
+    request.reportDeleted ? DOCUMENTS_FOR.status : DOCUMENTS_FOR.eventbridge,
   );
   await run.step('ownership', async () => assertOwnName(owner, request.eventSourceName));
   const { entry, source } = await run.step('source', () =>
@@ -233,7 +248,15 @@ export const provision = async (
   );
   await run.step('webhooks', () =>
     reconcileWebhooks(
-      { destination: source?.arn, scopes: request.scopes, prune: request.prune, dryRun },
+      {
+        destination: source?.arn,
+        transport: 'eventbridge',
+        scopes: request.scopes,
+        prune: request.prune,
+        dryRun,
+        // A switch from HTTPS: the store's webhooks to this deployment's ingress, once these are active.
+        retire: (hook) => hook.transport === 'https' && hook.destination === ingress,
+      },
       graphql,
       run.record('webhooks'),
     ),
@@ -246,7 +269,7 @@ export const provision = async (
     return { storeHash, dryRun, converged, ...checked, entries: done };
   }
   const verified = await verifyConverged(deps, (quiet) =>
-    provision({ ...request, dryRun: true }, settings, quiet),
+    provisionEventBridge({ ...request, dryRun: true }, settings, quiet),
   );
   return { storeHash, dryRun, ...verified, ...checked, entries: done };
 };

@@ -11,6 +11,7 @@ import { messageOf, PermanentError } from '../errors.js';
 import { ProvisionError } from './errors.js';
 import type { ProvisionResult } from './provision.js';
 import { STORES_ATTRIBUTES } from './stores-table.js';
+import type { Transport } from './types.js';
 import { DESIRED_AT, UNINSTALLED_AT } from './uninstall-mark.js';
 
 /** What a POST asked for: what the scheduled reconcile brings the store back to. */
@@ -18,6 +19,8 @@ export interface DesiredState {
   scopes: string[];
   eventSourceName: string;
   prune: boolean;
+  /** Absent in items written before there were two transports: those stores are on EventBridge. */
+  transport?: Transport;
 }
 
 /** How the last changing run of a store ended: converged, still drifted after applying, or failed at a step. */
@@ -124,6 +127,7 @@ const desiredToItem = (desired: DesiredState): AttributeValue => ({
     scopes: { L: desired.scopes.map((scope) => ({ S: scope })) },
     eventSourceName: { S: desired.eventSourceName },
     prune: { BOOL: desired.prune },
+    ...(desired.transport && { transport: { S: desired.transport } }),
   },
 });
 
@@ -173,6 +177,10 @@ const storeOf = (item: Item): RegisteredStore => {
       scopes: (desired.scopes?.L ?? []).flatMap((scope) => (scope.S ? [scope.S] : [])),
       eventSourceName: desired.eventSourceName?.S ?? '',
       prune: desired.prune?.BOOL ?? false,
+      // An item written before there were two transports has none: it is an EventBridge store.
+      ...(desired.transport?.S && {
+        transport: desired.transport.S === 'https' ? ('https' as const) : ('eventbridge' as const),
+      }),
     },
     registeredAt: Number(item[R.registeredAt]?.N ?? 0),
     ...(lastRun && { lastRun }),

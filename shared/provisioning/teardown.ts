@@ -1,6 +1,8 @@
 import { tagResource } from '../aws/tags.js';
 import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
+import { DOCUMENTS_FOR } from '../bigcommerce/graphql/documents.js';
 import { removeBus } from './bus.js';
+import { httpsDestinationOf } from './https.js';
 import { lastSegment, normalizeSourceArn } from './names.js';
 import { assertOwnName, checkOwnership, ownerTags } from './ownership.js';
 import { ownerOf, ownershipStep, runOf, storeApiOf, verifyConverged } from './provision.js';
@@ -31,7 +33,8 @@ const LEFT_NOTE =
   "left: it carries no ownership tags and no webhook of this store points at its source, so it may be another store's";
 
 /**
- * Removes one store's chain in reverse order: webhooks, target, rule, bus. Each step tolerates what is
+ * Removes one store's chain in reverse order: webhooks (EventBridge ones to its source and HTTPS ones to
+ * its ingress URL), target, rule, bus. Each step tolerates what is
  * already gone (reported `unchanged`), so a teardown that failed half way can simply be run again. It
  * deletes only what is this store's: a bus or rule of another store stops it before any change (409), and
  * an untagged one that nothing shows to be this store's is left and reported.
@@ -48,9 +51,7 @@ export const teardown = async (
   const owner = ownerOf(storeHash, settings);
 
   // Teardown lists and deletes webhooks, nothing else: a store without createEventSource can still tear down.
-  const store = request.awsOnly
-    ? undefined
-    : await storeApiOf(run, deps, storeHash, ['listWebhooks', 'deleteWebhook']);
+  const store = request.awsOnly ? undefined : await storeApiOf(run, deps, storeHash, DOCUMENTS_FOR.teardown);
   const checked = store
     ? { preflight: store.preflight, ...(store.adaptations && { adaptations: store.adaptations }) }
     : { preflight: 'unverified' as const };
@@ -91,7 +92,15 @@ export const teardown = async (
         lastSegment(arn) === wanted;
 
   if (store) {
-    await run.step('webhooks', () => removeWebhooks({ matches, dryRun }, store.api, run.record('webhooks')));
+    // Both transports' webhooks: a store may be half way through a switch.
+    const httpsDestination = httpsDestinationOf(settings, storeHash);
+    await run.step('webhooks', () =>
+      removeWebhooks(
+        { matches, dryRun, ...(httpsDestination && { httpsDestination }) },
+        store.api,
+        run.record('webhooks'),
+      ),
+    );
   }
   const busName = source?.name;
   const rule = { name: settings.ruleName, eventBusName: busName ?? '' };

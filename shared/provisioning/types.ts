@@ -70,10 +70,15 @@ export interface TargetEntry {
   note?: string;
 }
 
+/** How a store's events reach the queue: its partner event source (EventBridge), or the ingress (HTTPS). */
+export type Transport = 'eventbridge' | 'https';
+
 export interface WebhookEntry {
   resource: 'webhook';
   action: Action;
   scope: string;
+  /** The webhook's kind: an EventBridge webhook to the source, or an HTTPS webhook to the ingress. */
+  transport?: Transport;
   id?: string;
   active?: boolean;
   /** False for a webhook to this destination whose scope the request does not want (kept unless `prune`). */
@@ -102,6 +107,11 @@ export interface ProvisionSettings {
   targetId: string;
   /** Upper bound on waiting for a new partner source to become visible. */
   sourceWaitMs: number;
+  /**
+   * The base URL of this deployment's HTTP API (`https://<api>.execute-api.<region>.amazonaws.com`): HTTPS
+   * webhooks point at `<base>/webhooks/<storeHash>`. Without it, a store cannot use the HTTPS transport.
+   */
+  ingressBaseUrl?: string;
   /** When this invocation must answer (epoch ms): a run still going then stops with a resumable error. */
   deadline?: number;
 }

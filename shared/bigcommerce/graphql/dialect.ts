@@ -20,16 +20,27 @@ export interface Dialect {
   eventBridgeType: string;
   /** The selection of a webhook in create and update payloads. */
   webhookSelection: string;
-  /** The selection of a webhook node in `store.webhooks`. */
+  /** The selection of a webhook node in `store.webhooks` (with `__typename`, to tell the transports apart). */
   nodeSelection: string;
+  /** The selection of a webhook in createHttpsWebhook payloads. */
+  httpsWebhookSelection: string;
   /** Each mutation payload's `errors { ... }` selection, or '' where the payload has no `errors` field. */
-  errors: { createEventSource: string; createWebhook: string; updateWebhook: string; deleteWebhook: string };
+  errors: {
+    createEventSource: string;
+    createWebhook: string;
+    updateWebhook: string;
+    deleteWebhook: string;
+    createHttpsWebhook: string;
+  };
   /** `updateEventBridgeWebhook(input: {id, data: {isActive}})` exists; without it, reactivating is delete + create. */
   updateMutation: boolean;
 }
 
 /** The type name we guess for EventBridge webhooks (siblings are HttpsWebhook, PubSubWebhook). */
 export const GUESSED_EVENT_BRIDGE_TYPE = 'EventBridgeWebhook';
+
+/** The type of HTTPS webhooks: BigCommerce's, verified (reference §8 lists it in `store.webhooks` fragments). */
+export const HTTPS_WEBHOOK_TYPE = 'HttpsWebhook';
 
 /**
  * Only what BigCommerce's docs show, plus the one guess a list cannot do without (the type name of the
@@ -40,8 +51,16 @@ export const GUESSED_EVENT_BRIDGE_TYPE = 'EventBridgeWebhook';
 export const DOCUMENTED_DIALECT: Dialect = {
   eventBridgeType: GUESSED_EVENT_BRIDGE_TYPE,
   webhookSelection: 'id scope destination isActive createdAt',
-  nodeSelection: `id scope status ... on ${GUESSED_EVENT_BRIDGE_TYPE} { destination }`,
-  errors: { createEventSource: '', createWebhook: '', updateWebhook: '', deleteWebhook: '' },
+  nodeSelection: `__typename id scope status ... on ${GUESSED_EVENT_BRIDGE_TYPE} { destination } ... on ${HTTPS_WEBHOOK_TYPE} { destination }`,
+  // createHttpsWebhook's response as BigCommerce's HTTPS guide shows it (reference §9): verified.
+  httpsWebhookSelection: 'id scope destination status isActive createdAt',
+  errors: {
+    createEventSource: '',
+    createWebhook: '',
+    updateWebhook: '',
+    deleteWebhook: '',
+    createHttpsWebhook: '',
+  },
   updateMutation: false,
 };
 
@@ -121,6 +140,11 @@ export const dialectOf = (schema: GraphQLSchema): { dialect: Dialect; adaptation
 
   const node = typeAt(schema.getQueryType() ?? undefined, ['store', 'webhooks', 'edges', 'node']);
   const nodeWanted = ['id', 'scope', 'status', 'destination', 'isActive'];
+  const httpsPayload = payloadOf('createHttpsWebhook');
+  const eventBridgeNode = node && webhookSelectionOf(node, concrete, nodeWanted, schema);
+  // HTTPS nodes in the same list: their destination is in their own fragment where the node type is abstract.
+  const httpsNode = node && webhookSelectionOf(node, HTTPS_WEBHOOK_TYPE, nodeWanted, schema);
+  const httpsFragment = httpsNode?.match(/\.\.\. on \w+ \{[^}]*\}/)?.[0];
   const updateInput = mutations.updateEventBridgeWebhook?.args.find((arg) => arg.name === 'input');
   const updateData = updateInput ? getNamedType(updateInput.type) : undefined;
   const dataType =
@@ -132,13 +156,19 @@ export const dialectOf = (schema: GraphQLSchema): { dialect: Dialect; adaptation
     webhookSelection:
       (declared && webhookSelectionOf(declared, concrete, PAYLOAD_FIELDS, schema)) ??
       DOCUMENTED_DIALECT.webhookSelection,
-    nodeSelection:
-      (node && webhookSelectionOf(node, concrete, nodeWanted, schema)) ?? DOCUMENTED_DIALECT.nodeSelection,
+    nodeSelection: eventBridgeNode
+      ? `__typename ${eventBridgeNode}${httpsFragment ? ` ${httpsFragment}` : ''}`
+      : DOCUMENTED_DIALECT.nodeSelection,
+    httpsWebhookSelection:
+      (httpsPayload &&
+        webhookSelectionOf(typeAt(httpsPayload, ['webhook']), HTTPS_WEBHOOK_TYPE, PAYLOAD_FIELDS, schema)) ??
+      DOCUMENTED_DIALECT.httpsWebhookSelection,
     errors: {
       createEventSource: errorsSelection(payloadOf('createEventSource')),
       createWebhook: errorsSelection(createPayload),
       updateWebhook: errorsSelection(payloadOf('updateEventBridgeWebhook')),
       deleteWebhook: errorsSelection(payloadOf('deleteWebhook')),
+      createHttpsWebhook: errorsSelection(httpsPayload),
     },
     updateMutation,
   };

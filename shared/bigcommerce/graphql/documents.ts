@@ -3,7 +3,7 @@ import type { Dialect } from './dialect.js';
 /**
  * The Admin GraphQL documents provision sends, built from a store's {@link Dialect}: the operation and field
  * names of BigCommerce's EventBridge guide (createEventSource, createEventBridgeWebhook, store.webhooks,
- * deleteWebhook), with what the docs leave open (the webhook type's name, `errors` selections, the update
+ * deleteWebhook) and of its HTTPS guide (createHttpsWebhook), with what the docs leave open (the webhook type's name, `errors` selections, the update
  * mutation) taken from the store's own schema by the preflight.
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/aws
  */
@@ -16,6 +16,8 @@ export interface Documents {
   updateWebhooks(count: number): string;
   /** `count` deleteWebhook calls. */
   deleteWebhooks(count: number): string;
+  /** `count` createHttpsWebhook calls (reference §9: input `{scope, destination}`, verified). */
+  createHttpsWebhooks(count: number): string;
 }
 
 /** One mutation document carrying `count` aliased calls (`m0`, `m1`, ...) of one `webhook` field. */
@@ -74,7 +76,32 @@ export const documentsOf = (dialect: Dialect): Documents => ({
       (i) => `$i${i}: ID!`,
       count,
     ),
+  createHttpsWebhooks: (count) =>
+    aliased(
+      'createHttpsWebhooks',
+      (i) =>
+        `createHttpsWebhook(input: $i${i}) { webhook { __typename ${dialect.httpsWebhookSelection} } ${dialect.errors.createHttpsWebhook} }`,
+      (i) => `$i${i}: CreateHttpsWebhookInput!`,
+      count,
+    ),
 });
+
+/** The documents a run of each kind may send: a run is stopped at preflight only by those. */
+export const DOCUMENTS_FOR = {
+  /** EventBridge provisioning (it also deletes the store's HTTPS webhooks when switching from HTTPS). */
+  eventbridge: [
+    'createEventSource',
+    'listWebhooks',
+    'createEventBridgeWebhook',
+    'updateEventBridgeWebhook',
+    'deleteWebhook',
+  ],
+  /** HTTPS provisioning: no event source and no EventBridge webhook (an inactive one is deleted and created again). */
+  https: ['listWebhooks', 'createHttpsWebhook', 'deleteWebhook'],
+  /** Status only reads. */
+  status: ['listWebhooks'],
+  teardown: ['listWebhooks', 'deleteWebhook'],
+} as const satisfies Record<string, readonly string[]>;
 
 /** Every document a run may send, one alias each, by name: what the preflight validates. */
 export const documentsToCheck = (dialect: Dialect): Record<string, string> => {
@@ -85,5 +112,6 @@ export const documentsToCheck = (dialect: Dialect): Record<string, string> => {
     createEventBridgeWebhook: documents.createWebhooks(1),
     ...(dialect.updateMutation && { updateEventBridgeWebhook: documents.updateWebhooks(1) }),
     deleteWebhook: documents.deleteWebhooks(1),
+    createHttpsWebhook: documents.createHttpsWebhooks(1),
   };
 };

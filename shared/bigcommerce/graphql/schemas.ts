@@ -29,10 +29,11 @@ export const CreateEventSourceResponseSchema = z.object({
 });
 
 /**
- * A webhook node of `store.webhooks`; `destination`/`isActive` only for EventBridge webhooks.
+ * A webhook node of `store.webhooks`; `destination`/`isActive` only for EventBridge and HTTPS webhooks.
  * @example { "id": "bc/store/webhook/29458", "scope": "store/category/updated", "status": "ACTIVE", "destination": "arn:aws:events:us-east-1::event-source/aws.partner/...", "isActive": true }
  */
 export const WebhookNodeSchema = z.object({
+  __typename: z.optional(z.string()),
   id: z.string(),
   scope: z.string(),
   status: z.nullish(z.string()),

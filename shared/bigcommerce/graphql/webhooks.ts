@@ -1,5 +1,6 @@
 import { PermanentError } from '../../errors.js';
 import type { StoreApi } from './client.js';
+import { HTTPS_WEBHOOK_TYPE } from './dialect.js';
 import {
   AliasedDeletesResponseSchema,
   AliasedWebhooksResponseSchema,
@@ -11,8 +12,10 @@ import {
 export interface StoreWebhook {
   id: string;
   scope: string;
-  /** Only EventBridge webhooks have one here (the event source ARN). */
+  /** The event source ARN of an EventBridge webhook, the URL of an HTTPS one; none for other transports. */
   destination: string | undefined;
+  /** `https` for an HttpsWebhook node; `eventbridge` for any other with a destination (its type is a guess). */
+  transport: 'eventbridge' | 'https' | undefined;
   /** True only for an active webhook: any other status (INACTIVE, DEACTIVATED, ...) needs reactivating. */
   active: boolean;
   /** The status as BigCommerce reported it, when it did. */
@@ -27,6 +30,7 @@ const PAGE_SIZE = 50;
 const ALIASES_PER_DOCUMENT = 10;
 
 const toWebhook = (node: {
+  __typename?: string | undefined;
   id: string;
   scope: string;
   status?: string | null;
@@ -36,6 +40,7 @@ const toWebhook = (node: {
   id: node.id,
   scope: node.scope,
   destination: node.destination ?? undefined,
+  transport: node.__typename === HTTPS_WEBHOOK_TYPE ? 'https' : node.destination ? 'eventbridge' : undefined,
   // Both must say active where both are given: a status other than ACTIVE is not active, whatever isActive says.
   active:
     (node.isActive ?? true) &&
@@ -93,6 +98,14 @@ export const createEventBridgeWebhooks = (
   inputs: { scope: string; destination: string; isActive: boolean }[],
 ) => runAliased(gql, gql.documents.createWebhooks, inputs);
 
+/**
+ * Creates HTTPS webhooks (input `{scope, destination}`, as BigCommerce's HTTPS guide shows it), batched like
+ * {@link createEventBridgeWebhooks}; one outcome per input, in order.
+ * @see https://developer.bigcommerce.com/docs/integrations/webhooks/https-webhook-overview
+ */
+export const createHttpsWebhooks = (gql: StoreApi, inputs: { scope: string; destination: string }[]) =>
+  runAliased(gql, gql.documents.createHttpsWebhooks, inputs);
+
 /** Sets `isActive` on webhooks by id, batched like {@link createEventBridgeWebhooks}. */
 export const setWebhooksActive = (gql: StoreApi, ids: string[], isActive: boolean) =>
   runAliased(
@@ -118,11 +131,13 @@ export const deleteWebhooks = async (gql: StoreApi, ids: string[]): Promise<Unio
 };
 
 /**
- * Makes inactive webhooks active: with the update mutation where the store's schema has one, otherwise by
+ * Makes inactive webhooks of one transport active: with the update mutation where the store's schema has one, otherwise by
  * deleting each and creating it again (it gets a new id). One outcome per webhook, in order.
  */
 export const reactivateWebhooks = async (gql: StoreApi, hooks: StoreWebhook[]): Promise<WebhookOutcome[]> => {
-  if (gql.dialect.updateMutation) {
+  // HTTPS webhooks: their update mutation is not documented, so they are deleted and created again.
+  const https = hooks.length > 0 && hooks.every((hook) => hook.transport === 'https');
+  if (gql.dialect.updateMutation && !https) {
     return setWebhooksActive(
       gql,
       hooks.map((hook) => hook.id),
@@ -135,10 +150,15 @@ export const reactivateWebhooks = async (gql: StoreApi, hooks: StoreWebhook[]): 
   );
   const gone = (i: number) => (deleted[i] ?? []).every((error) => error.__typename === 'EntityNotFoundError');
   const recreate = hooks.filter((_, i) => gone(i));
-  const created = await createEventBridgeWebhooks(
-    gql,
-    recreate.map((hook) => ({ scope: hook.scope, destination: hook.destination ?? '', isActive: true })),
-  );
+  const created = https
+    ? await createHttpsWebhooks(
+        gql,
+        recreate.map((hook) => ({ scope: hook.scope, destination: hook.destination ?? '' })),
+      )
+    : await createEventBridgeWebhooks(
+        gql,
+        recreate.map((hook) => ({ scope: hook.scope, destination: hook.destination ?? '', isActive: true })),
+      );
   let next = 0;
   return hooks.map((_, i): WebhookOutcome => {
     if (!gone(i)) return { ok: false, errors: deleted[i] ?? [] };

@@ -134,6 +134,7 @@ describe('Function: provision (store registry)', () => {
           scopes: collapseScopes([...SUBSCRIBED_SCOPES]),
           eventSourceName: `${PREFIX}-${FIRST}`,
           prune: false,
+          transport: 'eventbridge',
         },
         registeredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         lastRun: {
@@ -166,6 +167,7 @@ describe('Function: provision (store registry)', () => {
       scopes: ['store/cart/*'],
       eventSourceName: `${PREFIX}-${FIRST}`,
       prune: true,
+      transport: 'eventbridge',
     });
     expect(after?.[0]?.registeredAt).toBe(before?.registeredAt);
     expect(after?.[0]?.lastRun?.outcome).toBe('converged');

@@ -1,3 +1,4 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessRefusedError } from '../../../shared/bigcommerce/graphql/client.js';
 import { ProvisionError } from '../../../shared/provisioning/errors.js';
@@ -12,10 +13,11 @@ import {
 import { dynamoStoreLeases } from '../../../shared/provisioning/stores-table.js';
 import { type LocalDynamo, startDynalite } from '../../helpers/dynalite.js';
 
-const desired = (scopes: string[], prune = false) => ({
+const desired = (scopes: string[], prune = false, transport: 'eventbridge' | 'https' = 'eventbridge') => ({
   scopes,
   eventSourceName: 'bigcommerce-webhooks-test-k7q2m9x4p1',
   prune,
+  transport,
 });
 
 describe('Store registry on the stores table (dynalite over HTTP)', () => {
@@ -35,6 +37,7 @@ describe('Store registry on the stores table (dynalite over HTTP)', () => {
     const table = await dynamo.createStoresTable();
     return {
       clock,
+      table,
       registry: dynamoStoreRegistry(dynamo.client, table, () => clock.now),
       leases: dynamoStoreLeases(dynamo.client, table, () => clock.now),
     };
@@ -86,6 +89,32 @@ describe('Store registry on the stores table (dynalite over HTTP)', () => {
         },
       },
     ]);
+  });
+
+  it("keeps each store's transport, and an item written before transports reads without one (eventbridge)", async () => {
+    // Prepare: an item as the registry wrote it before the desired state had a transport
+    const { registry, clock, table } = await tableAt();
+    await registry.record('b3n8w2r6t0', desired(['store/order/*'], false, 'https'), clock.now, {
+      outcome: 'converged',
+    });
+    await registry.record('k7q2m9x4p1', desired(['store/order/*']), clock.now, { outcome: 'converged' });
+    await dynamo.client.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { storeHash: { S: 'k7q2m9x4p1' } },
+        UpdateExpression: 'REMOVE #desired.#transport',
+        ExpressionAttributeNames: { '#desired': 'desired', '#transport': 'transport' },
+      }),
+    );
+
+    // Act
+    const https = await registry.get('b3n8w2r6t0');
+    const old = await registry.get('k7q2m9x4p1');
+
+    // Assess
+    expect(https?.desired.transport).toBe('https');
+    const { transport: _, ...before } = desired(['store/order/*']);
+    expect(old?.desired).toEqual(before);
   });
 
   it('keeps the record of a newer run when a run that outlived its lease finishes later', async () => {
