@@ -20,7 +20,7 @@ describe('Soak: a short one', () => {
       events: 200,
       duplicates: 0.2,
       seed: 11,
-      faults: { handlerFailures: 0.1, deliveryFailures: 0.1, crashRate: 0.25 },
+      faults: { handlerFailures: 0.1, deliveryFailures: 0.1, crashRate: 0.3 },
       ports: {
         sqs: 0,
         eventBridge: 0,
