@@ -61,6 +61,18 @@ const options = {
   },
 };
 
+// AWS refuses an SQS trigger whose queue's visibility timeout is under the function's timeout: a record
+// would come back while its first run may still be working.
+if (
+  options.visibilityTimeoutSeconds !== undefined &&
+  options.visibilityTimeoutSeconds < options.consumeTimeoutSeconds
+) {
+  process.stderr.write(
+    `--visibility-timeout (${options.visibilityTimeoutSeconds}) must be at least --function-timeout (${options.consumeTimeoutSeconds}), as AWS requires\n`,
+  );
+  process.exit(2);
+}
+
 say('soak: starting the offline stack (serverless offline bundles the functions first; ~10 s)...');
 const begun = Date.now();
 const logFile = args.log ? createWriteStream(args.log) : undefined;
