@@ -4,3 +4,4 @@ process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_SERVICE_NAME = 'bigcommerce-webhooks-test';
+process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'bigcommerce-webhooks-test';

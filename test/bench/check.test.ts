@@ -13,8 +13,9 @@ const wholeReport = (): BenchReport => ({
     ours_records_per_s: 380_000,
     peer_records_per_s: 260_000,
     floor_records_per_s: 1_000_000,
-    ratios: { ours_vs_peer: ratios, cost_vs_floor: ratios },
-    samples: { ours: sample, peer: sample, floor: sample },
+    unmetered_records_per_s: 360_000,
+    ratios: { ours_vs_peer: ratios, unmetered_vs_peer: ratios, metrics_cost: ratios, cost_vs_floor: ratios },
+    samples: { ours: sample, unmetered: sample, peer: sample, floor: sample },
   })),
   memory: { peak_rss_mb_10000: 101, before_batch_rss_mb: 74, samples: { peak: sample } },
   coldStart: {

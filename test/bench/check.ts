@@ -28,18 +28,18 @@ export const BenchReportSchema = z.object({
       z.object({
         batch: z.int().positive(),
         ours_records_per_s: positive,
-        unmetered_records_per_s: positive.optional(),
+        unmetered_records_per_s: positive,
         peer_records_per_s: positive,
         floor_records_per_s: positive,
         ratios: z.object({
           ours_vs_peer: RatiosSchema,
-          unmetered_vs_peer: RatiosSchema.optional(),
-          metrics_cost: RatiosSchema.optional(),
+          unmetered_vs_peer: RatiosSchema,
+          metrics_cost: RatiosSchema,
           cost_vs_floor: RatiosSchema,
         }),
         samples: z.object({
           ours: SampleSchema,
-          unmetered: SampleSchema.optional(),
+          unmetered: SampleSchema,
           peer: SampleSchema,
           floor: SampleSchema,
         }),

@@ -7,11 +7,8 @@ export interface ConsumerFigures {
   batch: number;
   /** The handler as deployed, its metrics published (EMF lines on stdout). */
   ours_records_per_s: number;
-  /**
-   * The same handler publishing no metrics. Optional only until check.test.ts's whole report names it:
-   * measureConsumer always fills it, and check.ts checks it whenever it is there.
-   */
-  unmetered_records_per_s?: number;
+  /** The same handler publishing no metrics: what the metrics cost, beside the peer (which has none). */
+  unmetered_records_per_s: number;
   peer_records_per_s: number;
   floor_records_per_s: number;
   /**
@@ -20,11 +17,11 @@ export interface ConsumerFigures {
    */
   ratios: {
     ours_vs_peer: Ratios;
-    unmetered_vs_peer?: Ratios;
-    metrics_cost?: Ratios;
+    unmetered_vs_peer: Ratios;
+    metrics_cost: Ratios;
     cost_vs_floor: Ratios;
   };
-  samples: { ours: Sample; unmetered?: Sample; peer: Sample; floor: Sample };
+  samples: { ours: Sample; unmetered: Sample; peer: Sample; floor: Sample };
 }
 
 type Rates = Record<string, { ours: number[]; unmetered: number[]; peer: number[]; floor: number[] }>;
