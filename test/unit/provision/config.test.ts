@@ -29,6 +29,22 @@ describe('Config: provision', () => {
     expect(config.BIGCOMMERCE_ACCESS_TOKEN).toBeUndefined();
   });
 
+  it('takes the ingress base URL when set, and refuses one that is not a URL', () => {
+    // Act
+    const unset = loadProvisionConfig({ ...base, INGRESS_BASE_URL: '' });
+    const set = loadProvisionConfig({
+      ...base,
+      INGRESS_BASE_URL: 'https://abc.execute-api.us-east-1.amazonaws.com',
+    });
+    const bad = () => loadProvisionConfig({ ...base, INGRESS_BASE_URL: '[object Object]' });
+
+    // Assess
+    expect(unset.INGRESS_BASE_URL).toBeUndefined();
+    expect(set.INGRESS_BASE_URL).toBe('https://abc.execute-api.us-east-1.amazonaws.com');
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/INGRESS_BASE_URL/);
+  });
+
   it('fails once, naming every bad variable', () => {
     // Act
     const load = () =>

@@ -432,12 +432,12 @@ describe('Function: provision (HTTPS transport)', () => {
     expect(h.eventBridge.mutations()).toEqual([]);
   });
 
-  it('answers 400 naming transport for a value that is neither eventbridge nor https', async () => {
-    // Prepare
-    const api = createProvisionApi({
+  /** The provision API on the harness, with its registry in memory. */
+  const apiOf = (registry = memoryRegistry().registry) =>
+    createProvisionApi({
       deps: h.deps,
       leases: memoryLeases().leases,
-      registry: memoryRegistry().registry,
+      registry,
       settingsFor: () => settings,
       defaultScopes: SCOPES,
       unhandled: () => [],
@@ -445,6 +445,45 @@ describe('Function: provision (HTTPS transport)', () => {
       maxBodyBytes: 16_384,
       logger: { error: () => undefined, warn: () => undefined },
     });
+
+  it('POST records the transport, and GET status compares with it unless ?transport= says otherwise', async () => {
+    // Prepare
+    const memory = memoryRegistry();
+    const api = apiOf(memory.registry);
+    const context = fakeContext('bigcommerce-webhooks-test-provision');
+    const post = loadEvent<APIGatewayProxyEventV2>('provision', 'post-provision');
+    post.body = JSON.stringify({ storeHash: STORE_HASH, scopes: SCOPES, transport: 'https' });
+    const get = (query: Record<string, string>) => {
+      const event = loadEvent<APIGatewayProxyEventV2>('provision', 'get-status');
+      event.pathParameters = { storeHash: STORE_HASH };
+      event.queryStringParameters = query;
+      return api(event, context);
+    };
+
+    // Act
+    const posted = await api(post, context);
+    const stored = await get({});
+    const other = await get({ transport: 'eventbridge' });
+
+    // Assess
+    expect(posted.statusCode).toBe(200);
+    expect((await memory.registry.get(STORE_HASH))?.desired.transport).toBe('https');
+    expect(JSON.parse(stored.body ?? '{}')).toMatchObject({ transport: 'https', converged: true });
+    const compared = JSON.parse(other.body ?? '{}') as {
+      transport: string;
+      converged: boolean;
+      resources: { resource: string; status: string; transport?: string }[];
+    };
+    expect(compared.transport).toBe('eventbridge');
+    expect(compared.converged).toBe(false);
+    expect(compared.resources.filter((resource) => resource.transport === 'https')).toEqual(
+      SCOPES.map(() => expect.objectContaining({ status: 'extra' })),
+    );
+  });
+
+  it('answers 400 naming transport for a value that is neither eventbridge nor https', async () => {
+    // Prepare
+    const api = apiOf();
     const event = loadEvent<APIGatewayProxyEventV2>('provision', 'post-provision');
     event.body = JSON.stringify({ storeHash: STORE_HASH, transport: 'sqs' });
 
