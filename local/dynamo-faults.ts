@@ -1,5 +1,7 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { IdempotencyRecordStatus } from '@aws-lambda-powertools/idempotency';
+import { DEDUPE_ATTRIBUTES as A } from '../shared/dedupe/table.js';
 import { readBody } from './read-body.js';
 import { HOST } from './stack-config.js';
 
@@ -47,9 +49,10 @@ const internalError = JSON.stringify({
 /** The operation of a DynamoDB JSON 1.0 call (`X-Amz-Target: DynamoDB_20120810.PutItem`). */
 const operationOf = (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
 
+/** The part of a call's body the proxy reads: its table and, for a put, the item's key and status. */
 interface CallBody {
   TableName?: string;
-  Item?: { id?: { S?: string }; status?: { S?: string } };
+  Item?: Record<string, { S?: string } | undefined>;
 }
 
 const parseBody = (body: string): CallBody => {
@@ -80,7 +83,7 @@ export const startDynamoFaults = async (options: {
   /** Record ids whose lock was stalled once: a later put of the same event is let through. */
   const stalledIds = new Set<string>();
 
-  /** Sends the call on to dynalite; resolves with its answer, which `answer` passes back unless withheld. */
+  /** Sends the call on to dynalite as it came; resolves with dynalite's answer. */
   const forward = (req: IncomingMessage, body: string) =>
     new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
       const upstreamRequest = request(
@@ -120,11 +123,11 @@ export const startDynamoFaults = async (options: {
         res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' }).end(internalError);
         return;
       }
-      const id = call.Item?.id?.S ?? '';
+      const id = call.Item?.[A.key]?.S ?? '';
       const stall =
         onDedupe &&
         operation === 'PutItem' &&
-        call.Item?.status?.S === 'INPROGRESS' &&
+        call.Item?.[A.status]?.S === IdempotencyRecordStatus.INPROGRESS &&
         stallsArmed > 0 &&
         !stalledIds.has(id);
       if (stall) {
