@@ -2,26 +2,37 @@ import {
   type BigCommerceEventBridgeEvent,
   describeIssues,
   sourceStoreReader,
-  storeHashOf,
 } from '../../shared/bigcommerce/envelope.js';
 import { lazyStoreClient } from '../../shared/bigcommerce/rest/lazy.js';
 import type { CallBudget, StoreClients } from '../../shared/bigcommerce/rest/types.js';
 import { unconfiguredClients } from '../../shared/bigcommerce/rest/unconfigured.js';
 import { type CatalogScope, resolveScope } from '../../shared/bigcommerce/scopes/index.js';
-import { dataValidatorOf, EventBridgeEventValidator } from '../../shared/bigcommerce/validate.js';
+import {
+  type Envelope,
+  type EnvelopeRecord,
+  readEnvelope,
+} from '../../shared/bigcommerce/transport-envelope.js';
+import { dataValidatorOf } from '../../shared/bigcommerce/validate.js';
 import { DEFAULT_EVENT_SOURCE_NAME_PREFIX } from '../../shared/config.js';
 import { type Dedupe, eventKeyOf } from '../../shared/dedupe/port.js';
-import { messageOf, RecordRejectedError } from '../../shared/errors.js';
+import { RecordRejectedError } from '../../shared/errors.js';
 import type { KeyedLogger, LogSink } from '../../shared/logger.js';
 import type { OutcomeTally } from '../../shared/metrics.js';
 import { dispatchOnce } from './dispatch.js';
-import type { BigCommerceEvent, HandlerRegistry } from './handlers/types.js';
+import type {
+  BigCommerceEvent,
+  EventBridgeEnvelope,
+  HandlerContext,
+  HandlerRegistry,
+} from './handlers/types.js';
 import { createRouter } from './router.js';
 
-/** The part of an SQS record the consumer reads. */
-export interface QueueRecord {
+/**
+ * The part of an SQS record the consumer reads: its body, and its message attributes, which say whether
+ * the ingress queued it (`transport: https`) or an EventBridge rule did (none).
+ */
+export interface QueueRecord extends EnvelopeRecord {
   messageId: string;
-  body: string;
 }
 
 /** What happened to a record that did not fail. */
@@ -46,9 +57,11 @@ export interface ConsumeDeps {
 }
 
 /**
- * Builds the function that processes one SQS record: body -> EventBridge event -> BigCommerce payload ->
- * the scope's schema -> its handler. It throws to fail the record (malformed, not a BigCommerce event,
- * payload naming another store than its event source's name does, schema violation, handler error), each
+ * Builds the function that processes one SQS record: body -> envelope (an EventBridge event, or the
+ * ingress's payload with its attributes: shared/bigcommerce/transport-envelope.ts) -> BigCommerce payload
+ * -> the scope's schema -> its handler, the same path for both transports after the envelope. It throws to
+ * fail the record (malformed, not a BigCommerce event, payload naming another store than its event source's
+ * name or its ingress URL does, schema violation, handler error), each
  * time after one error line saying why; it resolves to acknowledge it, with one warning when the scope is
  * unknown or has no handler, so new BigCommerce scopes never jam the queue. A copy of an event already
  * handled within the dedupe window is acknowledged without calling its handler (`duplicate event skipped`).
@@ -71,45 +84,22 @@ export const createRecordProcessor = ({
     budget: CallBudget = {},
     tally?: OutcomeTally,
   ): Promise<ProcessedRecord> => {
-    let json: unknown;
-    try {
-      json = JSON.parse(record.body);
-    } catch (error) {
-      tally?.count(undefined, 'rejected');
+    const read = readEnvelope(record, { sourceStoreOf });
+    if (!read.ok) {
+      // A record read far enough to know its event (a producer mismatch) logs with the event's keys.
+      const known = read.envelope;
+      tally?.count(known?.payload.scope, 'rejected');
       return reject(
-        logger,
+        known ? new RecordLogger(logger, known, record.messageId) : logger,
         record,
-        new RecordRejectedError('malformed-json', messageOf(error), { cause: error }),
-      );
-    }
-    const parsed = EventBridgeEventValidator.safeParse(json);
-    if (!parsed.success) {
-      tally?.count(undefined, 'rejected');
-      return reject(
-        logger,
-        record,
-        new RecordRejectedError('not-a-bigcommerce-event', describeIssues(parsed.error)),
+        new RecordRejectedError(read.reason, read.detail),
       );
     }
 
-    const event = parsed.data;
-    const payload = event.detail;
-    const storeHash = storeHashOf(payload);
-    const recordLogger = new RecordLogger(logger, event, storeHash, record.messageId);
-    // `source` is the partner event source the event was put on, which provision made for one store;
-    // `producer` is only what the payload says. A source named for a store carries no other store's events.
-    const sourceStore = sourceStoreOf(event.source);
-    if (sourceStore !== undefined && sourceStore !== storeHash) {
-      tally?.count(payload.scope, 'rejected');
-      return reject(
-        recordLogger,
-        record,
-        new RecordRejectedError(
-          'producer-mismatch',
-          `producer ${payload.producer} is not store ${sourceStore}, whose event source ${event.source} it came through`,
-        ),
-      );
-    }
+    // From here on, one path for both transports: the payload, its store, and where it came from.
+    const envelope = read.envelope;
+    const { payload, storeHash } = envelope;
+    const recordLogger = new RecordLogger(logger, envelope, record.messageId);
 
     const resolved = resolveScope(payload.scope);
     if (!resolved) {
@@ -138,21 +128,39 @@ export const createRecordProcessor = ({
     // The validator's output is a fresh copy nothing else holds: give it the validated data in place.
     payload.data = data.data;
 
+    // Made on the handler's first call: most handlers never fetch.
+    const client = lazyStoreClient(bigcommerce, storeHash, budget, recordLogger);
+    // Two literals rather than a shared one spread: a literal of known shape is the cheap one per record.
+    const context: HandlerContext =
+      envelope.transport === 'eventbridge'
+        ? {
+            logger: recordLogger,
+            storeHash,
+            bigcommerce: client,
+            channelId: resolved.channelId,
+            messageId: record.messageId,
+            transport: 'eventbridge',
+            eventBridge: envelopeOf(envelope.event),
+          }
+        : {
+            logger: recordLogger,
+            storeHash,
+            bigcommerce: client,
+            channelId: resolved.channelId,
+            messageId: record.messageId,
+            transport: 'https',
+            https: { webhookId: envelope.webhookId },
+          };
     const status = await dispatchOnce(
       {
         route: target,
         event: payload as BigCommerceEvent<CatalogScope>,
-        context: {
-          logger: recordLogger,
-          storeHash,
-          // Made on the handler's first call: most handlers never fetch.
-          bigcommerce: lazyStoreClient(bigcommerce, storeHash, budget, recordLogger),
-          channelId: resolved.channelId,
-          messageId: record.messageId,
-          eventBridge: envelopeOf(event),
-        },
+        context,
         key,
-        delivery: { messageId: record.messageId, eventBridgeId: event.id },
+        delivery:
+          envelope.transport === 'eventbridge'
+            ? { messageId: record.messageId, eventBridgeId: envelope.event.id }
+            : { messageId: record.messageId, webhookId: envelope.webhookId },
       },
       dedupe,
       () => recordLogger,
@@ -170,7 +178,7 @@ export const createRecordProcessor = ({
  * The envelope without its detail (what a rest spread gave before), written out: a literal of known shape
  * is several times cheaper per record than `const { detail, ...rest } = event`.
  */
-const envelopeOf = (event: BigCommerceEventBridgeEvent) => {
+const envelopeOf = (event: BigCommerceEventBridgeEvent): EventBridgeEnvelope => {
   const envelope = {
     version: event.version,
     id: event.id,
@@ -185,28 +193,41 @@ const envelopeOf = (event: BigCommerceEventBridgeEvent) => {
 };
 
 /**
- * A record's log sink: a child of the consumer's logger carrying scope, store hash, hash, EventBridge id
- * and SQS message id, made on the first line only, since most records log nothing and a Powertools child
- * costs more than the rest of a record's work.
+ * A record's log sink: a child of the consumer's logger carrying scope, store hash, hash, SQS message id,
+ * transport and the EventBridge id or the webhook id, made on the first line only, since most records log
+ * nothing and a Powertools child costs more than the rest of a record's work.
  */
 class RecordLogger implements LogSink {
   #child: LogSink | undefined;
 
   constructor(
     private readonly parent: KeyedLogger,
-    private readonly event: BigCommerceEventBridgeEvent,
-    private readonly storeHash: string,
+    private readonly envelope: Envelope,
     private readonly messageId: string,
   ) {}
 
   #sink(): LogSink {
-    this.#child ??= this.parent.child({
-      scope: this.event.detail.scope,
-      storeHash: this.storeHash,
-      hash: this.event.detail.hash,
-      eventBridgeId: this.event.id,
-      messageId: this.messageId,
-    });
+    if (this.#child) return this.#child;
+    const { envelope } = this;
+    this.#child = this.parent.child(
+      envelope.transport === 'eventbridge'
+        ? {
+            scope: envelope.payload.scope,
+            storeHash: envelope.storeHash,
+            hash: envelope.payload.hash,
+            messageId: this.messageId,
+            transport: envelope.transport,
+            eventBridgeId: envelope.event.id,
+          }
+        : {
+            scope: envelope.payload.scope,
+            storeHash: envelope.storeHash,
+            hash: envelope.payload.hash,
+            messageId: this.messageId,
+            transport: envelope.transport,
+            webhookId: envelope.webhookId,
+          },
+    );
     return this.#child;
   }
 

@@ -49,11 +49,15 @@ export const hashedKeyOf = (key: EventKey, dataText: string = dataTextOf(key)): 
   data: dataText,
 });
 
+const isOptionalText = (value: unknown) => value === undefined || typeof value === 'string';
+
+// A delivery of either transport: the EventBridge event's id or the HTTPS `webhook-id` beside the message id.
 const isDelivery = (value: unknown): value is Delivery =>
   typeof value === 'object' &&
   value !== null &&
   typeof (value as Partial<Delivery>).messageId === 'string' &&
-  typeof (value as Partial<Delivery>).eventBridgeId === 'string';
+  isOptionalText((value as Partial<Delivery>).eventBridgeId) &&
+  isOptionalText((value as Partial<Delivery>).webhookId);
 
 /**
  * Implements {@link Dedupe} with Powertools idempotency on a DynamoDB table ({@link DedupePersistenceLayer}): a conditional put marks the

@@ -55,10 +55,15 @@ export const eventKeyOf = (payload: KeyedPayload, storeHash: string): EventKey =
  */
 export const dataTextOf = (key: EventKey): string => JSON.stringify(key.data) ?? '';
 
-/** Which delivery of an event ran its handler, remembered so a later duplicate can name it in its log line. */
+/**
+ * Which delivery of an event ran its handler, remembered so a later duplicate can name it in its log line:
+ * the SQS message, and the EventBridge event's id or the HTTPS delivery's `webhook-id` (whichever transport
+ * carried it; a copy by the other transport is still a duplicate, as the key has no transport in it).
+ */
 export interface Delivery {
   messageId: string;
-  eventBridgeId: string;
+  eventBridgeId?: string;
+  webhookId?: string;
 }
 
 /** What {@link Dedupe.once} did with the work it was given. */

@@ -3,7 +3,14 @@
  * any scope built from its documented sample, and a handler context that records what the handler logs.
  * Test code only: no deployed bundle imports this file.
  */
-import type { BigCommerceEvent, HandlerContext } from '../../functions/consume/handlers/types.js';
+import type {
+  BigCommerceEvent,
+  EventBridgeDelivery,
+  EventBridgeEnvelope,
+  HandlerContext,
+  HandlerContextBase,
+  HttpsDelivery,
+} from '../../functions/consume/handlers/types.js';
 import { BigCommercePayloadSchema, describeIssues } from '../../shared/bigcommerce/envelope.js';
 import type {
   BigCommerceClient,
@@ -170,10 +177,26 @@ export interface LoggedLine {
 /** A handler context for a test, with every line its logger wrote in `logs`. */
 export type TestHandlerContext = HandlerContext & { logs: LoggedLine[]; bigcommerce: FakeBigCommerce };
 
-/** What a test may set in its context: any field, and the fake client to use. */
-export type HandlerContextOptions = Partial<Omit<HandlerContext, 'bigcommerce'>> & {
+/**
+ * What a test may set in its context: any field, the fake client to use, and the transport (default
+ * `eventbridge`; `{ transport: 'https' }` gives an HTTPS delivery's context, with a sample `webhookId`).
+ */
+export type HandlerContextOptions = Partial<Omit<HandlerContextBase, 'bigcommerce'>> & {
   bigcommerce?: FakeBigCommerce;
-};
+} & (
+    | { transport?: 'eventbridge'; eventBridge?: EventBridgeEnvelope; https?: undefined }
+    | { transport: 'https'; https?: { webhookId: string }; eventBridge?: undefined }
+  );
+
+/** The envelope of a sample EventBridge delivery of store `storeHash`. */
+const sampleEventBridge = (storeHash: string): EventBridgeEnvelope => ({
+  id: '7ad6d4d4-2b1d-4d4c-9f0e-2b7d3c9a1e55',
+  source: `aws.partner/bigcommerce.com/bigcommerce-webhooks-dev-${storeHash}`,
+  account: '123456789012',
+  region: 'us-east-1',
+  time: '2026-12-01T00:00:00Z',
+  resources: [],
+});
 
 /**
  * A context as the consumer builds it for a record of store `abc123` (override any field), whose logger
@@ -181,28 +204,26 @@ export type HandlerContextOptions = Partial<Omit<HandlerContext, 'bigcommerce'>>
  * {@link fakeBigCommerce} of that store (program it: `context.bigcommerce.onFetch(scope, order)`).
  */
 export const handlerContext = (overrides: HandlerContextOptions = {}): TestHandlerContext => {
-  const storeHash = overrides.storeHash ?? 'abc123';
+  const { transport, eventBridge, https, bigcommerce, ...fields } = overrides;
+  const storeHash = fields.storeHash ?? 'abc123';
   const logs: LoggedLine[] = [];
   const write =
     (level: LoggedLine['level']) =>
     (message: string, ...extra: Record<string, unknown>[]) => {
       logs.push({ level, message, extra: Object.assign({}, ...extra) });
     };
+  const delivery: EventBridgeDelivery | HttpsDelivery =
+    transport === 'https'
+      ? { transport, https: https ?? { webhookId: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' } }
+      : { transport: 'eventbridge', eventBridge: eventBridge ?? sampleEventBridge(storeHash) };
   return {
     logger: { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') },
     storeHash,
     channelId: undefined,
     messageId: '059f36b4-87a3-44ab-83d2-661975830a7d',
-    eventBridge: {
-      id: '7ad6d4d4-2b1d-4d4c-9f0e-2b7d3c9a1e55',
-      source: 'aws.partner/bigcommerce.com/bigcommerce-webhooks-dev-abc123',
-      account: '123456789012',
-      region: 'us-east-1',
-      time: '2026-12-01T00:00:00Z',
-      resources: [],
-    },
-    ...overrides,
-    bigcommerce: overrides.bigcommerce ?? fakeBigCommerce(storeHash),
+    ...fields,
+    ...delivery,
+    bigcommerce: bigcommerce ?? fakeBigCommerce(storeHash),
     logs,
   };
 };

@@ -22,7 +22,7 @@ describe('Offline stack: a store whose event sources are named aws.partner/bigco
       stack: { partnerName: 'bigcommerce.com.test' },
       handlers: {
         'store/category/updated': (event, context) => {
-          handled.push({ id: event.data.id, source: context.eventBridge.source });
+          handled.push({ id: event.data.id, source: context.eventBridge?.source ?? context.transport });
         },
       },
     });

@@ -80,7 +80,7 @@ describe('Offline stack: the queue policy decides what EventBridge may deliver',
     chain = await startOfflineChain({
       handlers: {
         'store/category/updated': (_, context) => {
-          handled.push(context.eventBridge.id);
+          handled.push(context.eventBridge?.id ?? context.transport);
         },
       },
     });

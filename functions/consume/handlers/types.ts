@@ -29,12 +29,22 @@ export type EventFor<P extends ScopePattern> = P extends ScopeWildcard
     ? EventOf<P>
     : never;
 
-/**
- * What a handler gets beside the event: a logger carrying the record's keys, a BigCommerce client bound to
- * the event's store, and the envelope metadata.
- */
-export interface HandlerContext {
-  /** Every line carries scope, store hash, hash, EventBridge id and SQS message id. */
+/** The EventBridge event around a payload that came that way, without its `detail` (the payload). */
+export interface EventBridgeEnvelope {
+  id: string;
+  source: string;
+  account: string;
+  region: string;
+  time: string;
+  resources: string[];
+}
+
+/** What a handler gets whichever transport carried the event. */
+export interface HandlerContextBase {
+  /**
+   * Every line carries scope, store hash, hash, SQS message id, transport, and the EventBridge id or the
+   * webhook id.
+   */
   logger: LogSink;
   storeHash: string;
   /**
@@ -46,16 +56,30 @@ export interface HandlerContext {
   channelId: number | undefined;
   /** The SQS message that carried the event. */
   messageId: string;
-  /** The EventBridge envelope around the payload. */
-  eventBridge: {
-    id: string;
-    source: string;
-    account: string;
-    region: string;
-    time: string;
-    resources: string[];
-  };
 }
+
+/** An event BigCommerce put on the store's partner event source, queued by the EventBridge rule. */
+export interface EventBridgeDelivery {
+  transport: 'eventbridge';
+  /** The EventBridge envelope around the payload. */
+  eventBridge: EventBridgeEnvelope;
+  https?: undefined;
+}
+
+/** An event BigCommerce POSTed to the ingest endpoint, signature verified, queued as it came. */
+export interface HttpsDelivery {
+  transport: 'https';
+  /** `webhookId`: the Standard Webhooks `webhook-id`, the same on every retry of one delivery. */
+  https: { webhookId: string };
+  eventBridge?: undefined;
+}
+
+/**
+ * What a handler gets beside the event: a logger carrying the record's keys, a BigCommerce client bound to
+ * the event's store, and which transport carried the event (`transport`, narrowing to `eventBridge` or
+ * `https`). Handlers rarely need the transport: the event, its validation and its dedupe are the same.
+ */
+export type HandlerContext = HandlerContextBase & (EventBridgeDelivery | HttpsDelivery);
 
 /**
  * A handler module's function. Throw to fail the record: SQS retries it, then the redrive policy moves it

@@ -61,6 +61,8 @@ describe('Function: consume, one record', () => {
       messageId: record.messageId,
       channelId: undefined,
     });
+    expect(context.transport).toBe('eventbridge');
+    expect(context.https).toBeUndefined();
     expect(context.eventBridge).toMatchObject({
       source: SOURCE,
       account: '123456789012',
@@ -100,7 +102,7 @@ describe('Function: consume, one record', () => {
     expect(asked).toEqual([{ storeHash: STORE_HASH, budget }]);
   });
 
-  it('gives the handler a logger whose lines carry scope, store hash, hash, EventBridge id and message id', async () => {
+  it('gives the handler a logger whose lines carry scope, store hash, hash, message id, transport and EventBridge id', async () => {
     // Prepare
     const { process, lines } = setup({
       'store/order/created': (_event, { logger }) => logger.info('seen'),
@@ -121,6 +123,7 @@ describe('Function: consume, one record', () => {
           hash: body.detail.hash,
           eventBridgeId: body.id,
           messageId: record.messageId,
+          transport: 'eventbridge',
         },
       }),
     ]);
