@@ -3,10 +3,11 @@ import {
   DeleteMessageBatchCommand,
   GetQueueUrlCommand,
   type Message,
+  type MessageAttributeValue,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { REGION, sqsArn } from './stack-config.js';
 
 /** Invokes the consume function with one batch, as Lambda's SQS event source mapping does. */
@@ -26,6 +27,29 @@ export interface EventSourceMapping {
   stop(): Promise<void>;
 }
 
+/**
+ * A message's attributes as Lambda's mapping hands them over: camel-cased, a binary value in base64, and
+ * the list fields always present and empty (SQS has reserved them).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html (the example event's messageAttributes)
+ */
+const toMessageAttributes = (
+  attributes: Record<string, MessageAttributeValue> = {},
+): SQSMessageAttributes => {
+  const shaped: SQSMessageAttributes = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    shaped[name] = {
+      dataType: value.DataType ?? 'String',
+      ...(value.StringValue !== undefined && { stringValue: value.StringValue }),
+      ...(value.BinaryValue !== undefined && {
+        binaryValue: Buffer.from(value.BinaryValue).toString('base64'),
+      }),
+      stringListValues: [],
+      binaryListValues: [],
+    };
+  }
+  return shaped;
+};
+
 const toRecord = (message: Message, queueArn: string): SQSRecord => {
   const attributes = message.Attributes ?? {};
   const body = message.Body ?? '';
@@ -39,7 +63,7 @@ const toRecord = (message: Message, queueArn: string): SQSRecord => {
       SenderId: attributes.SenderId ?? 'local',
       ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
     },
-    messageAttributes: {},
+    messageAttributes: toMessageAttributes(message.MessageAttributes),
     md5OfBody: message.MD5OfBody ?? createHash('md5').update(body).digest('hex'),
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
@@ -99,6 +123,8 @@ export const startEventSourceMapping = async (options: {
         MaxNumberOfMessages: options.batchSize ?? 10,
         WaitTimeSeconds: 0,
         MessageSystemAttributeNames: ['All'],
+        // Lambda's mapping passes every message attribute on (the ingress's transport, webhook-id, store-hash).
+        MessageAttributeNames: ['All'],
       }),
     );
     if (Messages.length === 0) return 0;
