@@ -6,7 +6,10 @@ import { catalogScopes } from './bigcommerce/scopes/index.js';
  * `duplicate` (a copy already handled in the dedupe window), `unknownScope` and `noHandler` (acknowledged
  * with a warning), `rejected` (malformed JSON, not a BigCommerce event, producer mismatch or schema
  * violation: it will reach the DLQ), `handlerFailed` (its handler threw: retried), `deferred` (the dedupe
- * table failed, or another invocation holds the same event: retried without running its handler).
+ * table failed before the handler ran, or another invocation holds the same event: retried without running
+ * its handler), `completionUnrecorded` (its handler ran and returned, but the dedupe table refused to
+ * record it done until the invocation's time ran out: acknowledged, and a copy arriving after its lock
+ * lapses would run again).
  */
 export type RecordOutcome =
   | 'handled'
@@ -15,7 +18,8 @@ export type RecordOutcome =
   | 'noHandler'
   | 'rejected'
   | 'handlerFailed'
-  | 'deferred';
+  | 'deferred'
+  | 'completionUnrecorded';
 
 /**
  * The consumer's CloudWatch metrics, one count (unit Count) per record outcome, in namespace
@@ -30,11 +34,13 @@ export const RECORD_METRICS = {
   rejected: 'RecordsRejected',
   handlerFailed: 'RecordsHandlerFailed',
   deferred: 'RecordsDeferred',
+  completionUnrecorded: 'RecordsCompletionUnrecorded',
 } as const satisfies Record<RecordOutcome, string>;
 
 /**
  * How long handlers ran (unit Milliseconds), per invocation and scope family: the sum over the calls
- * (`HandlerDurationTotal`; its Sum over `RecordsHandled` + `RecordsHandlerFailed` is the mean call) and
+ * (`HandlerDurationTotal`; its Sum over `RecordsHandled` + `RecordsHandlerFailed` +
+ * `RecordsCompletionUnrecorded` is the mean call) and
  * the longest call (`HandlerDurationMax`). Not one value per call: through Powertools each value costs
  * about as much as the rest of a record's work (see README, performance).
  */
@@ -101,6 +107,7 @@ const emptyTally = (): FamilyTally => ({
     rejected: 0,
     handlerFailed: 0,
     deferred: 0,
+    completionUnrecorded: 0,
   },
   handlerCalls: 0,
   handlerMsTotal: 0,

@@ -23,7 +23,9 @@ export interface DispatchMetrics {
 /**
  * Calls the event's handler through the dedupe port and says whether it ran or was a duplicate. It throws
  * to fail the record when the handler throws, when another invocation holds the same event, or when the
- * dedupe store fails, each time after one line saying which, and counts which of these it was.
+ * dedupe store fails before the handler ran, each time after one line saying which, and counts which of
+ * these it was. A handler that ran but whose completion the store would not record is reported as ran,
+ * with one error line and its own count: failing its record would guarantee a second run.
  */
 export const dispatchOnce = async (
   { route, event, context, key, delivery }: Dispatch,
@@ -52,6 +54,14 @@ export const dispatchOnce = async (
   };
   try {
     const outcome = await dedupe.once(key, delivery, handle);
+    if (outcome.status === 'ranUnrecorded') {
+      tally?.count(event.scope, 'completionUnrecorded', handlerMs);
+      log().error(
+        "handler ran but its completion could not be recorded; acknowledged. A copy of this event arriving after its lock lapses (this invocation's deadline) would run it again",
+        { error: outcome.error },
+      );
+      return 'ran';
+    }
     tally?.count(event.scope, outcome.status === 'ran' ? 'handled' : 'duplicate', handlerMs);
     if (outcome.status === 'duplicate') {
       log().info('duplicate event skipped', {
@@ -61,8 +71,8 @@ export const dispatchOnce = async (
     }
     return outcome.status;
   } catch (error) {
-    // When the handler did not throw, the table failed (before or after the handler ran) or another
-    // invocation holds the event: the record is deferred to a later delivery.
+    // When the handler did not throw, the table failed before the handler ran or another invocation
+    // holds the event: the record is deferred to a later delivery.
     tally?.count(event.scope, handlerFailed ? 'handlerFailed' : 'deferred', handlerMs);
     if (error instanceof EventInProgressError) {
       log().warn('duplicate event in progress in another invocation; the record will be retried');

@@ -5,6 +5,7 @@ import {
   IdempotencyRecordStatus,
 } from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { type CompletionRetryOptions, writeCompletion } from './completion.js';
 import { DEDUPE_ATTRIBUTES as A } from './table.js';
 import type { DedupeTableClient, Item } from './table-client.js';
 
@@ -22,15 +23,24 @@ const conditionFailure = (error: unknown): { Item?: Record<string, { S?: string 
  * - put: only when no record exists, the record's window has passed, or its in-progress lock has lapsed.
  *   Each put also writes a random `writer` id (Powertools ignores it): when the client retried a put whose
  *   answer was lost (a reset socket), the item the retry meets is recognised as this put's own;
- * - update: status, window end and stored result once the work is done;
+ * - update: status, window end and stored result once the work is done, retried on transient failures
+ *   for as long as the invocation has time left ({@link writeCompletion}): the work has run by then, and a
+ *   completion left unwritten lets a later delivery run it again once the lock lapses. The put is not
+ *   retried beyond the client's own retries: it fails before the work runs, and SQS retries the record;
  * - delete: when the work failed, so a later delivery runs it again.
  * When a failed condition carries no item, Powertools reads the record itself (`getRecord`).
  * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/#bring-your-own-persistent-store
  */
 export class DedupePersistenceLayer extends BasePersistenceLayer {
+  /**
+   * `remainingMs` is the invocation's time left (ms), `undefined` when no Lambda context is known; it and
+   * `completionRetry` bound the completion write's retries.
+   */
   constructor(
     private readonly table: () => Promise<DedupeTableClient>,
     private readonly tableName: string,
+    private readonly remainingMs: () => number | undefined = () => undefined,
+    private readonly completionRetry: CompletionRetryOptions = {},
   ) {
     super();
   }
@@ -115,7 +125,7 @@ export class DedupePersistenceLayer extends BasePersistenceLayer {
       names['#validation'] = A.validation;
       values[':validation'] = record.payloadHash;
     }
-    await (await this.table()).UpdateItem({
+    const update = {
       TableName: this.tableName,
       Key: { [A.key]: record.idempotencyKey },
       UpdateExpression: `SET ${Object.keys(names)
@@ -123,7 +133,13 @@ export class DedupePersistenceLayer extends BasePersistenceLayer {
         .join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
-    });
+    };
+    // Powertools updates only to mark work done (saveSuccess): the same write again is harmless.
+    await writeCompletion(
+      async () => (await this.table()).UpdateItem(update),
+      this.remainingMs,
+      this.completionRetry,
+    );
   }
 
   protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {

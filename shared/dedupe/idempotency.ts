@@ -1,9 +1,11 @@
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyPersistenceLayerError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
+import type { CompletionRetryOptions } from './completion.js';
 import { DedupePersistenceLayer } from './dynamodb-persistence.js';
 import {
   type Dedupe,
@@ -23,6 +25,13 @@ export interface IdempotentDedupeOptions {
   windowSeconds: number;
   /** Prefix of every key; fixed so that renaming the function does not forget what was done. */
   keyPrefix?: string;
+  /**
+   * How the write that marks an event done is retried once its handler has run (clock, waits, margin
+   * before the invocation's deadline): see {@link CompletionRetryOptions}; the defaults are for Lambda.
+   */
+  completionRetry?: CompletionRetryOptions;
+  /** Events run here whose completion could not be recorded, kept so copies reaching this container are skipped. */
+  unrecordedCapacity?: number;
 }
 
 /** A {@link Dedupe} that also learns each invocation's deadline, so a crashed run's lock expires with it. */
@@ -60,15 +69,58 @@ const isDelivery = (value: unknown): value is Delivery =>
   isOptionalText((value as Partial<Delivery>).webhookId);
 
 /**
+ * Powertools' error when the write marking the work done failed (`saveSuccess`, after the work resolved).
+ * @see node_modules/@aws-lambda-powertools/idempotency/lib/esm/IdempotencyHandler.js, #saveSuccessfulResult
+ */
+const COMPLETION_FAILURE_MESSAGE = 'Failed to update success record to idempotency store';
+const isCompletionFailure = (error: unknown): error is IdempotencyPersistenceLayerError =>
+  error instanceof IdempotencyPersistenceLayerError && error.message === COMPLETION_FAILURE_MESSAGE;
+
+/**
  * Implements {@link Dedupe} with Powertools idempotency on a DynamoDB table ({@link DedupePersistenceLayer}): a conditional put marks the
  * event in progress (the lock, which expires with the invocation that holds it), success marks it
  * completed until the window ends, failure deletes it. Copies of one event inside one invocation wait for
- * each other instead of failing on each other's lock.
+ * each other instead of failing on each other's lock. When the success write still fails after its
+ * retries, the work did run: the outcome is `ranUnrecorded`, not an error (failing the record would make
+ * SQS run it again), and this container remembers the event for the window (up to `unrecordedCapacity`
+ * events, the oldest forgotten first), so a copy that reaches it is skipped.
  * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/
  */
 export const createIdempotentDedupe = (options: IdempotentDedupeOptions): IdempotentDedupe => {
   const config = new IdempotencyConfig({ expiresAfterSeconds: options.windowSeconds });
-  const persistenceStore = new DedupePersistenceLayer(options.dynamo, options.tableName);
+  const remainingMs = () => {
+    const context = config.lambdaContext;
+    return typeof context?.getRemainingTimeInMillis === 'function'
+      ? context.getRemainingTimeInMillis()
+      : undefined;
+  };
+  const persistenceStore = new DedupePersistenceLayer(
+    options.dynamo,
+    options.tableName,
+    remainingMs,
+    options.completionRetry,
+  );
+  const now = options.completionRetry?.now ?? Date.now;
+  const capacity = options.unrecordedCapacity ?? 1_000;
+  /** Keys run here whose completion was not recorded: the delivery that ran each, and when it is forgotten (ms). */
+  const unrecorded = new Map<string, { first: Delivery; until: number }>();
+  const unrecordedRun = (id: string): Delivery | undefined => {
+    const entry = unrecorded.get(id);
+    if (entry === undefined) return undefined;
+    if (entry.until > now()) return entry.first;
+    unrecorded.delete(id);
+    return undefined;
+  };
+  const rememberUnrecorded = (id: string, first: Delivery) => {
+    unrecorded.delete(id);
+    unrecorded.set(id, { first, until: now() + options.windowSeconds * 1000 });
+    // A Map iterates in insertion order: the first key is the oldest.
+    while (unrecorded.size > capacity) {
+      const oldest = unrecorded.keys().next().value;
+      if (oldest === undefined) break;
+      unrecorded.delete(oldest);
+    }
+  };
   // Only the first argument, the event key, is hashed into the record's id; the result stored is the
   // delivery that ran the handler.
   const runOnce = makeIdempotent(
@@ -86,10 +138,16 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     const id = keyOf(key, dataText);
     // A copy in this same invocation: wait for it to settle, then ask the table as any later copy would.
     while (inFlight.has(id)) await inFlight.get(id)?.catch(() => undefined);
+    // Run here already, its completion unrecorded: the table cannot say so, this container can.
+    const ranHere = unrecorded.size > 0 ? unrecordedRun(id) : undefined;
+    if (ranHere) return { status: 'duplicate', first: ranHere };
     let ran = false;
+    // Set only once `work` resolved: a failure after it can only be the success write's.
+    let resolved = false;
     const attempt = runOnce(hashedKeyOf(key, dataText), delivery, async () => {
       ran = true;
       await work();
+      resolved = true;
     });
     inFlight.set(id, attempt);
     try {
@@ -98,6 +156,10 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
         ? { status: 'ran' }
         : { status: 'duplicate', first: isDelivery(stored) ? stored : undefined };
     } catch (error) {
+      if (resolved && isCompletionFailure(error)) {
+        rememberUnrecorded(id, delivery);
+        return { status: 'ranUnrecorded', error: error.cause ?? error };
+      }
       if (error instanceof IdempotencyAlreadyInProgressError) {
         throw new EventInProgressError(
           `event ${key.storeHash}/${key.scope}/${key.hash} is being handled by another invocation`,

@@ -66,15 +66,23 @@ export interface Delivery {
   webhookId?: string;
 }
 
-/** What {@link Dedupe.once} did with the work it was given. */
-export type DedupeOutcome = { status: 'ran' } | { status: 'duplicate'; first: Delivery | undefined };
+/**
+ * What {@link Dedupe.once} did with the work it was given: ran it; ran it but could not record it done
+ * (`ranUnrecorded`: the store refused the completion until time ran out, so a copy arriving once the
+ * event's lock lapses would run it again; `error` says why); or skipped a duplicate.
+ */
+export type DedupeOutcome =
+  | { status: 'ran' }
+  | { status: 'ranUnrecorded'; error: unknown }
+  | { status: 'duplicate'; first: Delivery | undefined };
 
 /** Runs a piece of work at most once per {@link EventKey} within the dedupe window. */
 export interface Dedupe {
   /**
    * Runs `work` unless the event already completed within the window, and records it as done only when
    * `work` resolves: when it throws, the error propagates and a later delivery runs it again. Throws
-   * {@link EventInProgressError} while another invocation is running the same event.
+   * {@link EventInProgressError} while another invocation is running the same event, and the store's
+   * failure when it fails before `work` runs; once `work` resolved it never throws (`ranUnrecorded`).
    */
   once(key: EventKey, delivery: Delivery, work: () => Promise<void>): Promise<DedupeOutcome>;
 }

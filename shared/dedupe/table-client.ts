@@ -39,6 +39,12 @@ export interface DedupeTableClientOptions {
    * profile's `endpoint_url`): passed on so that the one variable the AWS SDK honours serves this client too.
    */
   endpoint?: string | undefined;
+  /**
+   * aws-lite's retries of a failed request (default 5, with its own jittered backoff on real timers). The
+   * completion write retries on top of them until the invocation's deadline (see completion.ts); a test
+   * that drives those retries on a fake clock sets 0, so every refusal reaches them.
+   */
+  retries?: number;
 }
 
 /**
@@ -64,6 +70,7 @@ export const createDedupeTableClient = (
       // Profiles in ~/.aws/config (SSO, region, endpoint_url) as the AWS SDK reads them; never read in Lambda.
       awsConfigFile: true,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.retries !== undefined && { retries: options.retries }),
     })
       .then((lite) => (lite as unknown as { DynamoDB: DedupeTableClient }).DynamoDB)
       .catch((error: unknown) => {
