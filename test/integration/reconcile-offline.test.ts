@@ -170,7 +170,14 @@ describe('Offline stack: npm run reconcile repairs what drifted', () => {
     for (const storeHash of [FIRST, SECOND]) {
       expect((await chain.request('POST', '/provision', { storeHash })).status).toBe(200);
     }
-    await chain.fire({ storeHash: FIRST, scope: 'store/app/uninstalled', data: { type: 'app' } });
+    // created_at is whole seconds, and an uninstall no later than the last POST's second marks nothing (the
+    // handler errs toward keeping a store's chain): the uninstall happens in the next second.
+    await chain.fire({
+      storeHash: FIRST,
+      scope: 'store/app/uninstalled',
+      data: { type: 'app' },
+      createdAt: Math.floor(Date.now() / 1000) + 1,
+    });
     await until(async () =>
       (await chain.request('GET', '/provision')).body.stores.some(
         (store: { storeHash: string; uninstalledAt?: string }) =>
