@@ -5,6 +5,7 @@ import type { BigCommerceEvent, HandlerRegistry } from '../../functions/consume/
 import { createConsumeHandler } from '../../functions/consume/lambda.js';
 import type { CatalogScope } from '../../shared/bigcommerce/scopes/index.js';
 import { catalogScopes } from '../../shared/bigcommerce/scopes/index.js';
+import type { Dedupe } from '../../shared/dedupe/port.js';
 import { createConsumerMetrics, RECORD_METRICS } from '../../shared/metrics.js';
 import { fakeContext } from '../helpers/context.js';
 import { createFakeDedupe } from '../helpers/fake-dedupe.js';
@@ -16,6 +17,26 @@ const template = loadEvent('consume', 'store-order-created').Records[0];
 const sqsEvent = (cases: Case[]): SQSEvent => {
   if (!template) throw new Error('fixture has no record');
   return { Records: cases.map((c, index) => ({ ...template, messageId: `m-${index}`, body: c.body })) };
+};
+
+/**
+ * The records whose run the dedupe reports with its completion unrecorded (as when the table refuses the
+ * completion write past the deadline): every third by position, so each batch of three or more valid
+ * records has some. They are acknowledged and counted apart from the handled ones.
+ */
+const unrecorded = (messageId: string) => Number(messageId.slice(2)) % 3 === 0;
+
+/** The fake dedupe, reporting the runs of {@link unrecorded} records as `ranUnrecorded`. */
+const dedupeWithUnrecorded = (): Dedupe => {
+  const fake = createFakeDedupe().dedupe;
+  return {
+    async once(key, delivery, work) {
+      const outcome = await fake.once(key, delivery, work);
+      return outcome.status === 'ran' && unrecorded(delivery.messageId)
+        ? { status: 'ranUnrecorded', error: new Error('completion write refused') }
+        : outcome;
+    },
+  };
 };
 
 const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype];
@@ -46,7 +67,7 @@ const consume = async (cases: Case[]) => {
       }
     },
   });
-  const handler = createConsumeHandler({ handlers, dedupe: createFakeDedupe().dedupe, metrics });
+  const handler = createConsumeHandler({ handlers, dedupe: dedupeWithUnrecorded(), metrics });
   const response = await handler(sqsEvent(cases), fakeContext());
   return { response, dispatched, foreignPrototypes, counted };
 };
@@ -69,7 +90,16 @@ describe('Function: consume (property-based)', () => {
     async () => {
       // Prepare
       const before = prototypeKeys();
-      const seen = { batches: 0, records: 0, fail: 0, dispatch: 0, duplicate: 0, ignore: 0, runs: 0 };
+      const seen = {
+        batches: 0,
+        records: 0,
+        fail: 0,
+        dispatch: 0,
+        duplicate: 0,
+        ignore: 0,
+        runs: 0,
+        unrecorded: 0,
+      };
       const kinds = { sameHash: 0, foreign: 0 };
       await fc.assert(
         fc.asyncProperty(batchArb, async (cases) => {
@@ -91,10 +121,13 @@ describe('Function: consume (property-based)', () => {
           expect(foreignPrototypes).toEqual([]);
           // Every record counted once, under its outcome (every catalog scope has a handler here).
           const outcomes = (expect: Case['expect']) => idsWhere(cases, expect).length;
+          const ranUnrecorded = idsWhere(cases, 'dispatch').filter(unrecorded).length;
+          seen.unrecorded += ranUnrecorded;
           expect(counted).toEqual(
             Object.fromEntries(
               [
-                [RECORD_METRICS.handled, outcomes('dispatch')],
+                [RECORD_METRICS.handled, outcomes('dispatch') - ranUnrecorded],
+                [RECORD_METRICS.completionUnrecorded, ranUnrecorded],
                 [RECORD_METRICS.duplicate, outcomes('duplicate')],
                 [RECORD_METRICS.unknownScope, outcomes('ignore')],
                 [RECORD_METRICS.rejected, outcomes('fail')],
@@ -108,7 +141,8 @@ describe('Function: consume (property-based)', () => {
       );
       console.info(
         `consume property figures: ${seen.batches} batches, ${seen.records} records: ${seen.dispatch} valid ` +
-          `(${seen.runs} handler runs; ${kinds.sameHash} of them later events sharing an earlier one's hash), ` +
+          `(${seen.runs} handler runs; ${kinds.sameHash} of them later events sharing an earlier one's hash; ` +
+          `${seen.unrecorded} reported with their completion unrecorded, acknowledged), ` +
           `${seen.duplicate} copies (acknowledged, not run), ${seen.ignore} unknown scopes (acknowledged), ` +
           `${seen.fail} invalid (all and only these in batchItemFailures; ${kinds.foreign} of them another ` +
           "store's events on this store's event source)",
