@@ -1,5 +1,5 @@
 /**
- * CLI: `npm run doctor -- --store <hash> [--stage dev] [--bigcommerce-only]`
+ * CLI: `npm run doctor -- --store <hash> [--stage dev] [--transport eventbridge|https] [--ingress-url URL] [--bigcommerce-only]`
  * The checklist to run before a store's first provision. BigCommerce from BIGCOMMERCE_API_URL (default
  * https://api.bigcommerce.com) and BIGCOMMERCE_ACCESS_TOKEN; AWS (EventBridge, SQS) from the SDK's default
  * chain: credentials, region and AWS_ENDPOINT_URL_* from the environment. Exits 0 when nothing blocks a
@@ -15,12 +15,15 @@ import type { KeyedLogger } from '../shared/logger.js';
 import { doctor } from '../shared/ops/doctor.js';
 import { queueNamesOf, SERVICE_NAME } from '../shared/ops/queues.js';
 
-const USAGE = `Usage: npm run doctor -- --store <hash> [--stage dev] [--bigcommerce-only]
+const USAGE = `Usage: npm run doctor -- --store <hash> [--stage dev] [--transport eventbridge|https]
+                      [--ingress-url URL] [--bigcommerce-only]
 
-Checks, before a store's first provision: the access token, every document provisioning sends against
-the store's Admin GraphQL schema (naming each adaptation), that createEventSource is offered, and, unless
---bigcommerce-only, the AWS account and region, the BigCommerce partner sources visible, the queue, DLQ
-and queue policy, and the store's current status.
+Checks, before a store's first provision: the access token, every document provisioning with the
+transport (default eventbridge) sends against the store's Admin GraphQL schema (naming each adaptation),
+that the transport's mutation is offered (createEventSource, a closed beta, or createHttpsWebhook), and,
+unless --bigcommerce-only, the AWS account and region, the BigCommerce partner sources visible
+(EventBridge), the queue, DLQ and queue policy, and the store's current status (an HTTPS store's needs
+--ingress-url or INGRESS_BASE_URL: the ingest endpoint's base URL, the stack's IngressBaseUrl output).
 
 Environment: BIGCOMMERCE_ACCESS_TOKEN (required), BIGCOMMERCE_API_URL, BIGCOMMERCE_CLIENT_ID, and the usual
 AWS variables (for the offline stack: AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_EVENTBRIDGE, AWS_REGION, ...).`;
@@ -30,18 +33,31 @@ const { values } = parseArgs({
     store: { type: 'string' },
     stage: { type: 'string', default: 'dev' },
     'bigcommerce-only': { type: 'boolean', default: false },
+    transport: { type: 'string', default: 'eventbridge' },
+    'ingress-url': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 const token = process.env.BIGCOMMERCE_ACCESS_TOKEN;
-if (values.help || !values.store || !token) {
-  console.error(
-    values.help
-      ? USAGE
-      : `${!values.store ? '--store is required' : 'BIGCOMMERCE_ACCESS_TOKEN is not set'}\n\n${USAGE}`,
-  );
+const transport = values.transport;
+const argumentProblem = !values.store
+  ? '--store is required'
+  : transport !== 'eventbridge' && transport !== 'https'
+    ? `--transport must be eventbridge or https, not ${transport}`
+    : !token
+      ? 'BIGCOMMERCE_ACCESS_TOKEN is not set'
+      : undefined;
+if (
+  values.help ||
+  argumentProblem ||
+  !values.store ||
+  !token ||
+  (transport !== 'eventbridge' && transport !== 'https')
+) {
+  console.error(values.help ? USAGE : `${argumentProblem}\n\n${USAGE}`);
   process.exit(values.help ? 0 : 2);
 }
+const ingressBaseUrl = values['ingress-url'] ?? process.env.INGRESS_BASE_URL;
 
 /** The status check runs the reconciler's dry run, whose per-entry lines would drown the checklist. */
 const quiet = () => undefined;
@@ -65,6 +81,8 @@ const report = await doctor(
     region: process.env.AWS_REGION ?? '',
     scopes: defaultScopes(SUBSCRIBED_SCOPES),
     bigCommerceOnly,
+    transport,
+    ...(ingressBaseUrl && { ingressBaseUrl }),
   },
   {
     graphql: createStoreGraphQL({

@@ -4,12 +4,13 @@ import { listPartnerSources } from '../aws/event-sources.js';
 import { type Place, queuePolicyProblems } from '../aws/queue-policy.js';
 import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
 import { AccessRefusedError, type StoreGraphQL } from '../bigcommerce/graphql/client.js';
+import { DOCUMENTS_FOR } from '../bigcommerce/graphql/documents.js';
 import { PreflightError, preflight } from '../bigcommerce/graphql/preflight.js';
 import { messageOf } from '../errors.js';
 import type { KeyedLogger } from '../logger.js';
 import { defaultEventSourceName } from '../provisioning/names.js';
 import { status } from '../provisioning/status.js';
-import type { ProvisionSettings } from '../provisioning/types.js';
+import type { ProvisionSettings, Transport } from '../provisioning/types.js';
 import { queueUrlOf } from './queues.js';
 
 /** One line of the checklist: `fail` blocks a provision, `warn` is worth knowing, `ok` is fine. */
@@ -33,6 +34,13 @@ export interface DoctorInput {
   scopes: string[];
   /** Only the BigCommerce checks (no AWS credentials needed). */
   bigCommerceOnly: boolean;
+  /**
+   * The transport the store is to be provisioned with: only the documents it sends are checked, and only
+   * EventBridge needs createEventSource (a closed beta) and the partner sources.
+   */
+  transport: Transport;
+  /** The ingress base URL HTTPS webhooks point at (provision's INGRESS_BASE_URL), for an HTTPS store's status. */
+  ingressBaseUrl?: string;
 }
 
 export interface DoctorDeps {
@@ -46,16 +54,40 @@ const ok = (name: string, detail: string): Check => ({ name, result: 'ok', detai
 const warn = (name: string, detail: string): Check => ({ name, result: 'warn', detail });
 const fail = (name: string, detail: string): Check => ({ name, result: 'fail', detail });
 
-/** The BigCommerce half: the token, the schema (adapted), and whether createEventSource is offered. */
-const bigCommerceChecks = async (deps: DoctorDeps, storeHash: string): Promise<Check[]> => {
+/** What the store must offer beyond the common documents, per transport, as the checklist names it. */
+const TRANSPORT_MUTATION: Record<Transport, { document: string; offered: string; missing: string }> = {
+  eventbridge: {
+    document: 'createEventSource',
+    offered:
+      'the store offers createEventSource (a closed beta: BigCommerce may still refuse it for this store)',
+    missing:
+      'the store does not offer createEventSource (a closed beta): provision it with "transport": "https" instead',
+  },
+  https: {
+    document: 'createHttpsWebhook',
+    offered: 'the store offers createHttpsWebhook',
+    missing: 'the store does not offer createHttpsWebhook',
+  },
+};
+
+/**
+ * The BigCommerce half: the token, the schema (adapted) for the documents the transport sends, and whether
+ * the transport's own mutation (createEventSource, createHttpsWebhook) is offered.
+ */
+const bigCommerceChecks = async (
+  deps: DoctorDeps,
+  storeHash: string,
+  transport: Transport,
+): Promise<Check[]> => {
+  const mutation = TRANSPORT_MUTATION[transport];
   try {
-    const found = await preflight(deps.graphql, { key: storeHash });
+    const found = await preflight(deps.graphql, { key: storeHash, documents: DOCUMENTS_FOR[transport] });
     return [
       ok('token', `BigCommerce accepted the access token for store ${storeHash}`),
       found.preflight === 'verified'
         ? ok(
             'schema',
-            `every document provisioning sends validates against the store's schema${
+            `every document ${transport} provisioning sends validates against the store's schema${
               found.adaptations.length > 0
                 ? `, adapted: ${found.adaptations.join('; ')}`
                 : ' with no adaptation'
@@ -65,23 +97,18 @@ const bigCommerceChecks = async (deps: DoctorDeps, storeHash: string): Promise<C
             'schema',
             'the store refuses introspection: each document was sent once without variables and none was refused; the documented names are used',
           ),
-      ok(
-        'createEventSource',
-        'the store offers createEventSource (a closed beta: BigCommerce may still refuse it for this store)',
-      ),
+      ok(mutation.document, mutation.offered),
     ];
   } catch (error) {
     if (error instanceof AccessRefusedError) {
       return [fail('token', `${messageOf(error)}: check BIGCOMMERCE_ACCESS_TOKEN and the store hash`)];
     }
     if (error instanceof PreflightError) {
-      const offered = !error.issues.some((issue) => issue.document === 'createEventSource');
+      const offered = !error.issues.some((issue) => issue.document === mutation.document);
       return [
         ok('token', `BigCommerce accepted the access token for store ${storeHash}`),
         ...error.issues.map((issue) => fail('schema', `${issue.document}: ${issue.message}`)),
-        offered
-          ? ok('createEventSource', 'the store offers createEventSource')
-          : fail('createEventSource', 'the store does not offer createEventSource (a closed beta)'),
+        offered ? ok(mutation.document, mutation.offered) : fail(mutation.document, mutation.missing),
       ];
     }
     return [fail('token', `BigCommerce could not be asked: ${messageOf(error)}`)];
@@ -124,15 +151,16 @@ const queueChecks = async (sqs: SQSClient, input: DoctorInput) => {
 
 /**
  * The checklist a user runs before a store's first provision, against the store's BigCommerce API and,
- * unless `bigCommerceOnly`, the AWS account the credentials reach: the token, the schema (with each
- * adaptation named), createEventSource, the AWS account and region, the partner sources visible, the
+ * unless `bigCommerceOnly`, the AWS account the credentials reach: the token, the schema of the documents
+ * the store's transport sends (with each adaptation named), that transport's mutation (createEventSource
+ * or createHttpsWebhook), the AWS account and region, the partner sources visible (EventBridge only), the
  * queue, DLQ and queue policy, and the store's current status. `ok` is false when anything blocks.
  */
 export const doctor = async (
   input: DoctorInput,
   deps: DoctorDeps,
 ): Promise<{ ok: boolean; checks: Check[] }> => {
-  const checks = await bigCommerceChecks(deps, input.storeHash);
+  const checks = await bigCommerceChecks(deps, input.storeHash, input.transport);
   if (!input.bigCommerceOnly && deps.sqs && deps.eventBridge) {
     const queues = await queueChecks(deps.sqs, input);
     checks.push(
@@ -141,8 +169,8 @@ export const doctor = async (
         : fail('aws', 'the queue ARN names no account and region'),
       ...queues.checks,
     );
-    const sources = await sourceCheck(deps.eventBridge, input);
-    checks.push(sources);
+    // An HTTPS store has no partner source: BigCommerce POSTs to the ingress.
+    if (input.transport === 'eventbridge') checks.push(await sourceCheck(deps.eventBridge, input));
     if (queues.place && !checks.some((check) => check.result === 'fail')) {
       checks.push(await statusCheck(input, deps, queues.place));
     }
@@ -167,6 +195,13 @@ const sourceCheck = async (eventBridge: EventBridgeClient, input: DoctorInput): 
 };
 
 const statusCheck = async (input: DoctorInput, deps: DoctorDeps, place: Place): Promise<Check> => {
+  if (input.transport === 'https' && !input.ingressBaseUrl) {
+    // Without it, the store's HTTPS webhooks cannot be told from another receiver's.
+    return warn(
+      'status',
+      'not compared: give the ingress base URL (--ingress-url) to compare an HTTPS store',
+    );
+  }
   const queueArn = (name: string) => `arn:${place.partition}:sqs:${place.region}:${place.account}:${name}`;
   const settings: ProvisionSettings = {
     awsAccount: place.account,
@@ -178,6 +213,7 @@ const statusCheck = async (input: DoctorInput, deps: DoctorDeps, place: Place): 
     ruleName: input.ruleName,
     targetId: input.targetId,
     sourceWaitMs: 0,
+    ...(input.ingressBaseUrl && { ingressBaseUrl: input.ingressBaseUrl }),
   };
   try {
     const report = await status(
@@ -185,6 +221,7 @@ const statusCheck = async (input: DoctorInput, deps: DoctorDeps, place: Place): 
         storeHash: input.storeHash,
         eventSourceName: defaultEventSourceName(input.prefix, input.storeHash),
         scopes: input.scopes,
+        transport: input.transport,
       },
       settings,
       {

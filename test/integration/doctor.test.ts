@@ -23,11 +23,16 @@ const input = (overrides: Partial<DoctorInput> = {}): DoctorInput => ({
   region: 'us-east-1',
   scopes: ['store/category/updated'],
   bigCommerceOnly: true,
+  transport: 'eventbridge',
   ...overrides,
 });
 
 /** The doctor's BigCommerce checks against a sandbox serving `variant`. */
-const doctorAgainst = async (variant: SchemaVariant, token = SANDBOX_TOKEN) => {
+const doctorAgainst = async (
+  variant: SchemaVariant,
+  token = SANDBOX_TOKEN,
+  overrides: Partial<DoctorInput> = {},
+) => {
   const sandbox = await startSandbox({
     accounts: [{ storeHash: STORE, token: SANDBOX_TOKEN, clientId: 'sandbox-client-id' }],
     variant,
@@ -39,7 +44,7 @@ const doctorAgainst = async (variant: SchemaVariant, token = SANDBOX_TOKEN) => {
       token,
       retry: { attempts: 1 },
     });
-    return await doctor(input(), { graphql, logger: createFakeLogger().logger });
+    return await doctor(input(overrides), { graphql, logger: createFakeLogger().logger });
   } finally {
     await sandbox.close();
   }
@@ -143,6 +148,47 @@ describe('npm run doctor: the checklist before a first provision', () => {
     );
   });
 
+  it('tells a store without the EventBridge beta to use the HTTPS transport', async () => {
+    // Act
+    const report = await doctorAgainst({ withoutMutations: ['createEventSource'] });
+
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(report.checks.filter((check) => check.result === 'fail').at(-1)).toEqual({
+      name: 'createEventSource',
+      result: 'fail',
+      detail: expect.stringContaining('provision it with "transport": "https" instead'),
+    });
+  });
+
+  it('passes an HTTPS store that has no createEventSource, checking createHttpsWebhook instead', async () => {
+    // Act
+    const report = await doctorAgainst({ withoutMutations: ['createEventSource'] }, SANDBOX_TOKEN, {
+      transport: 'https',
+    });
+
+    // Assess
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((check) => check.name)).toEqual(['token', 'schema', 'createHttpsWebhook']);
+    expect(report.checks.find((check) => check.name === 'schema')?.detail).toMatch(
+      /^every document https provisioning sends validates/,
+    );
+  });
+
+  it('fails an HTTPS store whose schema lacks createHttpsWebhook, naming it', async () => {
+    // Act
+    const report = await doctorAgainst({ withoutMutations: ['createHttpsWebhook'] }, SANDBOX_TOKEN, {
+      transport: 'https',
+    });
+
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(report.checks.filter((check) => check.result === 'fail').map((check) => check.name)).toEqual([
+      'schema',
+      'createHttpsWebhook',
+    ]);
+  });
+
   it('fails on a token BigCommerce refuses, and says so', async () => {
     // Act
     const report = await doctorAgainst({}, 'not-the-token');
@@ -171,6 +217,10 @@ describe('npm run doctor: the checklist before a first provision', () => {
         BIGCOMMERCE_API_URL: bad.url,
         BIGCOMMERCE_ACCESS_TOKEN: SANDBOX_TOKEN,
       });
+      const misspelt = await runCli(['--store', STORE, '--transport', 'http'], {
+        BIGCOMMERCE_API_URL: good.url,
+        BIGCOMMERCE_ACCESS_TOKEN: SANDBOX_TOKEN,
+      });
 
       // Assess
       expect(passing.code).toBe(0);
@@ -179,6 +229,8 @@ describe('npm run doctor: the checklist before a first provision', () => {
       expect(failing.output).toContain(
         'deleteWebhook: Cannot query field "deleteWebhook" on type "WebhookMutations".',
       );
+      expect(misspelt.code).toBe(2);
+      expect(misspelt.output).toContain('--transport must be eventbridge or https, not http');
     } finally {
       await good.close();
       await bad.close();
