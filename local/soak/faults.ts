@@ -2,6 +2,7 @@
  * The faults a soak injects, each through a knob of the offline stack (never of the shipped code), and
  * what each one did, for the figures' `faults` row.
  */
+import type { SQSRecord } from 'aws-lambda';
 import type { DynamoFaults } from '../dynamo-faults.js';
 import type { BatchReport } from '../event-source-mapping.js';
 import type { DeliveryRecord } from '../eventbridge/delivery.js';
@@ -78,7 +79,10 @@ export const deliverySummary = (records: DeliveryRecord[]) => ({
  * dedupe table is written and never answered, so the invocation runs into the function's timeout with
  * that record in flight and the batch's other records done, and serverless offline terminates the worker
  * thread running it. The stall takes the next lock put of any invocation (five run at once), so the share
- * of invocations killed is about `share`; the figures count the kills themselves.
+ * of invocations killed is about `share`; the figures count the kills themselves. An invocation holding a
+ * record that was in a killed one before is spared: a killed batch comes back whole, and killing it again
+ * and again (each kill costs every record a receive, on top of failing handlers') would dead-letter it after
+ * the queue's 5 receives, as AWS would, which is the fault's doing, not a loss the soak should count.
  *
  * Why this kill: serverless offline 14.8.2 runs each Node handler in a worker thread (its default; not
  * `--useInProcess`, not Docker), one per concurrent invocation, and at the function's timeout it races the
@@ -94,7 +98,10 @@ export const armCrash = (
   dynamo: Pick<DynamoFaults, 'stallLocks'>,
   share: number,
   random: () => number,
+  records: readonly Pick<SQSRecord, 'messageId'>[] = [],
+  killedBefore: ReadonlySet<string> = new Set(),
 ): boolean => {
+  if (records.some((record) => killedBefore.has(record.messageId))) return false;
   if (random() >= share) return false;
   dynamo.stallLocks(1);
   return true;

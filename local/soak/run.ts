@@ -259,9 +259,16 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
         failedInvocations.count += 1;
         failedInvocations.first ??= report.error.slice(0, 300);
       },
-      onInvoke: () => {
-        if (faultOptions.crashRate && stack.dynamoFaults)
-          crashesArmed += armCrash(stack.dynamoFaults, faultOptions.crashRate, crashRandom) ? 1 : 0;
+      onInvoke: (records) => {
+        if (!faultOptions.crashRate || !stack.dynamoFaults) return;
+        const armed = armCrash(
+          stack.dynamoFaults,
+          faultOptions.crashRate,
+          crashRandom,
+          records,
+          crashes.killed.records,
+        );
+        crashesArmed += armed ? 1 : 0;
       },
       consume: 'serverless-offline',
       ports: options.ports,

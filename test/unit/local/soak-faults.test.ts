@@ -24,6 +24,21 @@ describe('Soak: the crash and outage faults', () => {
     expect(stalls).toEqual([1, 1]);
   });
 
+  it('spares an invocation holding a record that was in a killed one, so a batch is not killed into the DLQ', () => {
+    // Prepare
+    const stalls: number[] = [];
+    const dynamo = { stallLocks: (times: number) => void stalls.push(times) };
+    const killedBefore = new Set(['a']);
+
+    // Act
+    const again = armCrash(dynamo, 1, () => 0, [record('b'), record('a')], killedBefore);
+    const fresh = armCrash(dynamo, 1, () => 0, [record('b'), record('c')], killedBefore);
+
+    // Assess
+    expect([again, fresh]).toEqual([false, true]);
+    expect(stalls).toEqual([1]);
+  });
+
   it('counts as killed only the invocations serverless offline ended at their timeout, and their records once each', () => {
     // Prepare
     const crashes = killedInvocations();
