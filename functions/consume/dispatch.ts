@@ -57,7 +57,7 @@ export const dispatchOnce = async (
     if (outcome.status === 'ranUnrecorded') {
       tally?.count(event.scope, 'completionUnrecorded', handlerMs);
       log().error(
-        "handler ran but its completion could not be recorded; acknowledged. A copy of this event arriving after its lock lapses (this invocation's deadline) would run it again",
+        "handler ran, its completion unrecorded: acknowledged; a copy arriving after its lock lapses (this invocation's deadline) would run again",
         { error: outcome.error },
       );
       return 'ran';

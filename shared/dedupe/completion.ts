@@ -1,4 +1,3 @@
-import { setTimeout as timerFor } from 'node:timers/promises';
 import { backoffDelay, type RetryPolicy, sleep as realSleep, retry } from '../retry.js';
 
 /**
@@ -36,28 +35,25 @@ export interface CompletionRetryOptions {
   /** In [0, 1); the backoff's jitter. Default `Math.random`. */
   random?: () => number;
   /**
-   * Resolves after `ms` unless `signal` aborts first: ends the wait for an attempt that never answers
-   * (aws-lite 0.23 has no request timeout). Default a timer, cleared when the attempt settles.
+   * Calls `giveUp` after `ms` unless the returned cancel is called first: ends the wait for an attempt that
+   * never answers (aws-lite 0.23 has no request timeout). Default a timer, cleared when the attempt settles.
    */
-  giveUpTimer?: (ms: number, signal: AbortSignal) => Promise<void>;
+  giveUpTimer?: (ms: number, giveUp: () => void) => () => void;
   /**
    * Time kept back from the invocation's deadline (ms), so the batch's answer still goes out after the
    * last attempt: the retries stop, and an unanswered attempt is given up, this long before it. Default 500.
    */
   marginMs?: number;
-  /** Without a Lambda context (no deadline known, so the lock never lapses early): how long retries may go on. Default 5 s. */
-  budgetWithoutDeadlineMs?: number;
-  /** First backoff (ms, doubled per attempt, full jitter) and its cap: defaults 100 and 1,000. */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** Told of each failed attempt that will be retried. */
-  onRetry?: (error: unknown, waitMs: number, attempt: number) => void;
 }
 
-/** A completion write that was not answered before the time left for it ran out. */
-export class CompletionWriteTimeoutError extends Error {
-  override readonly name = 'CompletionWriteTimeoutError';
-}
+/**
+ * The backoff: 100 ms doubled per attempt, capped at 1 s, full jitter (aws-lite has waited about 1.5 s
+ * within each attempt already). Without a Lambda context (no deadline known, and a lock that lapses only
+ * with the window) the retries go on for at most 5 s.
+ */
+const BASE_DELAY_MS = 100;
+const MAX_DELAY_MS = 1_000;
+const BUDGET_WITHOUT_DEADLINE_MS = 5_000;
 
 /** The completion could not be written in the time the invocation had left: every attempt failed. */
 export class CompletionNotRecordedError extends Error {
@@ -70,9 +66,10 @@ export class CompletionNotRecordedError extends Error {
   }
 }
 
-const realGiveUpTimer = (ms: number, signal: AbortSignal): Promise<void> =>
-  // An aborted timer means the attempt settled first: nothing to wait for, so never resolve.
-  timerFor(ms, undefined, { signal }).catch(() => new Promise<void>(() => undefined));
+const realGiveUpTimer = (ms: number, giveUp: () => void) => {
+  const timer = setTimeout(giveUp, ms);
+  return () => clearTimeout(timer);
+};
 
 /**
  * Runs `write` (the dedupe table's completion update) until it succeeds, retrying transient failures
@@ -92,12 +89,11 @@ export const writeCompletion = async (
   const giveUpTimer = options.giveUpTimer ?? realGiveUpTimer;
   const margin = options.marginMs ?? 500;
   const remaining = remainingMs();
-  const giveUpAt =
-    now() + (remaining === undefined ? (options.budgetWithoutDeadlineMs ?? 5_000) : remaining - margin);
+  const giveUpAt = now() + (remaining === undefined ? BUDGET_WITHOUT_DEADLINE_MS : remaining - margin);
   const policy: RetryPolicy = {
     attempts: Number.POSITIVE_INFINITY,
-    baseDelayMs: options.baseDelayMs ?? 100,
-    maxDelayMs: options.maxDelayMs ?? 1_000,
+    baseDelayMs: BASE_DELAY_MS,
+    maxDelayMs: MAX_DELAY_MS,
     maxWaitMs: Number.POSITIVE_INFINITY,
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random,
@@ -105,16 +101,18 @@ export const writeCompletion = async (
   let attempts = 0;
   const attempt = async () => {
     attempts += 1;
-    const stop = new AbortController();
+    let cancel: (() => void) | undefined;
     try {
       return await Promise.race([
         write(),
-        giveUpTimer(Math.max(0, giveUpAt - now()), stop.signal).then(() => {
-          throw new CompletionWriteTimeoutError('no answer before the deadline less its margin');
+        new Promise<never>((_, reject) => {
+          cancel = giveUpTimer(Math.max(0, giveUpAt - now()), () =>
+            reject(new CompletionNotRecordedError(attempts, new Error('no answer in the time left'))),
+          );
         }),
       ]);
     } finally {
-      stop.abort();
+      cancel?.();
     }
   };
   let transient = false;
@@ -126,12 +124,8 @@ export const writeCompletion = async (
         const waitMs = backoffDelay(index, policy);
         return now() + waitMs < giveUpAt ? { waitMs } : false;
       },
-      ...(options.onRetry && { onRetry: options.onRetry }),
     });
   } catch (error) {
-    if (transient || error instanceof CompletionWriteTimeoutError) {
-      throw new CompletionNotRecordedError(attempts, error);
-    }
-    throw error;
+    throw transient ? new CompletionNotRecordedError(attempts, error) : error;
   }
 };

@@ -7,6 +7,10 @@ import {
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { type CompletionRetryOptions, writeCompletion } from './completion.js';
 import { DEDUPE_ATTRIBUTES as A } from './table.js';
+
+/** The JSON values Powertools hashes and stores (its commons' JSONValue, not a dependency of ours). */
+type JSONValue = Parameters<BasePersistenceLayer['saveSuccess']>[0];
+
 import type { DedupeTableClient, Item } from './table-client.js';
 
 /** DynamoDB's answer to a failed condition, as aws-lite rejects with it; `Item` is in DynamoDB JSON. */
@@ -115,6 +119,30 @@ export class DedupePersistenceLayer extends BasePersistenceLayer {
   }
 
   protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
+    const update = this.completionOf(record);
+    // Powertools updates only to mark work done (saveSuccess): the same write again is harmless.
+    await writeCompletion(
+      async () => (await this.table()).UpdateItem(update),
+      this.remainingMs,
+      this.completionRetry,
+    );
+  }
+
+  /**
+   * Marks `data`'s record completed with `result` (what Powertools' saveSuccess writes), in one call with
+   * the client's own retries only: for work that ran earlier and whose completion went unrecorded.
+   */
+  async saveLateSuccess(data: unknown, result: unknown): Promise<void> {
+    const record = new IdempotencyRecord({
+      idempotencyKey: this.getHashedIdempotencyKey(data as JSONValue),
+      status: IdempotencyRecordStatus.COMPLETED,
+      expiryTimestamp: Math.round(Date.now() / 1000 + this.expiresAfterSeconds),
+      responseData: result as IdempotencyRecord['responseData'],
+    });
+    await (await this.table()).UpdateItem(this.completionOf(record));
+  }
+
+  private completionOf(record: IdempotencyRecord) {
     const names: Record<string, string> = { '#expiry': A.expiry, '#status': A.status };
     const values: Item = { ':expiry': record.expiryTimestamp, ':status': record.getStatus() };
     if (record.responseData !== undefined) {
@@ -125,7 +153,7 @@ export class DedupePersistenceLayer extends BasePersistenceLayer {
       names['#validation'] = A.validation;
       values[':validation'] = record.payloadHash;
     }
-    const update = {
+    return {
       TableName: this.tableName,
       Key: { [A.key]: record.idempotencyKey },
       UpdateExpression: `SET ${Object.keys(names)
@@ -134,12 +162,6 @@ export class DedupePersistenceLayer extends BasePersistenceLayer {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     };
-    // Powertools updates only to mark work done (saveSuccess): the same write again is harmless.
-    await writeCompletion(
-      async () => (await this.table()).UpdateItem(update),
-      this.remainingMs,
-      this.completionRetry,
-    );
   }
 
   protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {

@@ -30,13 +30,16 @@ export interface IdempotentDedupeOptions {
    * before the invocation's deadline): see {@link CompletionRetryOptions}; the defaults are for Lambda.
    */
   completionRetry?: CompletionRetryOptions;
-  /** Events run here whose completion could not be recorded, kept so copies reaching this container are skipped. */
-  unrecordedCapacity?: number;
 }
 
 /** A {@link Dedupe} that also learns each invocation's deadline, so a crashed run's lock expires with it. */
 export interface IdempotentDedupe extends Dedupe {
   useLambdaContext(context: Context): void;
+  /**
+   * Writes the completions of this container's runs that went unrecorded, now; resolves when done or the
+   * table failed again (it never rejects). `once` starts it itself, at most once a second, while any is left.
+   */
+  flushUnrecorded(): Promise<void>;
 }
 
 /**
@@ -72,6 +75,8 @@ const isDelivery = (value: unknown): value is Delivery =>
  * Powertools' error when the write marking the work done failed (`saveSuccess`, after the work resolved).
  * @see node_modules/@aws-lambda-powertools/idempotency/lib/esm/IdempotencyHandler.js, #saveSuccessfulResult
  */
+/** How many events whose completion went unrecorded a container remembers; the oldest are forgotten first. */
+const UNRECORDED_CAPACITY = 1_000;
 const COMPLETION_FAILURE_MESSAGE = 'Failed to update success record to idempotency store';
 const isCompletionFailure = (error: unknown): error is IdempotencyPersistenceLayerError =>
   error instanceof IdempotencyPersistenceLayerError && error.message === COMPLETION_FAILURE_MESSAGE;
@@ -82,18 +87,15 @@ const isCompletionFailure = (error: unknown): error is IdempotencyPersistenceLay
  * completed until the window ends, failure deletes it. Copies of one event inside one invocation wait for
  * each other instead of failing on each other's lock. When the success write still fails after its
  * retries, the work did run: the outcome is `ranUnrecorded`, not an error (failing the record would make
- * SQS run it again), and this container remembers the event for the window (up to `unrecordedCapacity`
- * events, the oldest forgotten first), so a copy that reaches it is skipped.
+ * SQS run it again), and this container remembers the event for the window (up to UNRECORDED_CAPACITY
+ * events, the oldest forgotten first): a copy that reaches it is skipped, and its later records write the
+ * completion again, so that once the table is back a copy reaching another container is skipped too.
  * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/
  */
 export const createIdempotentDedupe = (options: IdempotentDedupeOptions): IdempotentDedupe => {
   const config = new IdempotencyConfig({ expiresAfterSeconds: options.windowSeconds });
-  const remainingMs = () => {
-    const context = config.lambdaContext;
-    return typeof context?.getRemainingTimeInMillis === 'function'
-      ? context.getRemainingTimeInMillis()
-      : undefined;
-  };
+  // Powertools' own lock reads the registered context the same way.
+  const remainingMs = () => config.lambdaContext?.getRemainingTimeInMillis();
   const persistenceStore = new DedupePersistenceLayer(
     options.dynamo,
     options.tableName,
@@ -101,9 +103,14 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     options.completionRetry,
   );
   const now = options.completionRetry?.now ?? Date.now;
-  const capacity = options.unrecordedCapacity ?? 1_000;
-  /** Keys run here whose completion was not recorded: the delivery that ran each, and when it is forgotten (ms). */
-  const unrecorded = new Map<string, { first: Delivery; until: number }>();
+  /**
+   * Events run here whose completion was not recorded: the key written, the delivery that ran it, when it
+   * is forgotten (ms, the window's end) and whether a later write has recorded it since.
+   */
+  const unrecorded = new Map<
+    string,
+    { key: HashedEventKey; first: Delivery; until: number; recorded: boolean }
+  >();
   const unrecordedRun = (id: string): Delivery | undefined => {
     const entry = unrecorded.get(id);
     if (entry === undefined) return undefined;
@@ -111,15 +118,35 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     unrecorded.delete(id);
     return undefined;
   };
-  const rememberUnrecorded = (id: string, first: Delivery) => {
+  const rememberUnrecorded = (id: string, key: HashedEventKey, first: Delivery) => {
     unrecorded.delete(id);
-    unrecorded.set(id, { first, until: now() + options.windowSeconds * 1000 });
+    unrecorded.set(id, { key, first, until: now() + options.windowSeconds * 1000, recorded: false });
     // A Map iterates in insertion order: the first key is the oldest.
-    while (unrecorded.size > capacity) {
-      const oldest = unrecorded.keys().next().value;
-      if (oldest === undefined) break;
-      unrecorded.delete(oldest);
-    }
+    if (unrecorded.size > UNRECORDED_CAPACITY) unrecorded.delete(unrecorded.keys().next().value as string);
+  };
+  /**
+   * Writes the completions still unrecorded, one call each (the client's retries only), stopping at the
+   * first failure: the table is still down, and a later record of this container tries again (at most
+   * once a second). Never rejects.
+   */
+  let flushing: Promise<void> | undefined;
+  let lastFlush = Number.NEGATIVE_INFINITY;
+  const flushUnrecorded = (): Promise<void> => {
+    flushing ??= (async () => {
+      for (const entry of [...unrecorded.values()]) {
+        if (entry.recorded || entry.until <= now()) continue;
+        try {
+          await persistenceStore.saveLateSuccess(entry.key, entry.first);
+          entry.recorded = true;
+        } catch {
+          return;
+        }
+      }
+    })().finally(() => {
+      flushing = undefined;
+      lastFlush = now();
+    });
+    return flushing;
   };
   // Only the first argument, the event key, is hashed into the record's id; the result stored is the
   // delivery that ran the handler.
@@ -139,8 +166,12 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     // A copy in this same invocation: wait for it to settle, then ask the table as any later copy would.
     while (inFlight.has(id)) await inFlight.get(id)?.catch(() => undefined);
     // Run here already, its completion unrecorded: the table cannot say so, this container can.
-    const ranHere = unrecorded.size > 0 ? unrecordedRun(id) : undefined;
-    if (ranHere) return { status: 'duplicate', first: ranHere };
+    if (unrecorded.size > 0) {
+      const ranHere = unrecordedRun(id);
+      if (ranHere) return { status: 'duplicate', first: ranHere };
+      // Not waited for: this record goes on while the table is asked again.
+      if (!flushing && now() - lastFlush >= 1_000) void flushUnrecorded();
+    }
     let ran = false;
     // Set only once `work` resolved: a failure after it can only be the success write's.
     let resolved = false;
@@ -157,7 +188,7 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
         : { status: 'duplicate', first: isDelivery(stored) ? stored : undefined };
     } catch (error) {
       if (resolved && isCompletionFailure(error)) {
-        rememberUnrecorded(id, delivery);
+        rememberUnrecorded(id, hashedKeyOf(key, dataText), delivery);
         return { status: 'ranUnrecorded', error: error.cause ?? error };
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
@@ -172,5 +203,9 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     }
   };
 
-  return { once, useLambdaContext: (context) => config.registerLambdaContext(context) };
+  return {
+    once,
+    useLambdaContext: (context) => config.registerLambdaContext(context),
+    flushUnrecorded,
+  };
 };

@@ -96,7 +96,7 @@ describe('Dispatch: a completion the dedupe table would not record', () => {
     expect(log.lines).toEqual([
       expect.objectContaining({
         level: 'error',
-        message: expect.stringContaining('A copy of this event arriving after its lock lapses'),
+        message: expect.stringContaining('a copy arriving after its lock lapses'),
         extra: { error: new Error('table down') },
       }),
     ]);
