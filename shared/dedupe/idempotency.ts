@@ -37,7 +37,7 @@ export interface IdempotentDedupe extends Dedupe {
   useLambdaContext(context: Context): void;
   /**
    * Writes the completions of this container's runs that went unrecorded, now; resolves when done or the
-   * table failed again (it never rejects). `once` starts it itself, at most once a second, while any is left.
+   * table failed again (it never rejects). `once` starts it itself while any is left and none is running.
    */
   flushUnrecorded(): Promise<void>;
 }
@@ -126,11 +126,11 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
   };
   /**
    * Writes the completions still unrecorded, one call each (the client's retries only), stopping at the
-   * first failure: the table is still down, and a later record of this container tries again (at most
-   * once a second). Never rejects.
+   * first failure: the table is still down, and the next record of this container tries again (one try
+   * at a time, each of them the client's retries long, so the completions go in soon after the table is
+   * back). Never rejects.
    */
   let flushing: Promise<void> | undefined;
-  let lastFlush = Number.NEGATIVE_INFINITY;
   const flushUnrecorded = (): Promise<void> => {
     flushing ??= (async () => {
       for (const entry of [...unrecorded.values()]) {
@@ -144,7 +144,6 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
       }
     })().finally(() => {
       flushing = undefined;
-      lastFlush = now();
     });
     return flushing;
   };
@@ -170,7 +169,7 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
       const ranHere = unrecordedRun(id);
       if (ranHere) return { status: 'duplicate', first: ranHere };
       // Not waited for: this record goes on while the table is asked again.
-      if (!flushing && now() - lastFlush >= 1_000) void flushUnrecorded();
+      if (!flushing) void flushUnrecorded();
     }
     let ran = false;
     // Set only once `work` resolved: a failure after it can only be the success write's.
