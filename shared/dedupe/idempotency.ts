@@ -104,13 +104,12 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
   );
   const now = options.completionRetry?.now ?? Date.now;
   /**
-   * Events run here whose completion was not recorded: the key written, the delivery that ran it, when it
-   * is forgotten (ms, the window's end) and whether a later write has recorded it since.
+   * Events run here whose completion was not recorded: the key written, the delivery that ran it and when
+   * it is forgotten (ms, the window's end); `toWrite` holds those whose completion is still to be written.
    */
-  const unrecorded = new Map<
-    string,
-    { key: HashedEventKey; first: Delivery; until: number; recorded: boolean }
-  >();
+  type Unrecorded = { key: HashedEventKey; first: Delivery; until: number };
+  const unrecorded = new Map<string, Unrecorded>();
+  const toWrite = new Map<string, Unrecorded>();
   const unrecordedRun = (id: string): Delivery | undefined => {
     const entry = unrecorded.get(id);
     if (entry === undefined) return undefined;
@@ -119,10 +118,13 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     return undefined;
   };
   const rememberUnrecorded = (id: string, key: HashedEventKey, first: Delivery) => {
-    unrecorded.delete(id);
-    unrecorded.set(id, { key, first, until: now() + options.windowSeconds * 1000, recorded: false });
-    // A Map iterates in insertion order: the first key is the oldest.
-    if (unrecorded.size > UNRECORDED_CAPACITY) unrecorded.delete(unrecorded.keys().next().value as string);
+    const entry = { key, first, until: now() + options.windowSeconds * 1000 };
+    for (const kept of [unrecorded, toWrite]) {
+      kept.delete(id);
+      kept.set(id, entry);
+      // A Map iterates in insertion order: the first key is the oldest.
+      if (kept.size > UNRECORDED_CAPACITY) kept.delete(kept.keys().next().value as string);
+    }
   };
   /**
    * Writes the completions still unrecorded, one call each (the client's retries only), stopping at the
@@ -133,11 +135,10 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
   let flushing: Promise<void> | undefined;
   const flushUnrecorded = (): Promise<void> => {
     flushing ??= (async () => {
-      for (const entry of [...unrecorded.values()]) {
-        if (entry.recorded || entry.until <= now()) continue;
+      for (const [id, entry] of [...toWrite]) {
         try {
-          await persistenceStore.saveLateSuccess(entry.key, entry.first);
-          entry.recorded = true;
+          if (entry.until > now()) await persistenceStore.saveLateSuccess(entry.key, entry.first);
+          toWrite.delete(id);
         } catch {
           return;
         }
@@ -169,7 +170,7 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
       const ranHere = unrecordedRun(id);
       if (ranHere) return { status: 'duplicate', first: ranHere };
       // Not waited for: this record goes on while the table is asked again.
-      if (!flushing) void flushUnrecorded();
+      if (toWrite.size > 0 && !flushing) void flushUnrecorded();
     }
     let ran = false;
     // Set only once `work` resolved: a failure after it can only be the success write's.
