@@ -3,11 +3,11 @@ import {
   DeleteMessageBatchCommand,
   GetQueueUrlCommand,
   type Message,
-  type MessageAttributeValue,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { toMessageAttributes } from '../shared/aws/message-attributes.js';
 import { REGION, sqsArn } from './stack-config.js';
 
 /** Invokes the consume function with one batch, as Lambda's SQS event source mapping does. */
@@ -26,29 +26,6 @@ export interface EventSourceMapping {
   /** Stops polling after the batch in flight. */
   stop(): Promise<void>;
 }
-
-/**
- * A message's attributes as Lambda's mapping hands them over: camel-cased, a binary value in base64, and
- * the list fields always present and empty (SQS has reserved them).
- * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html (the example event's messageAttributes)
- */
-const toMessageAttributes = (
-  attributes: Record<string, MessageAttributeValue> = {},
-): SQSMessageAttributes => {
-  const shaped: SQSMessageAttributes = {};
-  for (const [name, value] of Object.entries(attributes)) {
-    shaped[name] = {
-      dataType: value.DataType ?? 'String',
-      ...(value.StringValue !== undefined && { stringValue: value.StringValue }),
-      ...(value.BinaryValue !== undefined && {
-        binaryValue: Buffer.from(value.BinaryValue).toString('base64'),
-      }),
-      stringListValues: [],
-      binaryListValues: [],
-    };
-  }
-  return shaped;
-};
 
 const toRecord = (message: Message, queueArn: string): SQSRecord => {
   const attributes = message.Attributes ?? {};

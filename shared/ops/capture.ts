@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueRecord } from '../../functions/consume/consume.js';
+import { toMessageAttributes } from '../aws/message-attributes.js';
+import { INGRESS_ATTRIBUTES } from '../bigcommerce/ingress-message.js';
 import type { ScopePattern } from '../bigcommerce/scopes/index.js';
 import { bodyText, type CapturedFixture, fixtureText, NOTES, type Origin } from './fixture.js';
 import { peek } from './peek.js';
@@ -75,8 +77,14 @@ const learn = (redactor: Redactor, message: Message) => {
   const sender = message.Attributes?.SenderId;
   if (sender !== undefined) redactor.learnId(sender);
   redactor.learn(message.Attributes?.DeadLetterQueueSourceArn ?? '');
-  for (const attribute of Object.values(message.MessageAttributes ?? {}))
-    redactor.learn(attribute.StringValue);
+  for (const [name, attribute] of Object.entries(message.MessageAttributes ?? {})) {
+    const value = attribute.StringValue;
+    if (value === undefined) continue;
+    // An HTTPS message names its store and delivery in attributes alone when its body is not JSON.
+    if (name === INGRESS_ATTRIBUTES.storeHash) redactor.learn({ storeHash: value });
+    else if (name === INGRESS_ATTRIBUTES.webhookId) redactor.learnId(value);
+    else redactor.learn(value);
+  }
   const body = message.Body ?? '';
   const parsed = parse(body);
   if (parsed) redactor.learn(parsed.json);
@@ -124,8 +132,17 @@ const judged = async (redactor: Redactor, judge: Judge, message: Message) => {
     const { consumer, catalog } = await judge(record);
     return { consumer: redactVerdict(redactor, consumer), catalog: redactVerdict(redactor, catalog) };
   };
-  const verdict = await verdictsOf({ messageId: redacted.messageId, body: bodyText(redacted.body) });
-  const before = await verdictsOf({ messageId: message.MessageId ?? '', body: message.Body ?? '' });
+  // Each copy is judged with its own attributes, in Lambda's shape: an HTTPS message is read by them.
+  const verdict = await verdictsOf({
+    messageId: redacted.messageId,
+    body: bodyText(redacted.body),
+    messageAttributes: toMessageAttributes(redacted.messageAttributes),
+  });
+  const before = await verdictsOf({
+    messageId: message.MessageId ?? '',
+    body: message.Body ?? '',
+    messageAttributes: toMessageAttributes(message.MessageAttributes),
+  });
   return {
     message: redacted,
     verdict,

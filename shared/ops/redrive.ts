@@ -6,6 +6,7 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { toMessageAttributes } from '../aws/message-attributes.js';
 import { type Clock, systemClock } from '../clock.js';
 import { pacer } from './pace.js';
 import { queueUrlOf } from './queues.js';
@@ -168,9 +169,11 @@ export const redrive = async (sqs: SQSClient, options: RedriveOptions): Promise<
       if (fresh.length === 0 && repeats > seen.size) break;
       const toMove: Message[] = [];
       for (const message of fresh) {
+        // The attributes say which transport carried the message: an HTTPS one is judged by them.
         const { consumer } = await options.judge({
           messageId: message.MessageId ?? '',
           body: message.Body ?? '',
+          messageAttributes: toMessageAttributes(message.MessageAttributes),
         });
         tally(report.byScope, scopeOfBody(message.Body ?? ''), consumer.accepted);
         countInto(report.byVerdict, verdictKey(consumer));

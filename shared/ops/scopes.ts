@@ -1,14 +1,16 @@
 import * as z from 'zod/mini';
-import { BigCommerceEventBridgeEventSchema } from '../bigcommerce/envelope.js';
+import { BigCommerceEventBridgeEventSchema, BigCommercePayloadSchema } from '../bigcommerce/envelope.js';
 
 /** The count key of a body that is not JSON. */
 export const MALFORMED = '(malformed)';
-/** The count key of a JSON body that is not a BigCommerce EventBridge event. */
+/** The count key of a JSON body that is neither a BigCommerce EventBridge event nor a BigCommerce payload. */
 export const UNKNOWN = '(unknown)';
 
 /**
- * The webhook scope of a queue message body (an EventBridge event carrying a BigCommerce payload),
- * {@link MALFORMED} when it is not JSON, {@link UNKNOWN} when it is JSON of another shape.
+ * The webhook scope of a queue message body, whichever transport carried it: an EventBridge event's
+ * `detail.scope`, or the `scope` of the raw BigCommerce payload the HTTPS ingress queues
+ * (shared/bigcommerce/ingress-message.ts); {@link MALFORMED} when it is not JSON, {@link UNKNOWN} when it
+ * is JSON of another shape. It reads the body only: whether the message attributes match is the verdict's say.
  */
 export const scopeOfBody = (body: string): string => {
   let value: unknown;
@@ -18,7 +20,9 @@ export const scopeOfBody = (body: string): string => {
     return MALFORMED;
   }
   const event = z.safeParse(BigCommerceEventBridgeEventSchema, value);
-  return event.success ? event.data.detail.scope : UNKNOWN;
+  if (event.success) return event.data.detail.scope;
+  const payload = z.safeParse(BigCommercePayloadSchema, value);
+  return payload.success ? payload.data.scope : UNKNOWN;
 };
 
 /** Adds one to the count of `key`. */
