@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { QueueRecord } from '../../functions/consume/consume.js';
+import { toMessageAttributes } from '../aws/message-attributes.js';
 import { VerdictsSchema } from './verdict.js';
 
 /**
@@ -71,6 +72,8 @@ export const bodyText = (body: CapturedFixture['message']['body']): string =>
 export const recordOf = (fixture: CapturedFixture): QueueRecord => ({
   messageId: fixture.message.messageId,
   body: bodyText(fixture.message.body),
+  // An HTTPS delivery is told by its attributes (transport, webhook-id, store-hash), as the consumer reads it.
+  messageAttributes: toMessageAttributes(fixture.message.messageAttributes),
 });
 
 const LINE_WIDTH = 110;
