@@ -88,8 +88,8 @@ const isCompletionFailure = (error: unknown): error is IdempotencyPersistenceLay
  * each other instead of failing on each other's lock. When the success write still fails after its
  * retries, the work did run: the outcome is `ranUnrecorded`, not an error (failing the record would make
  * SQS run it again), and this container remembers the event for the window (up to UNRECORDED_CAPACITY
- * events, the oldest forgotten first): a copy that reaches it is skipped, and its later records write the
- * completion again, so that once the table is back a copy reaching another container is skipped too.
+ * events, the oldest forgotten first): a copy that reaches it is skipped, and the completion is written
+ * again at once and by its later records until it goes in, so that once the table is back a copy reaching another container is skipped too.
  * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/
  */
 export const createIdempotentDedupe = (options: IdempotentDedupeOptions): IdempotentDedupe => {
@@ -189,6 +189,8 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     } catch (error) {
       if (resolved && isCompletionFailure(error)) {
         rememberUnrecorded(id, hashedKeyOf(key, dataText), delivery);
+        // Tried again at once, not waited for: the outage may be ending, and the event's lock lapses soon.
+        if (!flushing) void flushUnrecorded();
         return { status: 'ranUnrecorded', error: error.cause ?? error };
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {

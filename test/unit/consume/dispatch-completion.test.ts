@@ -115,7 +115,9 @@ describe('Dispatch: a completion the dedupe table would not record', () => {
 
     // Assess
     expect(outcome).toBe('ran');
-    expect(calls).toEqual(['PutItem', 'UpdateItem']);
+    // One completion write, not retried; a later one (the dedupe writing it again, not waited for) may follow.
+    expect(calls.slice(0, 2)).toEqual(['PutItem', 'UpdateItem']);
+    expect(calls.length).toBeLessThanOrEqual(3);
     expect(only(counts)).toEqual({ completionUnrecorded: 1 });
   });
 
