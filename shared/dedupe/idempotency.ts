@@ -87,9 +87,10 @@ const isCompletionFailure = (error: unknown): error is IdempotencyPersistenceLay
  * completed until the window ends, failure deletes it. Copies of one event inside one invocation wait for
  * each other instead of failing on each other's lock. When the success write still fails after its
  * retries, the work did run: the outcome is `ranUnrecorded`, not an error (failing the record would make
- * SQS run it again), and this container remembers the event for the window (up to UNRECORDED_CAPACITY
- * events, the oldest forgotten first): a copy that reaches it is skipped, and the completion is written
- * again at once and by its later records until it goes in, so that once the table is back a copy reaching another container is skipped too.
+ * SQS run it again), and this container keeps the event (up to UNRECORDED_CAPACITY events, the oldest
+ * forgotten first, none past the window) until the completion is written: at once, and again by its
+ * later records until it goes in. Meanwhile a copy reaching this container is skipped; once it is written,
+ * a copy reaching any container is.
  * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/
  */
 export const createIdempotentDedupe = (options: IdempotentDedupeOptions): IdempotentDedupe => {
@@ -104,27 +105,22 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
   );
   const now = options.completionRetry?.now ?? Date.now;
   /**
-   * Events run here whose completion was not recorded: the key written, the delivery that ran it and when
-   * it is forgotten (ms, the window's end); `toWrite` holds those whose completion is still to be written.
+   * Events run here whose completion is still to be written: the key, the delivery that ran it and when
+   * it is forgotten (ms, the window's end). Once written, the table answers for them.
    */
-  type Unrecorded = { key: HashedEventKey; first: Delivery; until: number };
-  const unrecorded = new Map<string, Unrecorded>();
-  const toWrite = new Map<string, Unrecorded>();
+  const toWrite = new Map<string, { key: HashedEventKey; first: Delivery; until: number }>();
   const unrecordedRun = (id: string): Delivery | undefined => {
-    const entry = unrecorded.get(id);
+    const entry = toWrite.get(id);
     if (entry === undefined) return undefined;
     if (entry.until > now()) return entry.first;
-    unrecorded.delete(id);
+    toWrite.delete(id);
     return undefined;
   };
   const rememberUnrecorded = (id: string, key: HashedEventKey, first: Delivery) => {
-    const entry = { key, first, until: now() + options.windowSeconds * 1000 };
-    for (const kept of [unrecorded, toWrite]) {
-      kept.delete(id);
-      kept.set(id, entry);
-      // A Map iterates in insertion order: the first key is the oldest.
-      if (kept.size > UNRECORDED_CAPACITY) kept.delete(kept.keys().next().value as string);
-    }
+    toWrite.delete(id);
+    toWrite.set(id, { key, first, until: now() + options.windowSeconds * 1000 });
+    // A Map iterates in insertion order: the first key is the oldest.
+    if (toWrite.size > UNRECORDED_CAPACITY) toWrite.delete(toWrite.keys().next().value as string);
   };
   /**
    * Writes the completions still unrecorded, one call each (the client's retries only), stopping at the
@@ -166,11 +162,11 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     // A copy in this same invocation: wait for it to settle, then ask the table as any later copy would.
     while (inFlight.has(id)) await inFlight.get(id)?.catch(() => undefined);
     // Run here already, its completion unrecorded: the table cannot say so, this container can.
-    if (unrecorded.size > 0) {
+    if (toWrite.size > 0) {
       const ranHere = unrecordedRun(id);
       if (ranHere) return { status: 'duplicate', first: ranHere };
       // Not waited for: this record goes on while the table is asked again.
-      if (toWrite.size > 0 && !flushing) void flushUnrecorded();
+      if (!flushing) void flushUnrecorded();
     }
     let ran = false;
     // Set only once `work` resolved: a failure after it can only be the success write's.
