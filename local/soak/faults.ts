@@ -9,6 +9,7 @@ import type { DeliveryRecord } from '../eventbridge/delivery.js';
 import type { Faults } from '../eventbridge/faults.js';
 import type { FaultQueue } from '../sandbox/faults.js';
 import type { PlannedEvent } from './plan.js';
+import type { LogEntry } from './tally.js';
 
 /** The share (0-1) of each fault; 0 or absent: off. */
 export interface SoakFaults {
@@ -122,6 +123,44 @@ export const killedInvocations = () => {
     killed,
   };
 };
+
+/**
+ * Records a fault path left a line for: distinct SQS message ids (one record, every receive) with a line of
+ * `level` whose message starts with `message`, of `among` when given.
+ */
+export const messagesWith = (
+  log: readonly LogEntry[],
+  level: string,
+  message: string,
+  among?: ReadonlySet<string>,
+): number =>
+  new Set(
+    log
+      .filter((e) => e.level === level && e.message?.startsWith(message))
+      .flatMap((e) => (e.messageId && (!among || among.has(e.messageId)) ? [e.messageId] : [])),
+  ).size;
+
+/** The consumer's line for a record failed because the dedupe table refused before its handler ran. */
+export const DEDUPE_FAILED = 'dedupe store failed; the record will be retried';
+/**
+ * The start of the consumer's line for a record whose handler ran and whose completion the table refused
+ * until the invocation's deadline (functions/consume/dispatch.ts): acknowledged as run, not retried.
+ */
+export const COMPLETION_UNRECORDED = 'handler ran, its completion unrecorded: acknowledged';
+
+/**
+ * The dedupe outage's row: the table's refusals, and from the consumer's log lines the records the outage
+ * failed before their handler ran (retried) and those whose handler ran with the completion unrecorded
+ * (acknowledged). Whether any of them was lost or ran twice is the handlers' records' to say, not this row's.
+ */
+export const dedupeOutageRow = (
+  outage: { seconds: number; startedAfterMs?: number; callsRefused: unknown },
+  log: readonly LogEntry[],
+) => ({
+  ...outage,
+  recordsFailed: messagesWith(log, 'ERROR', DEDUPE_FAILED),
+  completionsUnrecorded: messagesWith(log, 'ERROR', COMPLETION_UNRECORDED),
+});
 
 /** A fault's row of the printed figures: `name value` pairs, a nested object's names prefixed with its own. */
 export const describeFault = (row: Record<string, unknown>, prefix = ''): string =>

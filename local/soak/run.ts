@@ -17,8 +17,10 @@ import {
   armCrash,
   armDeliveryFailure,
   armHandlerFailure,
+  dedupeOutageRow,
   deliverySummary,
   killedInvocations,
+  messagesWith,
   type SoakFaults,
 } from './faults.js';
 import { NO_HANDLER_SCOPE, type PlannedEvent, planSoak, seededRandom } from './plan.js';
@@ -231,14 +233,6 @@ const drainBodies = async (sqs: SQSClient, name: string) => {
   }
 };
 
-/** Records a fault path left a line for: distinct SQS message ids (one record, every receive), of `among`. */
-const messagesWith = (log: LogEntry[], level: string, message: string, among?: ReadonlySet<string>) =>
-  new Set(
-    log
-      .filter((e) => e.level === level && e.message === message)
-      .flatMap((e) => (e.messageId && (!among || among.has(e.messageId)) ? [e.messageId] : [])),
-  ).size;
-
 /** Runs one soak on a stack of its own and stops it; the figures say whether anything was lost or doubled. */
 export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
   const say = options.say ?? (() => undefined);
@@ -336,12 +330,14 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
       };
     }
     if (faultOptions.dedupeOutageSeconds && table) {
-      faults.dedupeOutage = {
-        seconds: faultOptions.dedupeOutageSeconds,
-        startedAfterMs: outage.startedAtMs === undefined ? undefined : outage.startedAtMs - started,
-        callsRefused: table.refused,
-        recordsFailed: messagesWith(log, 'ERROR', 'dedupe store failed; the record will be retried'),
-      };
+      faults.dedupeOutage = dedupeOutageRow(
+        {
+          seconds: faultOptions.dedupeOutageSeconds,
+          startedAfterMs: outage.startedAtMs === undefined ? undefined : outage.startedAtMs - started,
+          callsRefused: table.refused,
+        },
+        log,
+      );
     }
     const targetDeadLettered = new Set(
       deliveries.filter((record) => record.outcome === 'dead-lettered').map((record) => record.eventId),

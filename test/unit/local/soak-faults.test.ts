@@ -2,6 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
   armCrash,
+  dedupeOutageRow,
   describeFault,
   faultsNotExercised,
   killedInvocations,
@@ -88,5 +89,39 @@ describe('Soak: the crash and outage faults', () => {
 
     // Assess
     expect(line).toBe('seconds 5, callsRefused.PutItem 3, callsRefused.UpdateItem 2, recordsFailed 4');
+  });
+
+  it('counts, per record, the outage failures retried and the completions left unrecorded, from the consumer lines', () => {
+    // Prepare: m1 failed twice before its handler ran, m2 ran with its completion refused, m3 logged the
+    // same text as a warning (not the consumer's error line), m4 ran with no fault at all.
+    const line = (messageId: string, level: string, message: string) => ({
+      messageId,
+      level,
+      message,
+      hash: `h-${messageId}`,
+    });
+    const log = [
+      line('m1', 'ERROR', 'dedupe store failed; the record will be retried'),
+      line('m1', 'ERROR', 'dedupe store failed; the record will be retried'),
+      line(
+        'm2',
+        'ERROR',
+        "handler ran, its completion unrecorded: acknowledged; a copy arriving after its lock lapses (this invocation's deadline) would run again",
+      ),
+      line('m3', 'WARN', 'handler ran, its completion unrecorded: acknowledged'),
+      line('m4', 'INFO', 'order created'),
+    ];
+
+    // Act
+    const row = dedupeOutageRow({ seconds: 2, startedAfterMs: 900, callsRefused: { PutItem: 7 } }, log);
+
+    // Assess
+    expect(row).toEqual({
+      seconds: 2,
+      startedAfterMs: 900,
+      callsRefused: { PutItem: 7 },
+      recordsFailed: 1,
+      completionsUnrecorded: 1,
+    });
   });
 });
