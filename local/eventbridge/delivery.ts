@@ -186,7 +186,11 @@ export class Delivery {
   ): Promise<Failure | undefined> {
     const injected = this.options.faults.deliveryFailure(targetArn);
     if (injected !== undefined)
-      return { code: injected, message: 'Injected delivery fault', retryable: true };
+      return {
+        code: injected.error ?? 'ThrottlingException',
+        message: injected.message ?? 'Injected delivery fault',
+        retryable: injected.retryable ?? true,
+      };
     const elsewhere = this.#elsewhere(targetArn);
     if (elsewhere !== undefined) return { code: NO_RESOURCE, message: elsewhere, retryable: false };
     try {

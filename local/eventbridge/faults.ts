@@ -24,12 +24,21 @@ export class ConnectionDropped extends Error {
   override readonly name = 'ConnectionDropped';
 }
 
-/** A fault on deliveries: each affected attempt fails with a retryable error before reaching SQS. */
+/** A fault on deliveries: each affected attempt fails before reaching SQS. */
 export interface DeliveryFault {
   /** Only deliveries to this target ARN; omit for all targets. */
   targetArn?: string;
   /** The error code the attempt reports (default 'ThrottlingException'). */
   error?: string;
+  /** The error message the attempt reports, and the dead-letter message's ERROR_MESSAGE (default 'Injected delivery fault'). */
+  message?: string;
+  /**
+   * Whether the target's RetryPolicy retries it (default true, as for a throttle). False: the event goes
+   * to the target's dead-letter queue at once, as EventBridge sends it for an error it does not retry
+   * (a KMS key or permission it cannot use, a missing queue).
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+   */
+  retryable?: boolean;
   /** How many attempts it affects (default 1; Infinity for every attempt until `clear()`). */
   times?: number;
 }
@@ -82,13 +91,9 @@ export class Faults {
     }
   }
 
-  /** Called before each delivery attempt: the error code to fail it with, if a fault is armed for the target. */
-  deliveryFailure(targetArn: string): string | undefined {
-    const armed = take(
-      this.#deliveries,
-      (fault) => fault.targetArn === undefined || fault.targetArn === targetArn,
-    );
-    return armed === undefined ? undefined : (armed.error ?? 'ThrottlingException');
+  /** Called before each delivery attempt: the fault to fail it with, if one is armed for the target. */
+  deliveryFailure(targetArn: string): DeliveryFault | undefined {
+    return take(this.#deliveries, (fault) => fault.targetArn === undefined || fault.targetArn === targetArn);
   }
 }
 

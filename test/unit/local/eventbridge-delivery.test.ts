@@ -229,6 +229,39 @@ describe('EventBridge emulator: delivery to SQS', () => {
     ]);
   });
 
+  it('dead-letters an event at once, intact and with the error, when its delivery fails with an error not retried', async () => {
+    // Prepare: retries allowed, but the fault (as a KMS key EventBridge may not use) is not retryable
+    await activate();
+    await subscribe({ DeadLetterConfig: { Arn: dlq.arn }, RetryPolicy: { MaximumRetryAttempts: 5 } });
+    stack.emulator.faults.injectDelivery({
+      targetArn: queue.arn,
+      error: 'KmsAccessDenied',
+      message: 'not allowed to use the queue key',
+      retryable: false,
+    });
+
+    // Act
+    await fire();
+    const [delivered, deadLetters] = [await stack.receive(queue.url), await stack.receive(dlq.url)];
+
+    // Assess
+    expect(delivered).toEqual([]);
+    expect(deadLetters).toHaveLength(1);
+    const event = JSON.parse(deadLetters[0]?.Body ?? '{}') as { id?: string; detail?: unknown };
+    expect(event).toMatchObject({ source: SOURCE, 'detail-type': 'bigCommerceWebhook', detail: payload });
+    expect(deadLetters[0]?.MessageAttributes).toMatchObject({
+      ERROR_CODE: { StringValue: 'KmsAccessDenied' },
+      ERROR_MESSAGE: { StringValue: 'not allowed to use the queue key' },
+      RETRY_ATTEMPTS: { StringValue: '0' },
+      RULE_ARN: { StringValue: `arn:aws:events:us-east-1:${ACCOUNT}:rule/${SOURCE}/bc` },
+      TARGET_ARN: { StringValue: queue.arn },
+    });
+    expect(deadLetters[0]?.MessageAttributes).not.toHaveProperty('EXHAUSTED_RETRY_CONDITION');
+    expect(stack.emulator.inspect.deliveries()).toEqual([
+      expect.objectContaining({ eventId: event.id, outcome: 'dead-lettered', attempts: 1 }),
+    ]);
+  });
+
   it('delivers on a retry when the failures stop in time', async () => {
     // Prepare
     await activate();
