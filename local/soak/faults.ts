@@ -6,6 +6,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { DynamoFaults } from '../dynamo-faults.js';
 import type { BatchReport } from '../event-source-mapping.js';
 import type { DeliveryRecord } from '../eventbridge/delivery.js';
+import { NO_PERMISSIONS } from '../eventbridge/delivery.js';
 import type { Faults } from '../eventbridge/faults.js';
 import type { FaultQueue } from '../sandbox/faults.js';
 import type { PlannedEvent } from './plan.js';
@@ -17,6 +18,11 @@ export interface SoakFaults {
   handlerFailures?: number;
   /** Delivery attempts from the EventBridge emulator to the queue that fail (ThrottlingException). */
   deliveryFailures?: number;
+  /**
+   * Delivery attempts that fail with an error EventBridge does not retry (NO_PERMISSIONS, as for a queue key
+   * it may not use): the event goes to the rule target's dead-letter queue at once.
+   */
+  undeliverable?: number;
   /** Invocations killed mid-batch, before they answer (a lock put stalls them into the function's timeout). */
   crashRate?: number;
   /** Seconds the dedupe table answers every call with HTTP 500, starting when a quarter of the events are fired. */
@@ -57,6 +63,62 @@ export const armDeliveryFailure = (
   if (random() >= share) return false;
   faults.injectDelivery({ targetArn, times: 1 });
   return true;
+};
+
+/** The ERROR_MESSAGE of an undeliverable attempt (an error EventBridge does not retry). */
+export const UNDELIVERABLE_MESSAGE =
+  'injected: EventBridge may not use the queue key (kms:GenerateDataKey denied)';
+
+/**
+ * Arms, with probability `share`, one delivery attempt to `targetArn` that fails with an error EventBridge
+ * does not retry: whichever event takes that attempt goes to the rule target's dead-letter queue at once,
+ * so about `share` of the events end there, each an event the figures count as not lost.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ */
+export const armUndeliverable = (
+  faults: Pick<Faults, 'injectDelivery'>,
+  targetArn: string,
+  share: number,
+  random: () => number,
+): boolean => {
+  if (random() >= share) return false;
+  faults.injectDelivery({
+    targetArn,
+    times: 1,
+    error: NO_PERMISSIONS,
+    message: UNDELIVERABLE_MESSAGE,
+    retryable: false,
+  });
+  return true;
+};
+
+/** The attributes EventBridge puts on a message it sends to a rule target's dead-letter queue. */
+export const DEAD_LETTER_ATTRIBUTES = ['RULE_ARN', 'TARGET_ARN', 'ERROR_CODE', 'ERROR_MESSAGE'] as const;
+
+/**
+ * The undeliverable fault's row: the events EventBridge dead-lettered for an error it does not retry (from
+ * its deliveries), the messages of theirs found in the target's DLQ, and of those the ones without every
+ * attribute EventBridge sets (a message an operator could not trace to its rule and error).
+ */
+export const undeliverableRow = (
+  share: number,
+  records: readonly DeliveryRecord[],
+  deadLetters: readonly { id?: string; attributes: Readonly<Record<string, string | undefined>> }[],
+) => {
+  const notRetried = new Set(
+    records
+      .filter((record) => record.outcome === 'dead-lettered' && record.errorCode === NO_PERMISSIONS)
+      .map((record) => record.eventId),
+  );
+  const found = deadLetters.filter((message) => message.id !== undefined && notRetried.has(message.id));
+  return {
+    share,
+    deadLetteredNotRetried: notRetried.size,
+    foundInTargetDlq: found.length,
+    withoutErrorAttributes: found.filter((message) =>
+      DEAD_LETTER_ATTRIBUTES.some((name) => !message.attributes[name]),
+    ).length,
+  };
 };
 
 /** What EventBridge's side of the soak did: attempts that failed, events retried, dead-lettered, dropped. */
@@ -178,11 +240,17 @@ const EXERCISED: Record<string, (row: Record<string, unknown>) => boolean> = {
   deliveryFailures: (row) => Number(row.failedAttempts) > 0,
   crashes: (row) => Number(row.invocationsKilled) > 0,
   dedupeOutage: (row) => Number(row.recordsFailed) > 0,
+  // Every event dead-lettered must be in the target's DLQ with the attributes that say why.
+  undeliverable: (row) =>
+    Number(row.deadLetteredNotRetried) > 0 &&
+    row.foundInTargetDlq === row.deadLetteredNotRetried &&
+    row.withoutErrorAttributes === 0,
 };
 
 /**
  * The faults in `faults` that never happened (no invocation killed, no record failed by the outage...):
- * a soak that asked for one and did not exercise it proves nothing about it, so it fails.
+ * a soak that asked for one and did not exercise it proves nothing about it, so it fails; so does one
+ * whose dead-lettered events are not all in the target's DLQ with the attributes that say why.
  */
 export const faultsNotExercised = (faults: Record<string, unknown>): string[] =>
   Object.entries(faults)

@@ -17,11 +17,13 @@ import {
   armCrash,
   armDeliveryFailure,
   armHandlerFailure,
+  armUndeliverable,
   dedupeOutageRow,
   deliverySummary,
   killedInvocations,
   messagesWith,
   type SoakFaults,
+  undeliverableRow,
 } from './faults.js';
 import { NO_HANDLER_SCOPE, type PlannedEvent, planSoak, seededRandom } from './plan.js';
 import { copyService } from './service-copy.js';
@@ -118,6 +120,9 @@ const fireAll = async (stack: Stack, events: PlannedEvent[], options: SoakOption
   const faulted = { events: 0, attempts: 0 };
   const armed = new Set<number>();
   const deliveryShare = options.faults?.deliveryFailures ?? 0;
+  const undeliverableShare = options.faults?.undeliverable ?? 0;
+  // A generator of its own, so adding this fault leaves the others' draws (and a seed's soak) as they were.
+  const undeliverableRandom = seededRandom((options.seed ?? 1) + 4);
   const targetArn = sqsArn(stack.queues.queueName);
   const start = Date.now();
   const outageMs = (options.faults?.dedupeOutageSeconds ?? 0) * 1000;
@@ -139,6 +144,8 @@ const fireAll = async (stack: Stack, events: PlannedEvent[], options: SoakOption
       faulted.attempts += attempts;
     }
     if (deliveryShare > 0) armDeliveryFailure(stack.eventBridge.faults, targetArn, deliveryShare, random);
+    if (undeliverableShare > 0)
+      armUndeliverable(stack.eventBridge.faults, targetArn, undeliverableShare, undeliverableRandom);
     const firedAtMs = Date.now();
     const response = await fetch(`${stack.env.BIGCOMMERCE_API_URL}/__sandbox/fire`, {
       method: 'POST',
@@ -215,10 +222,16 @@ const untilQuiet = async (stack: Stack, deadline: number) => {
   return false;
 };
 
-/** Every body in the DLQ, each received once (hidden for the rest of the soak after its receive). */
-const drainBodies = async (sqs: SQSClient, name: string) => {
+/** A DLQ message as the soak reads it: its body, and its string message attributes by name. */
+interface DeadLetter {
+  body: string;
+  attributes: Record<string, string | undefined>;
+}
+
+/** Every message in the DLQ, each received once (hidden for the rest of the soak after its receive). */
+const drainDeadLetters = async (sqs: SQSClient, name: string) => {
   const url = await queueUrl(sqs, name);
-  const bodies: string[] = [];
+  const messages: DeadLetter[] = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
@@ -226,11 +239,25 @@ const drainBodies = async (sqs: SQSClient, name: string) => {
         MaxNumberOfMessages: 10,
         VisibilityTimeout: 3600,
         WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
       }),
     );
-    if (Messages.length === 0) return bodies;
-    bodies.push(...Messages.map((message) => message.Body ?? ''));
+    if (Messages.length === 0) return messages;
+    messages.push(
+      ...Messages.map((message) => ({
+        body: message.Body ?? '',
+        attributes: Object.fromEntries(
+          Object.entries(message.MessageAttributes ?? {}).map(([key, value]) => [key, value.StringValue]),
+        ),
+      })),
+    );
   }
+};
+
+/** The EventBridge id of a DLQ body that is an event (the rule target's dead letters are), if any. */
+const eventIdOf = (body: string) => {
+  const event = parseLogLine(body) as { id?: unknown } | undefined;
+  return typeof event?.id === 'string' ? event.id : undefined;
 };
 
 /** Runs one soak on a stack of its own and stops it; the figures say whether anything was lost or doubled. */
@@ -292,7 +319,8 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
     say(`soak: fired in ${Date.now() - started} ms; waiting for the queue to be quiet...`);
     const drained = await untilQuiet(stack, started + (options.timeoutMs ?? 120_000 + 30 * events.length));
     const durationMs = Date.now() - started;
-    const dlqBodies = await drainBodies(stack.sqs, stack.queues.dlqName);
+    const deadLetters = await drainDeadLetters(stack.sqs, stack.queues.dlqName);
+    const dlqBodies = deadLetters.map((message) => message.body);
     const faults: Record<string, unknown> = {};
     if (faultOptions.handlerFailures) {
       faults.handlerFailures = {
@@ -308,6 +336,12 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
         share: faultOptions.deliveryFailures,
         ...deliverySummary([...deliveries]),
       };
+    if (faultOptions.undeliverable)
+      faults.undeliverable = undeliverableRow(
+        faultOptions.undeliverable,
+        deliveries,
+        deadLetters.map((message) => ({ id: eventIdOf(message.body), attributes: message.attributes })),
+      );
     const table = stack.dynamoFaults?.counts();
     if (faultOptions.crashRate && table) {
       faults.crashes = {

@@ -1,11 +1,15 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { DeliveryRecord } from '../../../local/eventbridge/delivery.js';
+import type { DeliveryFault } from '../../../local/eventbridge/faults.js';
 import {
   armCrash,
+  armUndeliverable,
   dedupeOutageRow,
   describeFault,
   faultsNotExercised,
   killedInvocations,
+  undeliverableRow,
 } from '../../../local/soak/faults.js';
 
 const record = (messageId: string) => ({ messageId }) as SQSRecord;
@@ -123,5 +127,72 @@ describe('Soak: the crash and outage faults', () => {
       recordsFailed: 1,
       completionsUnrecorded: 1,
     });
+  });
+
+  it('arms a not-retried delivery failure for the share of events picked, and nothing for the others', () => {
+    // Prepare
+    const armed: DeliveryFault[] = [];
+    const faults = { injectDelivery: (fault: DeliveryFault) => armed.push(fault) };
+    const draws = [0.01, 0.5];
+
+    // Act
+    const picked = draws.map((draw) =>
+      armUndeliverable(faults, 'arn:aws:sqs:us-east-1:1:q', 0.02, () => draw),
+    );
+
+    // Assess
+    expect(picked).toEqual([true, false]);
+    expect(armed).toEqual([
+      expect.objectContaining({
+        targetArn: 'arn:aws:sqs:us-east-1:1:q',
+        times: 1,
+        error: 'NO_PERMISSIONS',
+        retryable: false,
+      }),
+    ]);
+  });
+
+  it('finds each event dead-lettered for an error not retried in the target DLQ, and names those without its attributes', () => {
+    // Prepare: e1 and e2 dead-lettered for NO_PERMISSIONS, e3 after its retries ran out (another fault's)
+    const record = (eventId: string, errorCode: string): DeliveryRecord => ({
+      eventId,
+      ruleArn: 'arn:rule',
+      targetId: 'queue',
+      targetArn: 'arn:q',
+      outcome: 'dead-lettered',
+      attempts: 1,
+      errorCode,
+    });
+    const full = {
+      RULE_ARN: 'arn:rule',
+      TARGET_ARN: 'arn:q',
+      ERROR_CODE: 'NO_PERMISSIONS',
+      ERROR_MESSAGE: 'm',
+    };
+
+    // Act
+    const row = undeliverableRow(
+      0.02,
+      [record('e1', 'NO_PERMISSIONS'), record('e2', 'NO_PERMISSIONS'), record('e3', 'ThrottlingException')],
+      [
+        { id: 'e1', attributes: full },
+        { id: 'e2', attributes: { ...full, ERROR_MESSAGE: undefined } },
+        { id: 'e3', attributes: {} },
+        { attributes: {} },
+      ],
+    );
+
+    // Assess
+    expect(row).toEqual({
+      share: 0.02,
+      deadLetteredNotRetried: 2,
+      foundInTargetDlq: 2,
+      withoutErrorAttributes: 1,
+    });
+    expect(faultsNotExercised({ undeliverable: row })).toEqual(['undeliverable']);
+    expect(faultsNotExercised({ undeliverable: { ...row, withoutErrorAttributes: 0 } })).toEqual([]);
+    expect(
+      faultsNotExercised({ undeliverable: { ...row, foundInTargetDlq: 1, withoutErrorAttributes: 0 } }),
+    ).toEqual(['undeliverable']);
   });
 });
