@@ -65,6 +65,8 @@ export interface StackOptions {
   visibilityTimeoutSeconds?: number;
   /** Where serverless offline runs (default: the current directory); see {@link startServerlessOffline}. */
   serverlessCwd?: string;
+  /** More `${param:...}` values for serverless offline (e.g. the soak's `consumeTimeout`). */
+  serverlessParams?: Record<string, string>;
   /** Batches the event source mapping hands to consume at once (default 1; Lambda runs five at first). */
   consumeConcurrency?: number;
   onBatch?: (report: BatchReport) => void;
@@ -190,7 +192,11 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
         // serverless offline names no account (its function ARNs are placeholders): the stack's account
         // stands in for the one CloudFormation gives provision's AWS_ACCOUNT_ID on deploy.
         // and serverless offline's own URL for the API's (provision's INGRESS_BASE_URL: HTTPS webhooks).
-        params: { awsAccountId: ACCOUNT_ID, ingressBaseUrl: `http://127.0.0.1:${port('http', PORTS.http)}` },
+        params: {
+          awsAccountId: ACCOUNT_ID,
+          ingressBaseUrl: `http://127.0.0.1:${port('http', PORTS.http)}`,
+          ...options.serverlessParams,
+        },
         output: (line) => output('functions', line),
         cwd: options.serverlessCwd,
       });

@@ -39,8 +39,8 @@ export interface SoakOptions {
   faults?: SoakFaults;
   ports?: StackOptions['ports'];
   /**
-   * consume's timeout in the soak's copy of the service (default 5 s; see {@link copyService}): a killed
-   * invocation's dedupe locks last until then.
+   * consume's timeout, serverless.yml's `consumeTimeout` parameter (default 5 s): a killed invocation's
+   * dedupe locks last until then.
    */
   consumeTimeoutSeconds?: number;
   /** Batches consume runs at once (default 5, as Lambda's SQS pollers start with). */
@@ -270,7 +270,7 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
   const crashes = killedInvocations();
   const crashRandom = seededRandom((options.seed ?? 1) + 3);
   let crashesArmed = 0;
-  const service = copyService('soak', consumeTimeoutSeconds);
+  const service = copyService('soak');
   let stack: Stack;
   try {
     stack = await startStack({
@@ -294,6 +294,9 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
       consume: 'serverless-offline',
       ports: options.ports,
       serverlessCwd: service.dir,
+      // A crashed invocation's dedupe locks last until the function's deadline: a soak that kills them
+      // needs a timeout of seconds, not the deployed 30 s, or each killed batch waits half a minute.
+      serverlessParams: { consumeTimeout: String(consumeTimeoutSeconds) },
       consumeConcurrency: options.consumeConcurrency ?? 5,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? consumeTimeoutSeconds + 2,
       dynamoFaults: Boolean(faultOptions.crashRate || faultOptions.dedupeOutageSeconds),
