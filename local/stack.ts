@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { startCloudWatchLogs } from './cloudwatch-logs.js';
 import { type LocalDynamo, startDynamo } from './dynamo.js';
 import { type DynamoFaults, startDynamoFaults } from './dynamo-faults.js';
 import {
@@ -163,6 +164,9 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     stops.push(ssm.close);
     ssm.put(CLIENT_SECRET_PARAMETER, SANDBOX_CLIENT_SECRET);
     configureHttpsDelivery(sandbox.state);
+    // Bus logging's delivery calls (a store provisioned with `logging`).
+    const logs = await startCloudWatchLogs();
+    stops.push(logs.close);
 
     const env: Record<string, string> = {
       AWS_REGION: REGION,
@@ -173,6 +177,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       AWS_ENDPOINT_URL_SQS: queues.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
       AWS_ENDPOINT_URL_SSM: ssm.url,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults?.endpoint ?? dynamo.endpoint,
       BIGCOMMERCE_API_URL: sandbox.url,
       BIGCOMMERCE_CLIENT_ID: SANDBOX_STORE.clientId,

@@ -108,6 +108,7 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
         eventSourceName: request.eventSourceName,
         prune: request.prune,
         transport: request.transport,
+        logging: request.logging,
       };
       /** The run and its registry record share the lease, so no other run of the store comes between. */
       const registered = async () => {
@@ -146,6 +147,7 @@ const routesOf = (api: ProvisionApi): Record<string, Route> => {
         eventSourceName: eventSourceName ?? desired?.eventSourceName ?? nameFor(storeHash),
         scopes: collapseScopes(scopes ?? desired?.scopes ?? api.defaultScopes),
         transport: transport ?? desired?.transport ?? 'eventbridge',
+        ...(desired?.logging && { logging: desired.logging }),
       };
       return json(200, await status(request, settings, api.deps));
     },

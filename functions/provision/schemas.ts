@@ -32,11 +32,15 @@ const TransportSchema = z.enum(['eventbridge', 'https'], {
   error: "expected eventbridge (the store has BigCommerce's EventBridge beta) or https",
 });
 
+const LoggingSchema = z.enum(['off', 'error', 'info', 'trace'], {
+  error: "expected off, error, info or trace (the EventBridge log level of the store's partner bus)",
+});
+
 /**
  * The body of `POST /provision`. Unknown fields are rejected, so a token cannot be slipped in.
  *
  * @example
- * { "storeHash": "k7q2m9x4p1", "scopes": ["store/category/updated", "store/order/*"], "transport": "https", "dryRun": false, "prune": false }
+ * { "storeHash": "k7q2m9x4p1", "scopes": ["store/category/updated", "store/order/*"], "transport": "eventbridge", "logging": "info", "dryRun": false, "prune": false }
  */
 export const ProvisionRequestSchema = z.strictObject({
   storeHash: StoreHashSchema,
@@ -57,6 +61,11 @@ export const ProvisionRequestSchema = z.strictObject({
    * transport's webhooks are active before the old one's go.
    */
   transport: z._default(TransportSchema, 'eventbridge'),
+  /**
+   * EventBridge logging of the store's partner bus, to the deployment's log group (`off` removes it):
+   * `error`, `info` (every event received, every rule matched), or `trace`. EventBridge transport only.
+   */
+  logging: z._default(LoggingSchema, 'off'),
   dryRun: defaultFalse(),
   /** Delete webhooks to this destination whose scope is not wanted. */
   prune: defaultFalse(),

@@ -39,6 +39,8 @@ export interface Bus {
   lastModifiedTime: Date;
   /** Tags by key, as CreateEventBus and TagResource set them. */
   tags: Map<string, string>;
+  /** Event bus logging, as CreateEventBus and UpdateEventBus set it (absent: never set). */
+  logConfig?: { IncludeDetail?: 'NONE' | 'FULL'; Level?: 'OFF' | 'ERROR' | 'INFO' | 'TRACE' };
 }
 
 /** A target as PutTargets stored it (unknown fields are kept so ListTargetsByRule returns them). */

@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -21,7 +22,7 @@ const tokenProviderOf = (config: ProvisionConfig): TokenProvider => {
  * The reconciler's clients and settings from provision's configuration, for the two functions that run it:
  * provision (one store per request) and the scheduled reconcile (every registered store). SDK clients use
  * their default configuration, so `AWS_ENDPOINT_URL_EVENTBRIDGE` / `AWS_ENDPOINT_URL_SSM` /
- * `AWS_ENDPOINT_URL_DYNAMODB` point them at emulators without code branches.
+ * `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS` point them at emulators without code branches.
  */
 export const reconcilerClients = (config: ProvisionConfig, logger: KeyedLogger) => {
   const tokens = tokenProviderOf(config);
@@ -31,6 +32,7 @@ export const reconcilerClients = (config: ProvisionConfig, logger: KeyedLogger) 
     `arn:${partition}:sqs:${config.AWS_REGION}:${config.AWS_ACCOUNT_ID}:${name}`;
   const deps: ProvisionDeps = {
     eventBridge: new EventBridgeClient({}),
+    logs: new CloudWatchLogsClient({}),
     graphqlFor: async (storeHash) =>
       createStoreGraphQL({
         apiUrl: config.BIGCOMMERCE_API_URL,

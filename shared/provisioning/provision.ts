@@ -4,6 +4,7 @@ import { type Preflight, preflight } from '../bigcommerce/graphql/preflight.js';
 import { messageOf } from '../errors.js';
 import type { KeyedLogger, LogSink } from '../logger.js';
 import { reconcileBus } from './bus.js';
+import { loggingNamesOf, reconcileBusLogging } from './bus-logging.js';
 import { runStep } from './errors.js';
 import { httpsDestinationOf, provisionHttps } from './https.js';
 import {
@@ -17,7 +18,7 @@ import {
 import { reconcileRule } from './rule.js';
 import { type FoundSource, reconcileSource } from './source.js';
 import { reconcileTarget } from './target.js';
-import type { Entry, ProvisionDeps, ProvisionSettings, Step, Transport } from './types.js';
+import type { Entry, LogLevel, ProvisionDeps, ProvisionSettings, Step, Transport } from './types.js';
 import { reconcileWebhooks, webhooksTo } from './webhooks.js';
 
 export interface ProvisionRequest {
@@ -29,6 +30,11 @@ export interface ProvisionRequest {
   prune: boolean;
   /** How the store's events arrive (default eventbridge); a run for one retires the other's webhooks. */
   transport?: Transport;
+  /**
+   * EventBridge logging of the store's partner bus (see bus-logging.ts); `off` removes it. Absent (callers
+   * and registry items from before logging existed): the logging step does not run.
+   */
+  logging?: LogLevel;
   /** For status: report a source BigCommerce deleted instead of failing on it. */
   reportDeleted?: boolean;
 }
@@ -220,6 +226,16 @@ const provisionEventBridge = async (
   const bus = await run.apply('bus', () =>
     reconcileBus({ sourceName: source?.name, dryRun, claim: ownership.bus, tags }, eventBridge),
   );
+  if (request.logging) {
+    const level = request.logging;
+    const entries = await run.step('logging', () =>
+      reconcileBusLogging(
+        { busName: source?.name, level, dryRun, names: () => loggingNamesOf(storeHash, settings) },
+        { eventBridge, logs: deps.logs },
+      ),
+    );
+    entries.forEach(run.record('logging'));
+  }
   const rule = await run.apply('rule', () =>
     reconcileRule(
       {

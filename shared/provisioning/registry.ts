@@ -11,7 +11,7 @@ import { messageOf, PermanentError } from '../errors.js';
 import { ProvisionError } from './errors.js';
 import type { ProvisionResult } from './provision.js';
 import { STORES_ATTRIBUTES } from './stores-table.js';
-import type { Transport } from './types.js';
+import type { LogLevel, Transport } from './types.js';
 import { DESIRED_AT, UNINSTALLED_AT } from './uninstall-mark.js';
 
 /** What a POST asked for: what the scheduled reconcile brings the store back to. */
@@ -21,6 +21,8 @@ export interface DesiredState {
   prune: boolean;
   /** Absent in items written before there were two transports: those stores are on EventBridge. */
   transport?: Transport;
+  /** The partner bus's EventBridge logging; absent in items written before it existed (left as it is). */
+  logging?: LogLevel;
 }
 
 /** How the last changing run of a store ended: converged, still drifted after applying, or failed at a step. */
@@ -122,12 +124,17 @@ const MAX_SCANS_PER_PAGE = 5;
 
 type Item = Record<string, AttributeValue>;
 
+const LOG_LEVELS: readonly string[] = ['off', 'error', 'info', 'trace'] satisfies LogLevel[];
+const isLogLevel = (value: string | undefined): value is LogLevel =>
+  value !== undefined && LOG_LEVELS.includes(value);
+
 const desiredToItem = (desired: DesiredState): AttributeValue => ({
   M: {
     scopes: { L: desired.scopes.map((scope) => ({ S: scope })) },
     eventSourceName: { S: desired.eventSourceName },
     prune: { BOOL: desired.prune },
     ...(desired.transport && { transport: { S: desired.transport } }),
+    ...(desired.logging && { logging: { S: desired.logging } }),
   },
 });
 
@@ -181,6 +188,7 @@ const storeOf = (item: Item): RegisteredStore => {
       ...(desired.transport?.S && {
         transport: desired.transport.S === 'https' ? ('https' as const) : ('eventbridge' as const),
       }),
+      ...(isLogLevel(desired.logging?.S) && { logging: desired.logging.S }),
     },
     registeredAt: Number(item[R.registeredAt]?.N ?? 0),
     ...(lastRun && { lastRun }),

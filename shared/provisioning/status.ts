@@ -1,5 +1,5 @@
 import { provision } from './provision.js';
-import type { Entry, ProvisionDeps, ProvisionSettings, Transport } from './types.js';
+import type { Entry, LogLevel, ProvisionDeps, ProvisionSettings, Transport } from './types.js';
 
 /**
  * How a resource compares with the wanted state; `extra`: there, but to go (the other transport's webhooks,
@@ -23,7 +23,13 @@ const statusOf = (action: Entry['action']): ResourceStatus => STATUS_OF[action] 
  * state and each webhook's `active` flag. It runs the reconciler's plan, so it makes no change.
  */
 export const status = async (
-  request: { storeHash: string; eventSourceName: string; scopes: string[]; transport?: Transport },
+  request: {
+    storeHash: string;
+    eventSourceName: string;
+    scopes: string[];
+    transport?: Transport;
+    logging?: LogLevel;
+  },
   settings: ProvisionSettings,
   deps: ProvisionDeps,
 ) => {

@@ -2,6 +2,7 @@ import { tagResource } from '../aws/tags.js';
 import { PARTNER_SOURCE_PREFIXES } from '../bigcommerce/envelope.js';
 import { DOCUMENTS_FOR } from '../bigcommerce/graphql/documents.js';
 import { removeBus } from './bus.js';
+import { loggingNamesOf, removeBusLogging } from './bus-logging.js';
 import { httpsDestinationOf } from './https.js';
 import { lastSegment, normalizeSourceArn } from './names.js';
 import { assertOwnName, checkOwnership, ownerTags } from './ownership.js';
@@ -136,6 +137,14 @@ export const teardown = async (
     await run.apply('rule', () =>
       removeRule({ name: rule.name, busName, dryRun, targetId: settings.targetId }, eventBridge, wait),
     );
+    // Before the bus: a delivery source outlives the bus it names.
+    const logging = await run.step('logging', () =>
+      removeBusLogging(
+        { busName, dryRun, names: () => loggingNamesOf(storeHash, settings) },
+        { eventBridge, logs: deps.logs },
+      ),
+    );
+    logging.forEach(run.record('logging'));
     await run.apply('bus', () => removeBus({ sourceName: busName, dryRun }, eventBridge, wait));
   }
 

@@ -1,3 +1,4 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PartnerSource } from '../aws/event-sources.js';
 import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
@@ -27,6 +28,7 @@ export type Step =
   | 'bus'
   | 'rule'
   | 'target'
+  | 'logging'
   | 'webhooks';
 
 export interface SourceEntry {
@@ -87,8 +89,26 @@ export interface WebhookEntry {
   webhookStatus?: string;
 }
 
+/** EventBridge logging of a store's partner bus (see bus-logging.ts); `off` is the default. */
+export type LogLevel = 'off' | 'error' | 'info' | 'trace';
+
+export interface LoggingEntry {
+  resource: 'logging';
+  action: Action;
+  /**
+   * `log-config`: the bus's LogConfig (`name` the bus); `destination`: the deployment's delivery destination
+   * to its log group (`name` the destination); `delivery`: one log type's delivery source on the bus and its
+   * delivery to the destination (`name` the delivery source).
+   */
+  part: 'log-config' | 'destination' | 'delivery';
+  name: string;
+  level?: LogLevel;
+  logType?: string;
+  logGroupArn?: string;
+}
+
 /** One line of the response: one resource and what happened to it. */
-export type Entry = SourceEntry | BusEntry | RuleEntry | TargetEntry | WebhookEntry;
+export type Entry = SourceEntry | BusEntry | RuleEntry | TargetEntry | LoggingEntry | WebhookEntry;
 
 /** What provision knows from its configuration and its own Lambda context. */
 export interface ProvisionSettings {
@@ -119,6 +139,8 @@ export interface ProvisionSettings {
 /** The clients a run uses; tests pass fakes, the Lambda passes real ones. */
 export interface ProvisionDeps {
   eventBridge: EventBridgeClient;
+  /** CloudWatch Logs, for a bus's log deliveries; without it, a run that asks for logging fails at that step. */
+  logs?: CloudWatchLogsClient;
   /** The store's GraphQL client; reading the token behind it is the `credentials` step. */
   graphqlFor: (storeHash: string) => Promise<StoreGraphQL>;
   /** Preflights of this warm container by store; without one, every run introspects the store again. */

@@ -21,7 +21,7 @@ interface Statement {
  * Actions IAM cannot scope to a resource: they may (and must) use `Resource: "*"`.
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
  */
-const UNSCOPABLE = new Set(['events:ListEventSources']);
+const UNSCOPABLE = new Set(['events:ListEventSources', 'logs:DescribeDeliveries']);
 
 const arrayOf = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
@@ -365,6 +365,73 @@ describe('Security: the packaged CloudFormation template', () => {
         expect(allows(`events:${action}`, arn), `${action} on ${arn}`).toBe(false);
       }
     }
+  });
+
+  it("lets provision and reconcile set up bus logging only on BigCommerce buses and this deployment's deliveries", () => {
+    // Prepare
+    const logsArn = (resource: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:${resource}`;
+    const ownSource = logsArn('delivery-source:bigcommerce-webhooks-dev-k7q2m9x4p1-info');
+    const ownDestination = logsArn('delivery-destination:bigcommerce-webhooks-dev-bus-logs');
+    const delivery = logsArn('delivery:a1b2c3d4e5f60718');
+    const foreign = [
+      logsArn('delivery-source:someone-else-k7q2m9x4p1-info'),
+      logsArn('delivery-destination:someone-else'),
+      `arn:aws:logs:eu-west-1:${ACCOUNT}:delivery-source:bigcommerce-webhooks-dev-k7q2m9x4p1-info`,
+    ];
+    const wanted: [string, string[]][] = [
+      ['events:UpdateEventBus', BIGCOMMERCE_BUSES.map((bus) => busArn(bus))],
+      ['events:AllowVendedLogDeliveryForResource', BIGCOMMERCE_BUSES.map((bus) => busArn(bus))],
+      ['logs:GetDeliverySource', [ownSource]],
+      ['logs:PutDeliverySource', [ownSource]],
+      ['logs:DeleteDeliverySource', [ownSource]],
+      ['logs:GetDeliveryDestination', [ownDestination]],
+      ['logs:PutDeliveryDestination', [ownDestination]],
+      ['logs:CreateDelivery', [delivery, ownSource, ownDestination]],
+      ['logs:DeleteDelivery', [delivery]],
+    ];
+
+    for (const roleName of ['ProvisionRole', 'ReconcileRole']) {
+      const statements = statementsOf(resources[roleName] as Resource);
+      const allows = (action: string, arn: string) =>
+        statements.some(
+          (statement) =>
+            statement.Effect === 'Allow' &&
+            arrayOf(statement.Action).includes(action) &&
+            arrayOf(statement.Resource).some((pattern) => arnLike(resolved(pattern), arn)),
+        );
+
+      // Assess
+      for (const [action, arns] of wanted) {
+        for (const arn of arns) expect(allows(action, arn), `${roleName}: ${action} on ${arn}`).toBe(true);
+        const others = [...OTHER_BUSES.map((bus) => busArn(bus)), ...elsewhere(busArn), ...foreign];
+        for (const arn of others) expect(allows(action, arn), `${roleName}: ${action} on ${arn}`).toBe(false);
+      }
+      // No log group policy of its own: the template declares the delivery service's.
+      const actions = statements.flatMap((statement) => arrayOf(statement.Action));
+      expect(actions).not.toContain('logs:PutResourcePolicy');
+    }
+  });
+
+  it("keeps the bus logs in one log group with a retention, writable only by this account's log deliveries", () => {
+    // Prepare
+    const group = resources.BusLogGroup as Resource;
+    const policy = resources.BusLogGroupDeliveryPolicy as Resource;
+    const document = JSON.parse(resolved(policy.Properties.PolicyDocument)) as { Statement: Statement[] };
+    const [statement] = document.Statement as (Statement & { Principal: unknown })[];
+
+    // Assess
+    expect(group.Type).toBe('AWS::Logs::LogGroup');
+    expect(group.Properties).toEqual({
+      LogGroupName: '/aws/vendedlogs/events/bigcommerce-webhooks-dev',
+      RetentionInDays: 14,
+    });
+    expect(document.Statement).toHaveLength(1);
+    expect(statement?.Principal).toEqual({ Service: 'delivery.logs.amazonaws.com' });
+    expect(arrayOf(statement?.Action ?? []).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(statement?.Resource).toBe(
+      `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/vendedlogs/events/bigcommerce-webhooks-dev:*`,
+    );
+    expect(statement?.Condition?.StringEquals).toEqual({ 'aws:SourceAccount': ACCOUNT });
   });
 
   it('encrypts every queue with SSE-SQS and keeps dead letters 14 days', () => {

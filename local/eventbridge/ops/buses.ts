@@ -1,6 +1,8 @@
 /**
  * Event bus operations with partner semantics: a bus named after a PENDING partner source activates it.
+ * Event bus logging (`LogConfig`) is set by CreateEventBus and UpdateEventBus and read by DescribeEventBus.
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_UpdateEventBus.html
  */
 import { z } from 'zod';
 import { busArn, busNameOf, DEFAULT_BUS } from '../arns.js';
@@ -17,16 +19,23 @@ import {
 } from './input.js';
 import { expiryFromNow } from './sources.js';
 
+/** LogConfig: both fields optional, each one of AWS's values. */
+const LogConfigSchema = z.object({
+  IncludeDetail: z.enum(['NONE', 'FULL']).optional(),
+  Level: z.enum(['OFF', 'ERROR', 'INFO', 'TRACE']).optional(),
+});
+
 const CreateEventBusInput = z.object({
   Name: BusNameSchema,
   EventSourceName: z.string().min(1).max(256).optional(),
   Description: z.string().max(512).optional(),
   Tags: TagsSchema.optional(),
+  LogConfig: LogConfigSchema.optional(),
 });
 
 /** CreateEventBus: a custom bus, or a partner bus whose Name and EventSourceName equal a partner source's name. */
 export const createEventBus: Operation = (input, { state }) => {
-  const { Name, EventSourceName, Description, Tags } = parseInput(CreateEventBusInput, input);
+  const { Name, EventSourceName, Description, Tags, LogConfig } = parseInput(CreateEventBusInput, input);
   if (EventSourceName === undefined) {
     if (Name.startsWith('aws.')) throw invalid("EventBus name starting with 'aws.' is not valid.");
     if (Name.includes('/'))
@@ -62,6 +71,7 @@ export const createEventBus: Operation = (input, { state }) => {
     tags: tagMapOf(Tags),
     ...(EventSourceName === undefined ? {} : { eventSourceName: EventSourceName }),
     ...(Description === undefined ? {} : { description: Description }),
+    ...(LogConfig === undefined ? {} : { logConfig: LogConfig }),
   });
   return { EventBusArn: arn };
 };
@@ -74,8 +84,31 @@ export const describeEventBus: Operation = (input, { state }) => {
     Name: bus.name,
     Arn: bus.arn,
     ...(bus.description === undefined ? {} : { Description: bus.description }),
+    ...(bus.logConfig === undefined ? {} : { LogConfig: bus.logConfig }),
     CreationTime: epochSeconds(bus.creationTime),
     LastModifiedTime: epochSeconds(bus.lastModifiedTime),
+  };
+};
+
+/** UpdateEventBus: sets the fields it is given (of those emulated: Description, LogConfig), keeps the others. */
+export const updateEventBus: Operation = (input, { state }) => {
+  const { Name, Description, LogConfig } = parseInput(
+    z.object({
+      Name: BusRefSchema,
+      Description: z.string().max(512).optional(),
+      LogConfig: LogConfigSchema.optional(),
+    }),
+    input,
+  );
+  const bus = state.bus(busNameOf(Name));
+  if (Description !== undefined) bus.description = Description;
+  if (LogConfig !== undefined) bus.logConfig = LogConfig;
+  bus.lastModifiedTime = new Date();
+  return {
+    Arn: bus.arn,
+    Name: bus.name,
+    ...(bus.description === undefined ? {} : { Description: bus.description }),
+    ...(bus.logConfig === undefined ? {} : { LogConfig: bus.logConfig }),
   };
 };
 

@@ -1,6 +1,6 @@
 /** The operation router: X-Amz-Target operation name -> handler, built once. Unknown names are refused by the server. */
 
-import { createEventBus, deleteEventBus, describeEventBus } from './buses.js';
+import { createEventBus, deleteEventBus, describeEventBus, updateEventBus } from './buses.js';
 import type { Operation } from './context.js';
 import { putEvents, putPartnerEvents } from './events.js';
 import { deleteRule, describeRule, listRules, putRule } from './rules.js';
@@ -23,6 +23,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DescribeEventSource: describeEventSource,
   CreateEventBus: createEventBus,
   DescribeEventBus: describeEventBus,
+  UpdateEventBus: updateEventBus,
   DeleteEventBus: deleteEventBus,
   PutRule: putRule,
   DescribeRule: describeRule,

@@ -135,6 +135,7 @@ describe('Function: provision (store registry)', () => {
           eventSourceName: `${PREFIX}-${FIRST}`,
           prune: false,
           transport: 'eventbridge',
+          logging: 'off',
         },
         registeredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         lastRun: {
@@ -168,6 +169,7 @@ describe('Function: provision (store registry)', () => {
       eventSourceName: `${PREFIX}-${FIRST}`,
       prune: true,
       transport: 'eventbridge',
+      logging: 'off',
     });
     expect(after?.[0]?.registeredAt).toBe(before?.registeredAt);
     expect(after?.[0]?.lastRun?.outcome).toBe('converged');
