@@ -42,36 +42,44 @@ const LoggingSchema = z.enum(['off', 'error', 'info', 'trace'], {
  * @example
  * { "storeHash": "k7q2m9x4p1", "scopes": ["store/category/updated", "store/order/*"], "transport": "eventbridge", "logging": "info", "dryRun": false, "prune": false }
  */
-export const ProvisionRequestSchema = z.strictObject({
-  storeHash: StoreHashSchema,
-  /** Catalog scopes, family wildcards, or channel scopes with a concrete channel id; default: SUBSCRIBED_SCOPES. */
-  scopes: z.optional(
-    z
-      .array(ScopeSchema)
-      .check(
-        z.minLength(1, 'at least one scope, or leave scopes out for the handler registry'),
-        z.maxLength(MAX_SCOPES, `at most ${MAX_SCOPES} scopes per request`),
-      ),
-  ),
-  /** The name asked of BigCommerce; default `${EVENT_SOURCE_NAME_PREFIX}-${storeHash}`. */
-  eventSourceName: z.optional(EventSourceNameSchema),
-  /**
-   * How the store's events arrive: `eventbridge` (its partner event source; stores with BigCommerce's beta)
-   * or `https` (webhooks to this deployment's ingress). Changing it switches the store over: the new
-   * transport's webhooks are active before the old one's go.
-   */
-  transport: z._default(TransportSchema, 'eventbridge'),
-  /**
-   * EventBridge logging of the store's partner bus, to the deployment's log group (`off` removes it):
-   * `error`, `info` (every event received, every rule matched), or `trace`. EventBridge transport only.
-   */
-  logging: z._default(LoggingSchema, 'off'),
-  dryRun: defaultFalse(),
-  /** Delete webhooks to this destination whose scope is not wanted. */
-  prune: defaultFalse(),
-  /** Subscribe scopes that no handler module covers (the consumer acknowledges them with a warning). */
-  allowUnhandled: defaultFalse(),
-});
+export const ProvisionRequestSchema = z
+  .strictObject({
+    storeHash: StoreHashSchema,
+    /** Catalog scopes, family wildcards, or channel scopes with a concrete channel id; default: SUBSCRIBED_SCOPES. */
+    scopes: z.optional(
+      z
+        .array(ScopeSchema)
+        .check(
+          z.minLength(1, 'at least one scope, or leave scopes out for the handler registry'),
+          z.maxLength(MAX_SCOPES, `at most ${MAX_SCOPES} scopes per request`),
+        ),
+    ),
+    /** The name asked of BigCommerce; default `${EVENT_SOURCE_NAME_PREFIX}-${storeHash}`. */
+    eventSourceName: z.optional(EventSourceNameSchema),
+    /**
+     * How the store's events arrive: `eventbridge` (its partner event source; stores with BigCommerce's beta)
+     * or `https` (webhooks to this deployment's ingress). Changing it switches the store over: the new
+     * transport's webhooks are active before the old one's go.
+     */
+    transport: z._default(TransportSchema, 'eventbridge'),
+    /**
+     * EventBridge logging of the store's partner bus, to the deployment's log group (`off` removes it):
+     * `error`, `info` (every event received, every rule matched), or `trace`. EventBridge transport only.
+     */
+    logging: z._default(LoggingSchema, 'off'),
+    dryRun: defaultFalse(),
+    /** Delete webhooks to this destination whose scope is not wanted. */
+    prune: defaultFalse(),
+    /** Subscribe scopes that no handler module covers (the consumer acknowledges them with a warning). */
+    allowUnhandled: defaultFalse(),
+  })
+  .check(
+    // An HTTPS store has no partner bus to log: asking for it is refused, not silently ignored.
+    z.refine((body) => body.transport !== 'https' || body.logging === 'off', {
+      message: 'bus logging is for the EventBridge transport only: an HTTPS store has no partner bus',
+      path: ['logging'],
+    }),
+  );
 export type ProvisionRequestBody = z.infer<typeof ProvisionRequestSchema>;
 
 const QueryScopesSchema = z.pipe(

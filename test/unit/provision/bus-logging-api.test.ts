@@ -111,6 +111,21 @@ describe('Function: provision (logging field)', () => {
     expect(eventBridge.mutations()).toEqual([]);
   });
 
+  it('answers 400 for bus logging on an HTTPS store, which has no partner bus, and changes nothing', async () => {
+    // Act
+    const response = await post({ logging: 'info', transport: 'https' });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.body.error?.issues).toEqual([
+      expect.objectContaining({
+        field: 'logging',
+        message: expect.stringContaining('EventBridge transport only'),
+      }),
+    ]);
+    expect(eventBridge.mutations()).toEqual([]);
+  });
+
   it('turns logging on for POST logging: info, keeps it in the registry, and GET reports it present', async () => {
     // Act
     const created = await post({ logging: 'info' });
