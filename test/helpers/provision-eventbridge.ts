@@ -26,6 +26,7 @@ export const MUTATING_OPERATIONS = [
   'RemoveTargets',
   'DeleteRule',
   'DeleteEventBus',
+  'UpdateEventBus',
   'TagResource',
   'UntagResource',
 ];
