@@ -88,6 +88,25 @@ describe('Handler: store/app/uninstalled (built in)', () => {
     }
   });
 
+  it('keeps the store when the event falls in the same second as the last POST (a tie keeps the chain)', async () => {
+    // Prepare: POST at 12:00:00.400; created_at is whole seconds, so the event reads as 12:00:00.000
+    const { registry, handle, restore } = await registered(1_796_100_000_400);
+    const context = handlerContext({ storeHash: STORE });
+
+    try {
+      // Act
+      await handle(
+        sampleEvent('store/app/uninstalled', { storeHash: STORE, createdAt: 1_796_100_000 }),
+        context,
+      );
+
+      // Assess: wrongly tearing down loses events; a leftover chain costs nothing and a later run can remove it
+      expect((await registry.get(STORE))?.uninstalledAt).toBeUndefined();
+    } finally {
+      restore();
+    }
+  });
+
   it('fails the record when the table cannot be written, so it is retried', async () => {
     // Prepare
     const failing = createUninstallHandler(async () => {
