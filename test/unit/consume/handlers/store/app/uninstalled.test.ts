@@ -100,7 +100,8 @@ describe('Handler: store/app/uninstalled (built in)', () => {
         context,
       );
 
-      // Assess: wrongly tearing down loses events; a leftover chain costs nothing and a later run can remove it
+      // Assess: wrongly tearing down loses events; a leftover chain costs nothing (the next reconcile finds the
+      // token revoked and records the store failed for good, for someone to DELETE)
       expect((await registry.get(STORE))?.uninstalledAt).toBeUndefined();
     } finally {
       restore();
