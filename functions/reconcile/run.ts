@@ -5,7 +5,7 @@ import type { StoreLeases } from '../../shared/provisioning/lease.js';
 import { type ReconcileReport, reconcileAll } from '../../shared/provisioning/reconcile-all.js';
 import { reconcileStore } from '../../shared/provisioning/reconcile-store.js';
 import type { StoreRegistry } from '../../shared/provisioning/registry.js';
-import { sharedListing } from '../../shared/provisioning/source-listing.js';
+import { sharedDeliveryListing, sharedListing } from '../../shared/provisioning/source-listing.js';
 import type { ProvisionDeps, ProvisionSettings } from '../../shared/provisioning/types.js';
 import { type CountSink, publishCounts } from './metrics.js';
 
@@ -39,8 +39,14 @@ export const createReconcileRun =
     const end = deps.clock.now() + context.getRemainingTimeInMillis();
     const deadline = end - CLOSING_MARGIN_MS;
     const settings = { ...deps.settingsOf(deadline), deadline, leaseUntil: end };
-    // One listing of the partner sources for the whole run, not one per store (see ProvisionDeps).
-    const provision = { ...deps.provision, listSources: sharedListing(deps.provision.eventBridge) };
+    // One listing of the partner sources, and of the log deliveries, for the whole run, not one per store
+    // (see ProvisionDeps); each is made on the first store that needs it.
+    const { logs } = deps.provision;
+    const provision = {
+      ...deps.provision,
+      listSources: sharedListing(deps.provision.eventBridge),
+      ...(logs && { listDeliveries: sharedDeliveryListing(logs) }),
+    };
     const report = await reconcileAll(
       { concurrency: deps.concurrency, startBefore: deadline - deps.storeBudgetMs },
       {

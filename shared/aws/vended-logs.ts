@@ -130,22 +130,18 @@ export interface DeliveryLink {
 }
 
 /**
- * The account's deliveries whose source is one of `sourceNames`. DescribeDeliveries has no filter, so
- * this pages through the account's deliveries (50 a page) until every named source is accounted for.
+ * Every delivery of the account. DescribeDeliveries has no filter, so this pages through all of them
+ * (50 a page): N stores' deliveries cost N x deliveries / 50 pages to list.
  * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html
  */
-export const deliveriesFrom = async (
-  client: CloudWatchLogsClient,
-  sourceNames: readonly string[],
-): Promise<DeliveryLink[]> => {
-  const wanted = new Set(sourceNames);
+export const listDeliveries = async (client: CloudWatchLogsClient): Promise<DeliveryLink[]> => {
   const found: DeliveryLink[] = [];
   let nextToken: string | undefined;
   try {
     do {
       const page = await client.send(new DescribeDeliveriesCommand({ limit: 50, nextToken }));
       for (const delivery of page.deliveries ?? []) {
-        if (delivery.id && delivery.deliverySourceName && wanted.has(delivery.deliverySourceName)) {
+        if (delivery.id && delivery.deliverySourceName) {
           found.push({
             id: delivery.id,
             deliverySourceName: delivery.deliverySourceName,
@@ -160,6 +156,18 @@ export const deliveriesFrom = async (
   }
   return found;
 };
+
+/** The deliveries of `links` whose source is one of `sourceNames`. */
+export const linksFrom = (links: readonly DeliveryLink[], sourceNames: readonly string[]): DeliveryLink[] => {
+  const wanted = new Set(sourceNames);
+  return links.filter((link) => wanted.has(link.deliverySourceName));
+};
+
+/** The account's deliveries whose source is one of `sourceNames`, listed now (see {@link listDeliveries}). */
+export const deliveriesFrom = async (
+  client: CloudWatchLogsClient,
+  sourceNames: readonly string[],
+): Promise<DeliveryLink[]> => linksFrom(await listDeliveries(client), sourceNames);
 
 /**
  * Links a delivery source to a destination. A pair that is already linked (ConflictException, e.g. a

@@ -11,6 +11,7 @@ import {
   describeBusLogConfig,
   getDeliveryDestination,
   getDeliverySource,
+  linksFrom,
   putDeliveryDestination,
   putDeliverySource,
   updateBusLogConfig,
@@ -114,19 +115,29 @@ const wantedConfig = (level: LogLevel): LogConfig =>
 interface Found {
   sources: Map<LogType, { resourceArns: string[]; logType?: string | undefined }>;
   deliveries: DeliveryLink[];
+  /** True when `deliveries` came from a listing shared by many runs, which may predate this store's run. */
+  shared: boolean;
 }
 
-/** The store's delivery sources, and their deliveries (listed only when a source exists: none can without). */
-const readDeliveries = async (logs: CloudWatchLogsClient, names: LoggingNames): Promise<Found> => {
+/**
+ * The store's delivery sources, and their deliveries (listed only when a source exists: none can without),
+ * from `listing` when there is one (a scheduled reconcile's, shared by its runs), else listed now.
+ */
+const readDeliveries = async (
+  logs: CloudWatchLogsClient,
+  names: LoggingNames,
+  listing?: () => Promise<DeliveryLink[]>,
+): Promise<Found> => {
   const sources = new Map<LogType, { resourceArns: string[]; logType?: string | undefined }>();
   const read = await Promise.all(LOG_TYPES.map((type) => getDeliverySource(logs, names.sourceName(type))));
   LOG_TYPES.forEach((type, index) => {
     const source = read[index];
     if (source) sources.set(type, source);
   });
-  const deliveries =
-    sources.size === 0 ? [] : await deliveriesFrom(logs, [...sources.keys()].map(names.sourceName));
-  return { sources, deliveries };
+  const sourceNames = [...sources.keys()].map(names.sourceName);
+  if (sources.size === 0) return { sources, deliveries: [], shared: false };
+  if (listing) return { sources, deliveries: linksFrom(await listing(), sourceNames), shared: true };
+  return { sources, deliveries: await deliveriesFrom(logs, sourceNames), shared: false };
 };
 
 /** Removes the deliveries and delivery sources of `types`; deliveries first (a source with one cannot go). */
@@ -183,7 +194,12 @@ export const reconcileBusLogging = async (
     /** The names (see {@link loggingNamesOf}); asked for only when there is logging to look at. */
     names: () => LoggingNames;
   },
-  clients: { eventBridge: EventBridgeClient; logs: CloudWatchLogsClient | undefined },
+  clients: {
+    eventBridge: EventBridgeClient;
+    logs: CloudWatchLogsClient | undefined;
+    /** A listing of the account's deliveries shared by many runs (see ProvisionDeps.listDeliveries). */
+    listDeliveries?: () => Promise<DeliveryLink[]>;
+  },
 ): Promise<LoggingEntry[]> => {
   const { busName, level, dryRun } = input;
   const types = TYPES_OF[level];
@@ -243,10 +259,11 @@ export const reconcileBusLogging = async (
     configEntry(configDrifted ? planned(current === 'off' ? 'created' : 'updated', dryRun) : 'unchanged'),
   );
 
-  const [destination, found] = await Promise.all([
+  const [destination, read] = await Promise.all([
     getDeliveryDestination(logs, names.destinationName),
-    readDeliveries(logs, names),
+    readDeliveries(logs, names, clients.listDeliveries),
   ]);
+  let found = read;
   let destinationArn = destination?.arn;
   const destinationAction: Action = !destination
     ? 'created'
@@ -264,38 +281,68 @@ export const reconcileBusLogging = async (
     logGroupArn: names.logGroupArn,
   });
 
-  for (const type of types) {
-    const name = names.sourceName(type);
-    const source = found.sources.get(type);
-    const links = found.deliveries.filter((link) => link.deliverySourceName === name);
-    const sourceDrifted =
-      source !== undefined &&
-      (source.logType !== type || source.resourceArns.length !== 1 || source.resourceArns[0] !== busArn);
-    const linked =
-      destinationArn !== undefined && links.some((link) => link.deliveryDestinationArn === destinationArn);
-    const strays = links.filter((link) => link.deliveryDestinationArn !== destinationArn);
-    const action: Action = !source
-      ? 'created'
-      : sourceDrifted || !linked || strays.length > 0
-        ? 'updated'
-        : 'unchanged';
-    if (action !== 'unchanged' && !dryRun) {
-      for (const stray of strays) await deleteDelivery(logs, stray.id);
-      if (!source || sourceDrifted)
-        await putDeliverySource(logs, { name, resourceArn: busArn, logType: type });
-      if (!linked) await createDelivery(logs, name, destinationArn ?? '');
+  // A shared listing may predate this store's run (a POST since may have created or removed a delivery):
+  // it is trusted only when it shows nothing to change; otherwise the store's deliveries are listed again
+  // live before anything changes, so a delivery made since is not created twice (CreateDelivery refuses a
+  // second one of a pair) and one removed since is put back.
+  let plans = types.map((type) => planDelivery(names, found, type, busArn, destinationArn));
+  const unwanted = LOG_TYPES.filter((type) => !types.includes(type));
+  const unwantedLeft = (of: Found) =>
+    unwanted.some(
+      (type) =>
+        of.sources.has(type) ||
+        of.deliveries.some((link) => link.deliverySourceName === names.sourceName(type)),
+    );
+  if (found.shared && (plans.some((plan) => plan.action !== 'unchanged') || unwantedLeft(found))) {
+    found = {
+      ...found,
+      deliveries: await deliveriesFrom(logs, [...found.sources.keys()].map(names.sourceName)),
+      shared: false,
+    };
+    plans = types.map((type) => planDelivery(names, found, type, busArn, destinationArn));
+  }
+  for (const plan of plans) {
+    if (plan.action !== 'unchanged' && !dryRun) {
+      for (const stray of plan.strays) await deleteDelivery(logs, stray.id);
+      if (plan.putSource)
+        await putDeliverySource(logs, { name: plan.name, resourceArn: busArn, logType: plan.type });
+      if (!plan.linked) await createDelivery(logs, plan.name, destinationArn ?? '');
     }
     entries.push({
       resource: 'logging',
-      action: action === 'unchanged' ? 'unchanged' : planned(action, dryRun),
+      action: plan.action === 'unchanged' ? 'unchanged' : planned(plan.action, dryRun),
       part: 'delivery',
-      name,
-      logType: type,
+      name: plan.name,
+      logType: plan.type,
     });
   }
-  const unwanted = LOG_TYPES.filter((type) => !types.includes(type));
   entries.push(...(await removeTypes(logs, names, found, unwanted, dryRun)));
   return entries;
+};
+
+/** What one log type's delivery source and delivery need: `putSource` (missing or drifted), strays, a link. */
+const planDelivery = (
+  names: LoggingNames,
+  found: Found,
+  type: LogType,
+  busArn: string,
+  destinationArn: string | undefined,
+) => {
+  const name = names.sourceName(type);
+  const source = found.sources.get(type);
+  const links = found.deliveries.filter((link) => link.deliverySourceName === name);
+  const sourceDrifted =
+    source !== undefined &&
+    (source.logType !== type || source.resourceArns.length !== 1 || source.resourceArns[0] !== busArn);
+  const linked =
+    destinationArn !== undefined && links.some((link) => link.deliveryDestinationArn === destinationArn);
+  const strays = links.filter((link) => link.deliveryDestinationArn !== destinationArn);
+  const action: Action = !source
+    ? 'created'
+    : sourceDrifted || !linked || strays.length > 0
+      ? 'updated'
+      : 'unchanged';
+  return { type, name, action, linked, strays, putSource: !source || sourceDrifted };
 };
 
 /**

@@ -231,7 +231,11 @@ const provisionEventBridge = async (
     const entries = await run.step('logging', () =>
       reconcileBusLogging(
         { busName: source?.name, level, dryRun, names: () => loggingNamesOf(storeHash, settings) },
-        { eventBridge, logs: deps.logs },
+        {
+          eventBridge,
+          logs: deps.logs,
+          ...(deps.listDeliveries && { listDeliveries: deps.listDeliveries }),
+        },
       ),
     );
     entries.forEach(run.record('logging'));

@@ -1,6 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PartnerSource } from '../aws/event-sources.js';
+import type { DeliveryLink } from '../aws/vended-logs.js';
 import type { StoreGraphQL } from '../bigcommerce/graphql/client.js';
 import type { PreflightCache } from '../bigcommerce/graphql/preflight.js';
 import type { KeyedLogger } from '../logger.js';
@@ -153,4 +154,11 @@ export interface ProvisionDeps {
    * a source it does not show is looked up live. Without it, each run lists them itself.
    */
   listSources?: () => Promise<PartnerSource[]>;
+  /**
+   * The account's CloudWatch Logs deliveries, listed once and shared by the runs of a scheduled reconcile
+   * (DescribeDeliveries has no filter, so one listing per store pages through every store's deliveries); a
+   * store whose deliveries it does not show as wanted is listed again live before anything changes. Without
+   * it, each run lists them itself.
+   */
+  listDeliveries?: () => Promise<DeliveryLink[]>;
 }
