@@ -71,12 +71,9 @@ export const reconcileStore = async (
     const { desired, lastRun } = store;
     const failedForGood = lastRun?.outcome === 'failed' && lastRun.permanent === true;
     // A teardown after the uninstall that failed for good (another store owns the bus) is not retried
-    // either; a permanent failure from before the uninstall (the token it revoked) does not stop it.
-    if (
-      store.uninstalledAt !== undefined &&
-      failedForGood &&
-      (lastRun?.startedAt ?? 0) >= store.uninstalledAt
-    ) {
+    // either; a provisioning run's permanent failure (the token the uninstall revoked) does not stop it,
+    // even one that ran after the event's time but before the consumer wrote the mark.
+    if (store.uninstalledAt !== undefined && failedForGood && lastRun?.kind === 'teardown') {
       return {
         storeHash,
         outcome: 'skipped',
@@ -100,7 +97,7 @@ export const reconcileStore = async (
           message: `the teardown after the uninstall left part of the chain: ${'message' in outcome ? outcome.message : ''}`,
         };
       } catch (error) {
-        return failed(error, startedAt);
+        return failed(error, startedAt, 'teardown');
       }
     }
     if (lastRun?.outcome === 'failed' && failedForGood) {
@@ -126,12 +123,13 @@ export const reconcileStore = async (
     }
   };
 
-  const failed = async (error: unknown, startedAt: number): Promise<StoreReport> => {
+  const failed = async (error: unknown, startedAt: number, kind?: 'teardown'): Promise<StoreReport> => {
     // Stopped by the deadline: not a failure of the store (the next run resumes with it), and the step it
     // stopped may still be running, so the lease is left to expire (withLease sees the error).
     if (outOfTime(error)) throw error;
     const repaired = changed(error instanceof ProvisionError ? error.entries : []);
-    const outcome = outcomeOfError(error);
+    const failure = outcomeOfError(error);
+    const outcome = kind && failure.outcome === 'failed' ? { ...failure, kind } : failure;
     await deps.registry.recordRun(storeHash, startedAt, outcome).catch((recordError: unknown) => {
       deps.logger.warn('could not record the failed run in the store registry', {
         storeHash,

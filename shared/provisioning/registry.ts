@@ -42,6 +42,12 @@ export type LastRun =
        * a new run.
        */
       permanent?: true;
+      /**
+       * `teardown`: the run was the AWS-side teardown after an uninstall mark. Only such a run's permanent
+       * failure stops later teardowns: one from a provisioning run (the token the uninstall revoked) does not,
+       * whenever it ran, since the mark's time is the event's, not when the mark was written.
+       */
+      kind?: 'teardown';
     };
 
 /** The outcome of a run, without its times (the registry stamps `endedAt`). */
@@ -149,6 +155,7 @@ const lastRunToItem = (run: LastRun): AttributeValue => {
     fields.type = { S: run.type };
     if (run.step) fields.step = { S: run.step };
     if (run.permanent) fields.permanent = { BOOL: true };
+    if (run.kind) fields.kind = { S: run.kind };
   }
   return { M: fields };
 };
@@ -171,6 +178,7 @@ const lastRunOf = (value: AttributeValue | undefined): LastRun | undefined => {
         type: m.type?.S ?? 'Error',
         message,
         ...(m.permanent?.BOOL && { permanent: true as const }),
+        ...(m.kind?.S === 'teardown' && { kind: 'teardown' as const }),
       };
   }
 };

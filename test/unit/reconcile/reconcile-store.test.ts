@@ -240,24 +240,26 @@ describe('Scheduled reconcile of one store', () => {
     expect(h.sandbox.state.eventSources).toHaveLength(1);
   });
 
-  it('tears down an uninstalled store whose token was refused before the mark, but not again after it failed for good', async () => {
-    // Prepare: a scheduled run failed on the revoked token before the uninstall event marked the store
+  it('tears down an uninstalled store whose token was refused after the uninstall but before the mark was written', async () => {
+    // Prepare: the uninstall at u revoked the token; a scheduled run at r > u failed on it for good; then
+    // the consumer wrote the mark, with the event's time u
     const { run, stores, markUninstalled, clock } = await registered();
     const memory = stores.get(STORE_HASH);
     if (!memory) throw new Error('not registered');
     stores.set(STORE_HASH, {
       ...memory,
       lastRun: {
-        startedAt: clock.now - 10,
-        endedAt: clock.now - 5,
+        startedAt: clock.now - 5,
+        endedAt: clock.now - 4,
         outcome: 'failed',
         type: 'AccessRefusedError',
         message: 'refused',
         permanent: true,
       },
     });
-    markUninstalled(STORE_HASH, clock.now);
+    markUninstalled(STORE_HASH, clock.now - 10);
     h.sandbox.state.webhooks.length = 0;
+    h.sandbox.faults.add({ status: 401, times: 100 });
 
     // Act
     const report = await run();
@@ -283,6 +285,7 @@ describe('Scheduled reconcile of one store', () => {
         type: 'NotOwnedError',
         message: 'the bus belongs to store b3n8w2r6t0',
         permanent: true,
+        kind: 'teardown',
       },
     });
 
