@@ -40,10 +40,25 @@ export const tableMarker = (): UninstallMarker => {
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks/events#app
  */
 export const createUninstallHandler =
-  (mark: UninstallMarker, now: () => number = Date.now): ScopeHandler<'store/app/uninstalled'> =>
-  async (event, { logger, storeHash }) => {
-    // created_at is in seconds; the time of the uninstall, not of this (possibly retried) delivery.
-    const at = event.created_at !== undefined ? event.created_at * 1000 : now();
+  (mark: UninstallMarker): ScopeHandler<'store/app/uninstalled'> =>
+  async (event, context) => {
+    const { logger, storeHash } = context;
+    // When the uninstall happened, never when this (possibly retried or redriven) copy arrived: a late copy
+    // dated "now" would outdate the POST of a reinstall and tear a live store down. created_at is in seconds;
+    // without it, EventBridge's `time` (when the partner put the event) is the event's own date too.
+    const eventBridgeTime = context.eventBridge ? Date.parse(context.eventBridge.time) : Number.NaN;
+    const at =
+      event.created_at !== undefined
+        ? event.created_at * 1000
+        : Number.isFinite(eventBridgeTime)
+          ? eventBridgeTime
+          : undefined;
+    if (at === undefined) {
+      logger.warn(
+        'app uninstalled, but the event has no created_at to tell it from a stale copy: the store is not marked; DELETE /provision/{storeHash} tears it down',
+      );
+      return;
+    }
     const result = await mark(storeHash, at);
     if (result === 'marked') {
       logger.info('app uninstalled: the next scheduled reconcile tears down the store and unregisters it', {

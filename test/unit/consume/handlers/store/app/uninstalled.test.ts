@@ -108,6 +108,62 @@ describe('Handler: store/app/uninstalled (built in)', () => {
     }
   });
 
+  it('dates an uninstall without created_at by its EventBridge time, never by when the copy arrived', async () => {
+    // Prepare: a reinstall's POST on Nov 30; a stale uninstall of Nov 29 redriven later, and a real one of Dec 1
+    const postedAt = Date.parse('2026-11-30T12:00:00Z');
+    const { created_at: _dropped, ...undated } = sampleEvent('store/app/uninstalled', { storeHash: STORE });
+    const uninstalledAt = async (time: string) => {
+      const { registry, handle, restore } = await registered(postedAt);
+      try {
+        await handle(
+          undated,
+          handlerContext({
+            storeHash: STORE,
+            eventBridge: {
+              id: '7ad6d4d4-2b1d-4d4c-9f0e-2b7d3c9a1e55',
+              source: `aws.partner/bigcommerce.com/bigcommerce-webhooks-dev-${STORE}`,
+              account: '123456789012',
+              region: 'us-east-1',
+              time,
+              resources: [],
+            },
+          }),
+        );
+        return (await registry.get(STORE))?.uninstalledAt;
+      } finally {
+        restore();
+      }
+    };
+
+    // Act
+    const stale = await uninstalledAt('2026-11-29T08:00:00Z');
+    const real = await uninstalledAt('2026-12-01T08:00:00Z');
+
+    // Assess: the stale copy is older than the POST, so the reinstalled store keeps its chain
+    expect(stale).toBeUndefined();
+    expect(real).toBe(Date.parse('2026-12-01T08:00:00Z'));
+  });
+
+  it('marks nothing for an HTTPS uninstall without created_at, and says how to tear down', async () => {
+    // Prepare
+    const { registry, handle, restore } = await registered(1_796_000_000_000);
+    const { created_at: _dropped, ...undated } = sampleEvent('store/app/uninstalled', { storeHash: STORE });
+    const context = handlerContext({ storeHash: STORE, transport: 'https' });
+
+    try {
+      // Act
+      await handle(undated, context);
+
+      // Assess
+      expect((await registry.get(STORE))?.uninstalledAt).toBeUndefined();
+      expect(context.logs).toEqual([
+        expect.objectContaining({ level: 'warn', message: expect.stringContaining('no created_at') }),
+      ]);
+    } finally {
+      restore();
+    }
+  });
+
   it('fails the record when the table cannot be written, so it is retried', async () => {
     // Prepare
     const failing = createUninstallHandler(async () => {
