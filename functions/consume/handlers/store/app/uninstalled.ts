@@ -46,17 +46,10 @@ export const createUninstallHandler =
     // When the uninstall happened, never when this (possibly retried or redriven) copy arrived: a late copy
     // dated "now" would outdate the POST of a reinstall and tear a live store down. created_at is in seconds;
     // without it, EventBridge's `time` (when the partner put the event) is the event's own date too.
-    const eventBridgeTime = context.eventBridge ? Date.parse(context.eventBridge.time) : Number.NaN;
     const at =
-      event.created_at !== undefined
-        ? event.created_at * 1000
-        : Number.isFinite(eventBridgeTime)
-          ? eventBridgeTime
-          : undefined;
-    if (at === undefined) {
-      logger.warn(
-        'app uninstalled, but the event has no created_at to tell it from a stale copy: the store is not marked; DELETE /provision/{storeHash} tears it down',
-      );
+      event.created_at !== undefined ? event.created_at * 1000 : Date.parse(context.eventBridge?.time ?? '');
+    if (Number.isNaN(at)) {
+      logger.warn('app uninstalled, but undated (no created_at): not marked; DELETE /provision tears down');
       return;
     }
     const result = await mark(storeHash, at);

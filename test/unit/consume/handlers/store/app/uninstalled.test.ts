@@ -157,7 +157,10 @@ describe('Handler: store/app/uninstalled (built in)', () => {
       // Assess
       expect((await registry.get(STORE))?.uninstalledAt).toBeUndefined();
       expect(context.logs).toEqual([
-        expect.objectContaining({ level: 'warn', message: expect.stringContaining('no created_at') }),
+        expect.objectContaining({
+          level: 'warn',
+          message: expect.stringContaining('undated (no created_at)'),
+        }),
       ]);
     } finally {
       restore();
