@@ -10,6 +10,7 @@ export const lambdaBuildOptions: BuildOptions = {
   minify: true,
   sourcemap: true,
   sourcesContent: false,
+  legalComments: 'none',
   target: 'node20',
   platform: 'node',
   format: 'cjs',
