@@ -1,10 +1,12 @@
+import { listWebhooks } from '../bigcommerce/graphql/webhooks.js';
 import type { Clock } from '../clock.js';
-import { messageOf } from '../errors.js';
+import { messageOf, PermanentError } from '../errors.js';
 import type { LogSink } from '../logger.js';
 import { OutOfTimeError, ProvisionError } from './errors.js';
+import { httpsDestinationOf, isEventBridgeWebhookOf } from './https.js';
 import { OperationInProgressError, type StoreLeases, withLease } from './lease.js';
-import { provision } from './provision.js';
-import { outcomeOfError, outcomeOfResult, type StoreRegistry } from './registry.js';
+import { provision, runOf, storeApiOf } from './provision.js';
+import { type DesiredState, outcomeOfError, outcomeOfResult, type StoreRegistry } from './registry.js';
 import { teardown } from './teardown.js';
 import type { Entry, ProvisionDeps, ProvisionSettings } from './types.js';
 
@@ -49,6 +51,37 @@ const outOfTime = (error: unknown) =>
   (error instanceof ProvisionError && error.cause instanceof OutOfTimeError);
 
 /**
+ * Whether a store marked uninstalled still has the app: BigCommerce accepts its token and lists a webhook
+ * to this store's source or ingress. A mark can be stale (a clock skew, or a reinstall POST whose registry
+ * write failed), and the AWS-only teardown cannot be undone by the webhooks that still point at the chain.
+ * A refused or missing token (the uninstall revoked it) is a permanent error: not installed. Any other
+ * error is thrown, so the run fails and the next one asks again.
+ */
+const stillInstalled = async (
+  storeHash: string,
+  desired: DesiredState,
+  settings: ProvisionSettings,
+  deps: ProvisionDeps,
+): Promise<boolean> => {
+  const run = runOf([], deps, storeHash, settings.deadline);
+  try {
+    const { api } = await storeApiOf(run, deps, storeHash, ['listWebhooks']);
+    const hooks = await run.step('webhooks', () => listWebhooks(api));
+    const ingress = httpsDestinationOf(settings, storeHash);
+    const toSource = isEventBridgeWebhookOf(desired.eventSourceName, settings.region);
+    return hooks.some(
+      (hook) =>
+        toSource(hook) ||
+        (ingress !== undefined && hook.transport === 'https' && hook.destination === ingress),
+    );
+  } catch (error) {
+    const cause = error instanceof ProvisionError ? error.cause : error;
+    if (cause instanceof PermanentError) return false;
+    throw error;
+  }
+};
+
+/**
  * Brings one registered store back to the desired state its last POST recorded, with the same reconciler
  * POST runs (provision.ts), under the store's lease so no POST or DELETE runs beside it. The desired state
  * is read again under the lease, so a POST that changed it since the listing is what counts, and a store
@@ -81,6 +114,18 @@ export const reconcileStore = async (
       };
     }
     if (store.uninstalledAt !== undefined) {
+      try {
+        if (await stillInstalled(storeHash, desired, settings, deps.provision)) {
+          const outcome = {
+            outcome: 'drifted' as const,
+            message: `marked uninstalled but still installed (BigCommerce accepts the token and lists its webhooks): a POST /provision of the store clears the mark`,
+          };
+          await deps.registry.recordRun(storeHash, startedAt, outcome);
+          return { storeHash, repaired: [], ...outcome };
+        }
+      } catch (error) {
+        return failed(error, startedAt);
+      }
       const request = { storeHash, eventSourceName: desired.eventSourceName, dryRun: false, awsOnly: true };
       try {
         const result = await teardown(request, settings, deps.provision);

@@ -168,8 +168,28 @@ describe('Scheduled reconcile of one store', () => {
       'bus deleted',
     ]);
     expect(h.eventBridge.resources()).toMatchObject({ buses: 0, rules: 0, targets: 0 });
-    expect(h.sandbox.calls).toEqual([]);
+    expect(h.bigCommerceMutations()).toEqual([]);
     expect(stores.has(STORE_HASH)).toBe(false);
+  });
+
+  it('tears nothing down for a store marked uninstalled whose token still lists its webhooks', async () => {
+    // Prepare: a stale mark (a reinstall POST whose registry write failed); the app is still installed
+    const { run, stores, markUninstalled } = await registered();
+    markUninstalled(STORE_HASH);
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report).toMatchObject({ outcome: 'drifted', message: expect.stringContaining('still installed') });
+    expect(h.eventBridge.mutations()).toEqual([]);
+    expect(h.eventBridge.resources()).toMatchObject({ buses: 1, rules: 1, targets: 1 });
+    expect(h.bigCommerceMutations()).toEqual([]);
+    expect(stores.get(STORE_HASH)?.lastRun).toMatchObject({
+      outcome: 'drifted',
+      message: expect.stringContaining('POST /provision'),
+    });
+    expect(stores.get(STORE_HASH)?.uninstalledAt).toBeDefined();
   });
 
   it('creates nothing for a store that is not registered', async () => {
