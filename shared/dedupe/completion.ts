@@ -72,6 +72,31 @@ const realGiveUpTimer = (ms: number, giveUp: () => void) => {
 };
 
 /**
+ * `write()`'s answer, or a {@link CompletionNotRecordedError} once `ms` pass without one (aws-lite 0.23 has
+ * no request timeout, and a socket that died while Lambda froze the container never answers).
+ */
+export const answerWithin = async <T>(
+  write: () => Promise<T>,
+  ms: number,
+  attempts: number,
+  giveUpTimer = realGiveUpTimer,
+): Promise<T> => {
+  let cancel: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      write(),
+      new Promise<never>((_, reject) => {
+        cancel = giveUpTimer(Math.max(0, ms), () =>
+          reject(new CompletionNotRecordedError(attempts, new Error('no answer in the time left'))),
+        );
+      }),
+    ]);
+  } finally {
+    cancel?.();
+  }
+};
+
+/**
  * Runs `write` (the dedupe table's completion update) until it succeeds, retrying transient failures
  * ({@link isTransientTableError}) with jittered exponential backoff for as long as `remainingMs()` (the
  * invocation's time left, `undefined` when unknown) allows less the margin, and giving up an attempt that
@@ -86,7 +111,7 @@ export const writeCompletion = async (
   options: CompletionRetryOptions = {},
 ): Promise<void> => {
   const now = options.now ?? Date.now;
-  const giveUpTimer = options.giveUpTimer ?? realGiveUpTimer;
+  const giveUpTimer = options.giveUpTimer;
   const margin = options.marginMs ?? 500;
   const remaining = remainingMs();
   const giveUpAt = now() + (remaining === undefined ? BUDGET_WITHOUT_DEADLINE_MS : remaining - margin);
@@ -99,22 +124,7 @@ export const writeCompletion = async (
     random: options.random ?? Math.random,
   };
   let attempts = 0;
-  const attempt = async () => {
-    attempts += 1;
-    let cancel: (() => void) | undefined;
-    try {
-      return await Promise.race([
-        write(),
-        new Promise<never>((_, reject) => {
-          cancel = giveUpTimer(Math.max(0, giveUpAt - now()), () =>
-            reject(new CompletionNotRecordedError(attempts, new Error('no answer in the time left'))),
-          );
-        }),
-      ]);
-    } finally {
-      cancel?.();
-    }
-  };
+  const attempt = () => answerWithin(write, giveUpAt - now(), ++attempts, giveUpTimer);
   let transient = false;
   try {
     await retry(attempt, policy, {

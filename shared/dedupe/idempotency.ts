@@ -5,7 +5,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
-import type { CompletionRetryOptions } from './completion.js';
+import { answerWithin, type CompletionRetryOptions } from './completion.js';
 import { DedupePersistenceLayer } from './dynamodb-persistence.js';
 import {
   type Dedupe,
@@ -77,6 +77,8 @@ const isDelivery = (value: unknown): value is Delivery =>
  */
 /** How many events whose completion went unrecorded a container remembers; the oldest are forgotten first. */
 const UNRECORDED_CAPACITY = 1_000;
+/** How long a late completion write may go unanswered before it is given up, so the next record tries again. */
+const LATE_WRITE_GIVE_UP_MS = 2_000;
 const COMPLETION_FAILURE_MESSAGE = 'Failed to update success record to idempotency store';
 const isCompletionFailure = (error: unknown): error is IdempotencyPersistenceLayerError =>
   error instanceof IdempotencyPersistenceLayerError && error.message === COMPLETION_FAILURE_MESSAGE;
@@ -133,7 +135,13 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     flushing ??= (async () => {
       for (const [id, entry] of [...toWrite]) {
         try {
-          if (entry.until > now()) await persistenceStore.saveLateSuccess(entry.key, entry.first);
+          if (entry.until > now())
+            await answerWithin(
+              () => persistenceStore.saveLateSuccess(entry.key, entry.first),
+              LATE_WRITE_GIVE_UP_MS,
+              1,
+              options.completionRetry?.giveUpTimer,
+            );
           toWrite.delete(id);
         } catch {
           return;

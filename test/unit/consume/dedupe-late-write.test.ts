@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { createIdempotentDedupe } from '../../../shared/dedupe/idempotency.js';
+import { eventKeyOf } from '../../../shared/dedupe/port.js';
+import type { DedupeTableClient } from '../../../shared/dedupe/table-client.js';
+import { fakeContext } from '../../helpers/context.js';
+
+const eventKey = (id: number) =>
+  eventKeyOf(
+    {
+      scope: 'store/order/created',
+      data: { type: 'order', id },
+      hash: String(id).padStart(40, 'e'),
+      created_at: 1_764_290_000,
+    },
+    'k7q2m9x4p1',
+  );
+
+/** aws-lite's rejection for a DynamoDB error answer. */
+const awsError = (name: string, statusCode: number) =>
+  Object.assign(new Error(`@aws-lite/client: DynamoDB: ${name}`), { name, code: name, statusCode });
+
+/**
+ * One container on a fake table and a fake clock (each wait moves it; the invocation has 1 s left on it).
+ * `table.next` answers the next UpdateItem calls in turn, `table.otherwise` the rest; `timers` are the
+ * give-up timers, fired only when the test says.
+ */
+const container = () => {
+  const table = {
+    next: [] as (() => Promise<unknown>)[],
+    otherwise: (): Promise<unknown> => Promise.reject(awsError('InternalServerError', 500)),
+  };
+  const clock = { ms: 0 };
+  const calls: string[] = [];
+  const timers: { ms: number; fire: () => void }[] = [];
+  const answer = (name: string) => async () => {
+    calls.push(name);
+    return {};
+  };
+  const client: DedupeTableClient = {
+    GetItem: answer('GetItem') as DedupeTableClient['GetItem'],
+    PutItem: answer('PutItem'),
+    UpdateItem: () => {
+      calls.push('UpdateItem');
+      return (table.next.shift() ?? table.otherwise)() as ReturnType<DedupeTableClient['UpdateItem']>;
+    },
+    DeleteItem: answer('DeleteItem'),
+  };
+  const dedupe = createIdempotentDedupe({
+    dynamo: async () => client,
+    tableName: 'dedupe',
+    windowSeconds: 3600,
+    completionRetry: {
+      now: () => clock.ms,
+      sleep: async (ms) => {
+        clock.ms += ms;
+      },
+      random: () => 0.5,
+      giveUpTimer: (ms, fire) => {
+        timers.push({ ms, fire });
+        return () => undefined;
+      },
+      marginMs: 500,
+    },
+  });
+  const deadline = 1_000;
+  dedupe.useLambdaContext({ ...fakeContext(), getRemainingTimeInMillis: () => deadline - clock.ms });
+  return { dedupe, calls, timers, table };
+};
+
+const delivery = (id: number) => ({ messageId: `m-${id}` });
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('Dedupe: late writes of unrecorded completions', () => {
+  it('gives up a late write that is never answered, so a later record writes the completion', async () => {
+    // Prepare: the completion refused until the deadline; then a late write whose answer never comes.
+    const { dedupe, calls, timers, table } = container();
+    const first = await dedupe.once(eventKey(1), delivery(1), async () => undefined);
+    await settle();
+    table.next.push(() => new Promise(() => undefined));
+    table.otherwise = async () => ({});
+    await dedupe.once(eventKey(2), delivery(2), async () => undefined);
+    // The late writes' timers: the refused one at once, then the stalled one the second record started.
+    const lateWrites = timers.filter((timer) => timer.ms === 2_000);
+    const lateWrite = lateWrites.at(-1);
+    const updatesBefore = calls.filter((call) => call === 'UpdateItem').length;
+
+    // Act: the stalled late write's give-up timer fires; a later record comes.
+    lateWrite?.fire();
+    await settle();
+    await dedupe.once(eventKey(3), delivery(3), async () => undefined);
+    await settle();
+
+    // Assess
+    expect(first.status).toBe('ranUnrecorded');
+    expect(lateWrites).toHaveLength(2);
+    // The later record's own completion, and the first event's written again.
+    expect(calls.filter((call) => call === 'UpdateItem').length).toBe(updatesBefore + 2);
+    // Written: nothing is left to write.
+    await dedupe.flushUnrecorded();
+    expect(calls.filter((call) => call === 'UpdateItem').length).toBe(updatesBefore + 2);
+  });
+});
