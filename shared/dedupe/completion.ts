@@ -114,7 +114,12 @@ export const writeCompletion = async (
   const giveUpTimer = options.giveUpTimer;
   const margin = options.marginMs ?? 500;
   const remaining = remainingMs();
-  const giveUpAt = now() + (remaining === undefined ? BUDGET_WITHOUT_DEADLINE_MS : remaining - margin);
+  const start = now();
+  const giveUpAt = start + (remaining === undefined ? BUDGET_WITHOUT_DEADLINE_MS : remaining - margin);
+  // A handler that ends inside the margin still gets one attempt of up to 300 ms (a healthy table answers
+  // in a few), stopping 100 ms before the deadline: else its give-up is 0 ms and a healthy table's
+  // completion goes unrecorded.
+  const firstGiveUpAt = Math.max(giveUpAt, start + Math.min((remaining ?? 0) - 100, 300));
   const policy: RetryPolicy = {
     attempts: Number.POSITIVE_INFINITY,
     baseDelayMs: BASE_DELAY_MS,
@@ -124,7 +129,8 @@ export const writeCompletion = async (
     random: options.random ?? Math.random,
   };
   let attempts = 0;
-  const attempt = () => answerWithin(write, giveUpAt - now(), ++attempts, giveUpTimer);
+  const attempt = () =>
+    answerWithin(write, (attempts ? giveUpAt : firstGiveUpAt) - now(), ++attempts, giveUpTimer);
   let transient = false;
   try {
     await retry(attempt, policy, {

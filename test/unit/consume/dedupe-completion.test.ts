@@ -177,6 +177,41 @@ describe('Dedupe completion write: retries within the invocation', () => {
     expect(calls).toBe(1);
   });
 
+  it('gives a handler that ended inside the margin one attempt of 300 ms, so a healthy table records it', async () => {
+    // Prepare: 400 ms left, less than the 500 ms margin; the table answers in 50 ms.
+    const time = fakeTime(400);
+    const timers: number[] = [];
+    const giveUpTimer = (ms: number, giveUp: () => void) => {
+      timers.push(ms);
+      if (ms < 50) giveUp();
+      return () => undefined;
+    };
+
+    // Act
+    const outcome = await writeCompletion(async () => ({}), time.remaining, {
+      ...time.options,
+      giveUpTimer,
+    }).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(outcome).toBeUndefined();
+    expect(timers).toEqual([300]);
+  });
+
+  it('stops the first attempt 100 ms before the deadline when less than 400 ms is left', async () => {
+    // Prepare
+    const time = fakeTime(250);
+
+    // Act
+    void writeCompletion(() => new Promise<never>(() => undefined), time.remaining, time.options).catch(
+      () => undefined,
+    );
+    await Promise.resolve();
+
+    // Assess
+    expect(time.timers.map((timer) => timer.ms)).toEqual([150]);
+  });
+
   it('clears the give-up timer of an attempt that was answered', async () => {
     // Prepare
     const time = fakeTime(4_000);
