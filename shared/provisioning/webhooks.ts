@@ -46,6 +46,39 @@ const entry = (
 const describe = (errors: UnionError[]) =>
   errors.map((error) => `${error.__typename}: ${error.message ?? 'no message'}`).join('; ');
 
+/**
+ * The union error types retrying the same request cannot change: bad input and refused access. A guess at
+ * BigCommerce's names beyond `ValidationError` (the one its guide shows); any other answer (no payload, an
+ * unknown type, "already exists" but not listed yet) may pass on a retry, so it is transient, and the
+ * scheduled reconcile tries again rather than skipping the store until a POST.
+ */
+const PERMANENT_TYPES: readonly string[] = [
+  'ValidationError',
+  'AccessDeniedError',
+  'UnauthorizedError',
+  'ForbiddenError',
+  'PermissionDeniedError',
+];
+
+/** The refusals of one step: permanent when one of them is (the run cannot converge), else transient. */
+const failuresOf = () => {
+  const messages: string[] = [];
+  let permanent = false;
+  return {
+    add(message: string, errors: UnionError[] = []) {
+      messages.push(message);
+      if (errors.length > 0 && errors.every((error) => PERMANENT_TYPES.includes(error.__typename)))
+        permanent = true;
+    },
+    throwIfAny() {
+      if (messages.length === 0) return;
+      const message = `BigCommerce refused: ${messages.join('; ')}`;
+      throw permanent ? new PermanentError(message) : new TransientError(message);
+    },
+  };
+};
+type Failures = ReturnType<typeof failuresOf>;
+
 /** The store's webhooks whose destination is `destination` (compared in canonical ARN form); HTTPS ones never. */
 export const webhooksTo = async (graphql: StoreApi, matches: (destination: string) => boolean) =>
   (await listWebhooks(graphql)).filter(
@@ -112,7 +145,7 @@ export const reconcileWebhooks = async (
     return;
   }
 
-  const failures: string[] = [];
+  const failures = failuresOf();
   const toActivate = [...inactive];
   const outcomes = await createOf(transport)(graphql, missing, destination);
   const raced: string[] = [];
@@ -120,14 +153,14 @@ export const reconcileWebhooks = async (
     const scope = missing[i] ?? '';
     if (outcome.ok) record(entry('created', scope, true, outcome.webhook, transport));
     else if (outcome.errors.every((error) => error.__typename === 'AlreadyExistsError')) raced.push(scope);
-    else failures.push(`create ${scope}: ${describe(outcome.errors)}`);
+    else failures.add(`create ${scope}: ${describe(outcome.errors)}`, outcome.errors);
   });
   if (raced.length > 0) {
     // Made by a concurrent or interrupted run: find them to report their ids and activate them.
     const now = new Map((await listWebhooks(graphql)).filter(own).map((h) => [h.scope, h]));
     for (const scope of raced) {
       const hook = now.get(scope);
-      if (!hook) failures.push(`create ${scope}: BigCommerce says it exists but does not list it`);
+      if (!hook) failures.add(`create ${scope}: BigCommerce says it exists but does not list it yet`);
       else if (hook.active) record(entry('unchanged', scope, true, hook));
       else toActivate.push(hook);
     }
@@ -138,13 +171,13 @@ export const reconcileWebhooks = async (
     const hook = toActivate[i];
     if (!hook) return;
     if (outcome.ok) record(entry('updated', hook.scope, true, { ...outcome.webhook, transport }));
-    else failures.push(`reactivate ${hook.scope} (${hook.id}): ${describe(outcome.errors)}`);
+    else failures.add(`reactivate ${hook.scope} (${hook.id}): ${describe(outcome.errors)}`, outcome.errors);
   });
 
   const prunable = input.prune ? extra : [];
   await deleteAll(graphql, prunable, record, failures);
 
-  if (failures.length > 0) throw new PermanentError(`BigCommerce refused: ${failures.join('; ')}`);
+  failures.throwIfAny();
   if (retiring.length === 0) return;
   // The old transport goes only when the store lists an active webhook to the new one for every wanted
   // scope: what this run created is read back first, so a webhook BigCommerce did not keep stops the switch.
@@ -159,7 +192,7 @@ export const reconcileWebhooks = async (
     );
   }
   await deleteAll(graphql, retiring, record, failures);
-  if (failures.length > 0) throw new PermanentError(`BigCommerce refused: ${failures.join('; ')}`);
+  failures.throwIfAny();
 };
 
 /** Deletes `hooks`, recording each as deleted (one already gone too) and each refusal in `failures`. */
@@ -167,7 +200,7 @@ const deleteAll = async (
   graphql: StoreApi,
   hooks: StoreWebhook[],
   record: (entry: WebhookEntry) => void,
-  failures: string[],
+  failures: Failures,
 ) => {
   const deleted = await deleteWebhooks(
     graphql,
@@ -180,7 +213,7 @@ const deleteAll = async (
       record(
         entry('deleted', hook.scope, false, { id: hook.id, active: hook.active, transport: hook.transport }),
       );
-    } else failures.push(`delete ${hook.scope} (${hook.id}): ${describe(errors)}`);
+    } else failures.add(`delete ${hook.scope} (${hook.id}): ${describe(errors)}`, errors);
   });
 };
 
@@ -212,13 +245,13 @@ export const removeWebhooks = async (
     graphql,
     hooks.map((hook) => hook.id),
   );
-  const failures: string[] = [];
+  const failures = failuresOf();
   results.forEach((errors, i) => {
     const hook = hooks[i];
     if (!hook) return;
     if (errors.every((error) => error.__typename === 'EntityNotFoundError')) {
       record(entry('deleted', hook.scope, false, hook));
-    } else failures.push(`delete ${hook.scope} (${hook.id}): ${describe(errors)}`);
+    } else failures.add(`delete ${hook.scope} (${hook.id}): ${describe(errors)}`, errors);
   });
-  if (failures.length > 0) throw new PermanentError(`BigCommerce refused: ${failures.join('; ')}`);
+  failures.throwIfAny();
 };

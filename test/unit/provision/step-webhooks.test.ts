@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreApi } from '../../../shared/bigcommerce/graphql/client.js';
+import { PermanentError, TransientError } from '../../../shared/errors.js';
 import type { WebhookEntry } from '../../../shared/provisioning/types.js';
 import { reconcileWebhooks, removeWebhooks } from '../../../shared/provisioning/webhooks.js';
 import { CLIENT_ID, STORE_HASH } from '../../helpers/provision-harness.js';
@@ -142,6 +143,62 @@ describe('Step: webhooks', () => {
     ]);
     expect(s.sandbox.state.webhooks).toHaveLength(1);
     expect(hook?.isActive).toBe(true);
+  });
+
+  it('fails transiently when BigCommerce answers a create without its payload, so the next run retries', async () => {
+    // Prepare: the create mutation comes back with no `m0` (an answer cut short)
+    const real = s.graphql();
+    const truncated: StoreApi = {
+      ...real,
+      request: async (document, variables, schema) =>
+        document.includes('createEventBridgeWebhook')
+          ? ({ webhook: {} } as never)
+          : real.request(document, variables, schema),
+    };
+
+    // Act
+    const error = await reconcileWebhooks(
+      { destination: SOURCE_ARN, prune: false, dryRun: false, scopes: ['store/order/created'] },
+      truncated,
+      () => undefined,
+    ).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error).not.toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toMatch(/MissingPayload/);
+  });
+
+  it('fails transiently when BigCommerce says a webhook exists but does not list it yet', async () => {
+    // Prepare: a concurrent run made the webhook; the store's listing does not show it yet
+    const real = s.graphql();
+    let listings = 0;
+    const lagging: StoreApi = {
+      ...real,
+      request: async (document, variables, schema) => {
+        if (document.includes('listWebhooks')) {
+          listings += 1;
+          const data = await real.request(document, variables, schema);
+          if (listings > 1)
+            return { store: { webhooks: { edges: [], pageInfo: { hasNextPage: false } } } } as never;
+          seedWebhook(s, 'store/order/created');
+          return data;
+        }
+        return real.request(document, variables, schema);
+      },
+    };
+
+    // Act
+    const error = await reconcileWebhooks(
+      { destination: SOURCE_ARN, prune: false, dryRun: false, scopes: ['store/order/created'] },
+      lagging,
+      () => undefined,
+    ).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(listings).toBe(2);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toMatch(/exists but does not list it yet/);
   });
 
   it('plans in a dry run: would-create, would-update, and would-delete only with prune', async () => {
