@@ -71,3 +71,26 @@ export const classifyAwsError = (error: unknown, call: string): TransientError |
     ? new TransientError(message, { cause: error })
     : new PermanentError(message, { cause: error });
 };
+
+/**
+ * AWS's answers that our own credentials may not make the call: a missing grant in the deployment's role
+ * (or its credentials), the same for every store. Validation errors are not here: the store's desired
+ * state (its source name) is in the call, so they may be the store's.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html
+ */
+const AUTHORIZATION_NAMES = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnauthorizedOperation',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredTokenException',
+  'AuthorizationErrorException',
+  'NotAuthorized',
+]);
+
+/** True when `error` (or the AWS error it wraps, as {@link classifyAwsError} does) refused our own credentials. */
+export const isAwsAuthorizationError = (error: unknown): boolean =>
+  [error, error instanceof Error ? error.cause : undefined].some((candidate) =>
+    AUTHORIZATION_NAMES.has(shapeOf(candidate)?.name ?? ''),
+  );

@@ -6,7 +6,7 @@ import {
   type ScanCommandOutput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { classifyAwsError, isAwsError } from '../aws/errors.js';
+import { classifyAwsError, isAwsAuthorizationError, isAwsError } from '../aws/errors.js';
 import { messageOf, PermanentError } from '../errors.js';
 import { ProvisionError } from './errors.js';
 import type { ProvisionResult } from './provision.js';
@@ -360,7 +360,10 @@ export const outcomeOfResult = (result: Pick<ProvisionResult, 'converged' | 'dri
 
 /**
  * How a run that threw ended: the step it stopped at, the error's type and message (never a token), and
- * whether it is permanent (a {@link PermanentError}: retrying the same state cannot fix it).
+ * whether it is permanent (a {@link PermanentError}: retrying the same state cannot fix it). AWS refusing
+ * our own credentials (a deploy with a missing grant) is permanent for the call but not the store's: it is
+ * not recorded as permanent, so once the deployment is fixed the next scheduled run retries every store
+ * instead of skipping them all until each is POSTed again (StoresFailed alarms meanwhile).
  */
 export const outcomeOfError = (error: unknown): RunOutcome => {
   const cause = error instanceof ProvisionError ? error.cause : error;
@@ -369,6 +372,6 @@ export const outcomeOfError = (error: unknown): RunOutcome => {
     ...(error instanceof ProvisionError && { step: error.step }),
     type: cause instanceof Error ? cause.name : 'Error',
     message: messageOf(cause),
-    ...(cause instanceof PermanentError && { permanent: true as const }),
+    ...(cause instanceof PermanentError && !isAwsAuthorizationError(cause) && { permanent: true as const }),
   };
 };

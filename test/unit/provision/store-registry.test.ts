@@ -1,5 +1,6 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyAwsError } from '../../../shared/aws/errors.js';
 import { AccessRefusedError } from '../../../shared/bigcommerce/graphql/client.js';
 import { ProvisionError } from '../../../shared/provisioning/errors.js';
 import { OperationInProgressError } from '../../../shared/provisioning/lease.js';
@@ -194,6 +195,30 @@ describe('Store registry on the stores table (dynalite over HTTP)', () => {
     // Assess
     expect(page).toEqual({ stores: [] });
     expect(after).toEqual({ stores: [] });
+  });
+
+  it("does not record AWS refusing the deployment's own credentials as the store's permanent failure", () => {
+    // Prepare: a deploy without events:PutRule, and a store-specific AWS refusal
+    const awsError = (name: string) => Object.assign(new Error(name), { name, $fault: 'client' as const });
+    const denied = new ProvisionError(
+      'rule',
+      classifyAwsError(awsError('AccessDeniedException'), 'PutRule'),
+      [],
+    );
+    const invalid = new ProvisionError(
+      'bus',
+      classifyAwsError(awsError('ValidationException'), 'CreateEventBus'),
+      [],
+    );
+
+    // Act
+    const deniedOutcome = outcomeOfError(denied);
+    const invalidOutcome = outcomeOfError(invalid);
+
+    // Assess: the scheduled reconcile retries the first once the grant is back, and skips the second
+    expect(deniedOutcome).toMatchObject({ outcome: 'failed', step: 'rule', type: 'PermanentError' });
+    expect(deniedOutcome).not.toHaveProperty('permanent');
+    expect(invalidOutcome).toMatchObject({ outcome: 'failed', step: 'bus', permanent: true });
   });
 
   it('describes a failed run by its step, type and message, cut to a line, and a drifted one by what is left', async () => {
