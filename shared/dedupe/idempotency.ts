@@ -5,7 +5,12 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
-import { answerWithin, type CompletionRetryOptions } from './completion.js';
+import {
+  answerWithin,
+  CompletionNotRecordedError,
+  type CompletionRetryOptions,
+  isTransientTableError,
+} from './completion.js';
 import { DedupePersistenceLayer } from './dynamodb-persistence.js';
 import {
   type Dedupe,
@@ -30,6 +35,8 @@ export interface IdempotentDedupeOptions {
    * before the invocation's deadline): see {@link CompletionRetryOptions}; the defaults are for Lambda.
    */
   completionRetry?: CompletionRetryOptions;
+  /** Where a completion the table will never take is reported. Default `console`. */
+  log?: { error(message: string, extra: { error: unknown }): void };
 }
 
 /** A {@link Dedupe} that also learns each invocation's deadline, so a crashed run's lock expires with it. */
@@ -61,15 +68,9 @@ export const hashedKeyOf = (key: EventKey, dataText: string = dataTextOf(key)): 
   data: dataText,
 });
 
-const isOptionalText = (value: unknown) => value === undefined || typeof value === 'string';
-
-// A delivery of either transport: the EventBridge event's id or the HTTPS `webhook-id` beside the message id.
+// A delivery as this layer stores it (either transport's ids beside the message id); the ids are only logged.
 const isDelivery = (value: unknown): value is Delivery =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as Partial<Delivery>).messageId === 'string' &&
-  isOptionalText((value as Partial<Delivery>).eventBridgeId) &&
-  isOptionalText((value as Partial<Delivery>).webhookId);
+  typeof (value as Partial<Delivery> | null)?.messageId === 'string';
 
 /**
  * Powertools' error when the write marking the work done failed (`saveSuccess`, after the work resolved).
@@ -106,18 +107,12 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     options.completionRetry,
   );
   const now = options.completionRetry?.now ?? Date.now;
+  const log = options.log ?? console;
   /**
    * Events run here whose completion is still to be written: the key, the delivery that ran it and when
    * it is forgotten (ms, the window's end). Once written, the table answers for them.
    */
   const toWrite = new Map<string, { key: HashedEventKey; first: Delivery; until: number }>();
-  const unrecordedRun = (id: string): Delivery | undefined => {
-    const entry = toWrite.get(id);
-    if (entry === undefined) return undefined;
-    if (entry.until > now()) return entry.first;
-    toWrite.delete(id);
-    return undefined;
-  };
   const rememberUnrecorded = (id: string, key: HashedEventKey, first: Delivery) => {
     toWrite.delete(id);
     toWrite.set(id, { key, first, until: now() + options.windowSeconds * 1000 });
@@ -143,7 +138,12 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
               options.completionRetry?.giveUpTimer,
             );
           toWrite.delete(id);
-        } catch {
+        } catch (error) {
+          // A refusal a retry cannot change (permissions, validation) would recur on each record for the window.
+          if (!(error instanceof CompletionNotRecordedError || isTransientTableError(error))) {
+            toWrite.delete(id);
+            log.error('late completion refused for good; dropped', { error });
+          }
           return;
         }
       }
@@ -171,10 +171,11 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     while (inFlight.has(id)) await inFlight.get(id)?.catch(() => undefined);
     // Run here already, its completion unrecorded: the table cannot say so, this container can.
     if (toWrite.size > 0) {
-      const ranHere = unrecordedRun(id);
-      if (ranHere) return { status: 'duplicate', first: ranHere };
+      // One past the window is left for the flush to forget.
+      const ranHere = toWrite.get(id);
+      if (ranHere && ranHere.until > now()) return { status: 'duplicate', first: ranHere.first };
       // Not waited for: this record goes on while the table is asked again.
-      if (!flushing) void flushUnrecorded();
+      void flushUnrecorded();
     }
     let ran = false;
     // Set only once `work` resolved: a failure after it can only be the success write's.
@@ -194,7 +195,7 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
       if (resolved && isCompletionFailure(error)) {
         rememberUnrecorded(id, hashedKeyOf(key, dataText), delivery);
         // Tried again at once, not waited for: the outage may be ending, and the event's lock lapses soon.
-        if (!flushing) void flushUnrecorded();
+        void flushUnrecorded();
         return { status: 'ranUnrecorded', error: error.cause ?? error };
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {

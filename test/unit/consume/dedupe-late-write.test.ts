@@ -25,6 +25,7 @@ const awsError = (name: string, statusCode: number) =>
  * give-up timers, fired only when the test says.
  */
 const container = () => {
+  const errors: { message: string; extra: { error: unknown } }[] = [];
   const table = {
     next: [] as (() => Promise<unknown>)[],
     otherwise: (): Promise<unknown> => Promise.reject(awsError('InternalServerError', 500)),
@@ -49,6 +50,7 @@ const container = () => {
     dynamo: async () => client,
     tableName: 'dedupe',
     windowSeconds: 3600,
+    log: { error: (message, extra) => errors.push({ message, extra }) },
     completionRetry: {
       now: () => clock.ms,
       sleep: async (ms) => {
@@ -64,7 +66,7 @@ const container = () => {
   });
   const deadline = 1_000;
   dedupe.useLambdaContext({ ...fakeContext(), getRemainingTimeInMillis: () => deadline - clock.ms });
-  return { dedupe, calls, timers, table };
+  return { dedupe, calls, timers, table, errors };
 };
 
 const delivery = (id: number) => ({ messageId: `m-${id}` });
@@ -98,5 +100,31 @@ describe('Dedupe: late writes of unrecorded completions', () => {
     // Written: nothing is left to write.
     await dedupe.flushUnrecorded();
     expect(calls.filter((call) => call === 'UpdateItem').length).toBe(updatesBefore + 2);
+  });
+
+  it('drops a late write the table refuses for good, with an error line, so later records stop making it', async () => {
+    // Prepare: the completion refused until the deadline, then refused without permission.
+    const { dedupe, calls, table, errors } = container();
+    table.next.push(...Array.from({ length: 4 }, () => table.otherwise));
+    table.otherwise = () => Promise.reject(awsError('AccessDeniedException', 400));
+    const first = await dedupe.once(eventKey(1), delivery(1), async () => undefined);
+    await settle();
+    table.otherwise = async () => ({});
+    const updatesBefore = calls.filter((call) => call === 'UpdateItem').length;
+
+    // Act
+    await dedupe.once(eventKey(2), delivery(2), async () => undefined);
+    await settle();
+
+    // Assess
+    expect(first.status).toBe('ranUnrecorded');
+    // The later record's own completion only.
+    expect(calls.filter((call) => call === 'UpdateItem').length).toBe(updatesBefore + 1);
+    expect(errors).toEqual([
+      {
+        message: 'late completion refused for good; dropped',
+        extra: { error: expect.objectContaining({ name: 'AccessDeniedException' }) },
+      },
+    ]);
   });
 });
