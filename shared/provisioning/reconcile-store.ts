@@ -44,6 +44,9 @@ export interface ReconcileStoreDeps {
   logger: Pick<LogSink, 'warn'>;
 }
 
+/** Runs of a store the deadline may cut short in a row before it is recorded failed and passed over. */
+const MAX_INTERRUPTIONS = 2;
+
 const changed = (entries: Entry[]) => entries.filter((entry) => entry.action !== 'unchanged');
 
 const outOfTime = (error: unknown) =>
@@ -97,10 +100,10 @@ export const reconcileStore = async (
   settings: ProvisionSettings & { deadline: number; leaseUntil: number },
   deps: ReconcileStoreDeps,
 ): Promise<StoreReport> => {
+  const startedAt = deps.clock.now();
   const work = async (): Promise<StoreReport> => {
     const store = await deps.registry.get(storeHash);
     if (!store) return { storeHash, outcome: 'skipped', reason: 'not registered' };
-    const startedAt = deps.clock.now();
     const { desired, lastRun } = store;
     const failedForGood = lastRun?.outcome === 'failed' && lastRun.permanent === true;
     // A teardown after the uninstall that failed for good (another store owns the bus) is not retried
@@ -184,6 +187,36 @@ export const reconcileStore = async (
     return { storeHash, repaired, ...(outcome as Extract<typeof outcome, { outcome: 'failed' }>) };
   };
 
+  /**
+   * A store the deadline cuts short is run again first next time, and holds the cursor till then: one that
+   * never finishes in a run's time would keep every store after it from being reconciled. The second cut
+   * in a row is recorded as a failure (retried, not permanent), so the cursor moves past it.
+   */
+  const interrupted = async (error: unknown): Promise<StoreReport> => {
+    const repaired = changed(error instanceof ProvisionError ? error.entries : []);
+    const count = await deps.registry.recordInterruption(storeHash).catch((recordError: unknown) => {
+      deps.logger.warn('could not count the interrupted run in the store registry', {
+        storeHash,
+        error: messageOf(recordError),
+      });
+      return 0;
+    });
+    if (count < MAX_INTERRUPTIONS) return { storeHash, outcome: 'interrupted', repaired };
+    const outcome = {
+      outcome: 'failed' as const,
+      ...(error instanceof ProvisionError && { step: error.step }),
+      type: 'OutOfTimeError',
+      message: `the deadline cut the run short ${count} times in a row; the next runs go past this store and retry it next time round`,
+    };
+    await deps.registry.recordRun(storeHash, startedAt, outcome).catch((recordError: unknown) => {
+      deps.logger.warn('could not record the interrupted run in the store registry', {
+        storeHash,
+        error: messageOf(recordError),
+      });
+    });
+    return { storeHash, repaired, ...outcome };
+  };
+
   try {
     // The lease lasts as long as the invocation may: a run cut short leaves it to expire then.
     return await withLease(deps.leases, storeHash, settings.leaseUntil, work, deps.logger);
@@ -195,10 +228,7 @@ export const reconcileStore = async (
         reason: 'another provisioning run of the store is in progress',
       };
     }
-    if (outOfTime(error)) {
-      const repaired = changed(error instanceof ProvisionError ? error.entries : []);
-      return { storeHash, outcome: 'interrupted', repaired };
-    }
+    if (outOfTime(error)) return interrupted(error);
     // The registry or the lease could not be read: the store was not run; say why, retry next time.
     const type = error instanceof Error ? error.name : 'Error';
     return { storeHash, outcome: 'failed', type, message: messageOf(error), repaired: [] };

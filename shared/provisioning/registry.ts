@@ -95,6 +95,11 @@ export interface StoreRegistry {
    * longer registered or a run that started later recorded since.
    */
   recordRun(storeHash: string, startedAt: number, outcome: RunOutcome): Promise<void>;
+  /**
+   * Counts a scheduled run of the store that the invocation's deadline cut short, and answers how many in a
+   * row (any recorded run resets it); 0 when the store is no longer registered.
+   */
+  recordInterruption(storeHash: string): Promise<number>;
   /** Where the last scheduled reconcile stopped short (the last store it finished), if it did. */
   readCursor(): Promise<string | undefined>;
   /** Saves where the next scheduled reconcile resumes after; undefined: from the start. */
@@ -109,6 +114,8 @@ export const REGISTRY_ATTRIBUTES = {
   /** When a POST last wrote `desired` (epoch ms): an uninstall event older than that does not mark. */
   desiredAt: DESIRED_AT,
   uninstalledAt: UNINSTALLED_AT,
+  /** Scheduled runs of the store the deadline cut short in a row, since the last recorded run. */
+  interruptions: 'interruptions',
 } as const;
 
 /**
@@ -214,6 +221,7 @@ const REGISTRY_NAMES = {
   '#registeredAt': R.registeredAt,
   '#uninstalledAt': R.uninstalledAt,
   '#desiredAt': R.desiredAt,
+  '#interruptions': R.interruptions,
   '#startedAt': 'startedAt',
 };
 
@@ -245,7 +253,7 @@ export const dynamoStoreRegistry = (
         Key: keyOf(storeHash),
         UpdateExpression:
           // A POST after an uninstall (the app installed again) clears the uninstall's mark.
-          'SET #desired = :desired, #desiredAt = :now, #lastRun = :lastRun, #registeredAt = if_not_exists(#registeredAt, :now) REMOVE #uninstalledAt',
+          'SET #desired = :desired, #desiredAt = :now, #lastRun = :lastRun, #registeredAt = if_not_exists(#registeredAt, :now) REMOVE #uninstalledAt, #interruptions',
         ConditionExpression: NOT_OLDER,
         ExpressionAttributeNames: REGISTRY_NAMES,
         ExpressionAttributeValues: {
@@ -259,7 +267,8 @@ export const dynamoStoreRegistry = (
     async unregister(storeHash, startedAt) {
       await update({
         Key: keyOf(storeHash),
-        UpdateExpression: 'REMOVE #desired, #desiredAt, #lastRun, #registeredAt, #uninstalledAt',
+        UpdateExpression:
+          'REMOVE #desired, #desiredAt, #lastRun, #registeredAt, #uninstalledAt, #interruptions',
         ConditionExpression: NOT_OLDER,
         ExpressionAttributeNames: REGISTRY_NAMES,
         ExpressionAttributeValues: { ':startedAt': { N: String(startedAt) } },
@@ -269,14 +278,38 @@ export const dynamoStoreRegistry = (
       const lastRun = { ...outcome, startedAt, endedAt: now() } as LastRun;
       await update({
         Key: keyOf(storeHash),
-        UpdateExpression: 'SET #lastRun = :lastRun',
+        UpdateExpression: 'SET #lastRun = :lastRun REMOVE #interruptions',
         ConditionExpression: `attribute_exists(#desired) AND (${NOT_OLDER})`,
-        ExpressionAttributeNames: { '#desired': R.desired, '#lastRun': R.lastRun, '#startedAt': 'startedAt' },
+        ExpressionAttributeNames: {
+          '#desired': R.desired,
+          '#lastRun': R.lastRun,
+          '#startedAt': 'startedAt',
+          '#interruptions': R.interruptions,
+        },
         ExpressionAttributeValues: {
           ':lastRun': lastRunToItem(lastRun),
           ':startedAt': { N: String(startedAt) },
         },
       });
+    },
+    async recordInterruption(storeHash) {
+      try {
+        const updated = await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: keyOf(storeHash),
+            UpdateExpression: 'ADD #interruptions :one',
+            ConditionExpression: 'attribute_exists(#desired)',
+            ExpressionAttributeNames: { '#desired': R.desired, '#interruptions': R.interruptions },
+            ExpressionAttributeValues: { ':one': { N: '1' } },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return Number(updated.Attributes?.[R.interruptions]?.N ?? 0);
+      } catch (error) {
+        if (isAwsError(error, 'ConditionalCheckFailedException')) return 0;
+        throw classifyAwsError(error, 'UpdateItem');
+      }
     },
     async get(storeHash) {
       let found: Item | undefined;

@@ -15,6 +15,8 @@ export const memoryRegistry = (now: () => number = Date.now) => {
   const stores = new Map<string, RegisteredStore>();
   const cursor: { after?: string } = {};
   const calls: string[] = [];
+  /** Scheduled runs cut short in a row, by store (any recorded run resets it). */
+  const interruptions = new Map<string, number>();
   const notOlder = (store: RegisteredStore | undefined, startedAt: number) =>
     !store?.lastRun || store.lastRun.startedAt <= startedAt;
   const lastRunOf = (outcome: RunOutcome, startedAt: number) =>
@@ -24,6 +26,7 @@ export const memoryRegistry = (now: () => number = Date.now) => {
       calls.push(`record ${storeHash}`);
       const found = stores.get(storeHash);
       if (!notOlder(found, startedAt)) return;
+      interruptions.delete(storeHash);
       stores.set(storeHash, {
         storeHash,
         desired,
@@ -35,11 +38,22 @@ export const memoryRegistry = (now: () => number = Date.now) => {
       calls.push(`recordRun ${storeHash}`);
       const found = stores.get(storeHash);
       if (!found || !notOlder(found, startedAt)) return;
+      interruptions.delete(storeHash);
       stores.set(storeHash, { ...found, lastRun: lastRunOf(outcome, startedAt) });
+    },
+    async recordInterruption(storeHash) {
+      calls.push(`recordInterruption ${storeHash}`);
+      if (!stores.has(storeHash)) return 0;
+      const count = (interruptions.get(storeHash) ?? 0) + 1;
+      interruptions.set(storeHash, count);
+      return count;
     },
     async unregister(storeHash, startedAt) {
       calls.push(`unregister ${storeHash}`);
-      if (notOlder(stores.get(storeHash), startedAt)) stores.delete(storeHash);
+      if (notOlder(stores.get(storeHash), startedAt)) {
+        stores.delete(storeHash);
+        interruptions.delete(storeHash);
+      }
     },
     async get(storeHash) {
       calls.push(`get ${storeHash}`);

@@ -43,6 +43,9 @@ const fakeRegistry = () => {
       calls.push({ method: 'recordRun', storeHash, outcome: outcome.outcome });
       fail();
     },
+    async recordInterruption() {
+      return 0;
+    },
     async readCursor() {
       return undefined;
     },

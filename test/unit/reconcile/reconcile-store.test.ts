@@ -232,6 +232,30 @@ describe('Scheduled reconcile of one store', () => {
     expect(held.has(STORE_HASH)).toBe(true);
   });
 
+  it('records a store the deadline cut short twice in a row as failed, not permanent, so the cursor moves past it', async () => {
+    // Prepare: every run's deadline has passed when the store's turn comes
+    const { run, stores, held, clock } = await registered({ deadline: Date.now() - 1 });
+
+    // Act: three daily runs, each lease expiring with its invocation
+    const first = await run();
+    held.delete(STORE_HASH);
+    clock.now += 86_400_000;
+    const second = await run();
+    const afterSecond = stores.get(STORE_HASH)?.lastRun;
+    held.delete(STORE_HASH);
+    clock.now += 86_400_000;
+    const third = await run();
+
+    // Assess
+    expect(first.outcome).toBe('interrupted');
+    expect(second).toMatchObject({ outcome: 'failed', type: 'OutOfTimeError' });
+    expect(second).not.toHaveProperty('permanent');
+    expect(afterSecond).toMatchObject({ outcome: 'failed', type: 'OutOfTimeError' });
+    expect(afterSecond).not.toHaveProperty('permanent');
+    // The failure resets the count: the store is tried again, first as interrupted.
+    expect(third.outcome).toBe('interrupted');
+  });
+
   it("finds the store's source in the run's shared listing, listing nothing itself", async () => {
     // Prepare: the listing made once for the whole run, before this store's turn
     const listing = sharedListing(h.eventBridge.client);

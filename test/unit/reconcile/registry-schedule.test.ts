@@ -69,6 +69,23 @@ describe('Store registry: what the scheduled reconcile reads and writes', () => 
     expect((await registry.list(10)).stores).toEqual([]);
   });
 
+  it('counts interrupted runs in a row, resets the count when a run is recorded, and counts none unregistered', async () => {
+    // Prepare
+    const { registry, clock } = await tableAt();
+    await registry.record('k7q2m9x4p1', desired(['store/order/*']), clock.now, { outcome: 'converged' });
+
+    // Act
+    const first = await registry.recordInterruption('k7q2m9x4p1');
+    const second = await registry.recordInterruption('k7q2m9x4p1');
+    await registry.recordRun('k7q2m9x4p1', clock.now + 1, { outcome: 'converged' });
+    const afterRun = await registry.recordInterruption('k7q2m9x4p1');
+    const unknown = await registry.recordInterruption('b3n8w2r6t0');
+
+    // Assess
+    expect([first, second, afterRun, unknown]).toEqual([1, 2, 1, 0]);
+    expect(await registry.get('b3n8w2r6t0')).toBeUndefined();
+  });
+
   it('keeps the cursor on an item the registry never lists, and clears it', async () => {
     // Prepare
     const { registry, clock } = await tableAt();
