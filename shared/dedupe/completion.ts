@@ -86,7 +86,7 @@ export const answerWithin = async <T>(
     return await Promise.race([
       write(),
       new Promise<never>((_, reject) => {
-        cancel = giveUpTimer(Math.max(0, ms), () =>
+        cancel = giveUpTimer(ms, () =>
           reject(new CompletionNotRecordedError(attempts, new Error('no answer in the time left'))),
         );
       }),

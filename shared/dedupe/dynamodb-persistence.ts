@@ -128,13 +128,19 @@ export class DedupePersistenceLayer extends BasePersistenceLayer {
     );
   }
 
+  /** The id of `data`'s record (Powertools' hashed idempotency key, prefix included). */
+  idOf(data: unknown): string {
+    return this.getHashedIdempotencyKey(data as JSONValue);
+  }
+
   /**
-   * Marks `data`'s record completed with `result` (what Powertools' saveSuccess writes), in one call with
-   * the client's own retries only: for work that ran earlier and whose completion went unrecorded.
+   * Marks the record `idempotencyKey` ({@link idOf}) completed with `result` (what Powertools' saveSuccess
+   * writes), in one call with the client's own retries only: for work that ran earlier and whose
+   * completion went unrecorded.
    */
-  async saveLateSuccess(data: unknown, result: unknown): Promise<void> {
+  async saveLateSuccess(idempotencyKey: string, result: unknown): Promise<void> {
     const record = new IdempotencyRecord({
-      idempotencyKey: this.getHashedIdempotencyKey(data as JSONValue),
+      idempotencyKey,
       status: IdempotencyRecordStatus.COMPLETED,
       expiryTimestamp: Math.round(Date.now() / 1000 + this.expiresAfterSeconds),
       responseData: result as IdempotencyRecord['responseData'],

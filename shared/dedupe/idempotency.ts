@@ -36,7 +36,7 @@ export interface IdempotentDedupeOptions {
    */
   completionRetry?: CompletionRetryOptions;
   /** Where a completion the table will never take is reported. Default `console`. */
-  log?: { error(message: string, extra: { error: unknown }): void };
+  log?: { error(message: string, extra: object): void };
 }
 
 /** A {@link Dedupe} that also learns each invocation's deadline, so a crashed run's lock expires with it. */
@@ -112,12 +112,16 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
    * Events run here whose completion is still to be written: the key, the delivery that ran it and when
    * it is forgotten (ms, the window's end). Once written, the table answers for them.
    */
-  const toWrite = new Map<string, { key: HashedEventKey; first: Delivery; until: number }>();
-  const rememberUnrecorded = (id: string, key: HashedEventKey, first: Delivery) => {
+  const toWrite = new Map<string, { first: Delivery; until: number }>();
+  const rememberUnrecorded = (id: string, first: Delivery) => {
     toWrite.delete(id);
-    toWrite.set(id, { key, first, until: now() + options.windowSeconds * 1000 });
+    toWrite.set(id, { first, until: now() + options.windowSeconds * 1000 });
     // A Map iterates in insertion order: the first key is the oldest.
-    if (toWrite.size > UNRECORDED_CAPACITY) toWrite.delete(toWrite.keys().next().value as string);
+    if (toWrite.size > UNRECORDED_CAPACITY) {
+      const oldest = toWrite.keys().next().value as string;
+      toWrite.delete(oldest);
+      log.error('unrecorded completion dropped (capacity)', { id: oldest });
+    }
   };
   /**
    * Writes the completions still unrecorded, one call each (the client's retries only), stopping at the
@@ -132,7 +136,7 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
         try {
           if (entry.until > now())
             await answerWithin(
-              () => persistenceStore.saveLateSuccess(entry.key, entry.first),
+              () => persistenceStore.saveLateSuccess(id, entry.first),
               LATE_WRITE_GIVE_UP_MS,
               1,
               options.completionRetry?.giveUpTimer,
@@ -167,12 +171,13 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     // The key's data serialized once, here, for both the in-process id and the record's.
     const dataText = dataTextOf(key);
     const id = keyOf(key, dataText);
+    const hashedKey = hashedKeyOf(key, dataText);
     // A copy in this same invocation: wait for it to settle, then ask the table as any later copy would.
     while (inFlight.has(id)) await inFlight.get(id)?.catch(() => undefined);
     // Run here already, its completion unrecorded: the table cannot say so, this container can.
     if (toWrite.size > 0) {
       // One past the window is left for the flush to forget.
-      const ranHere = toWrite.get(id);
+      const ranHere = toWrite.get(persistenceStore.idOf(hashedKey));
       if (ranHere && ranHere.until > now()) return { status: 'duplicate', first: ranHere.first };
       // Not waited for: this record goes on while the table is asked again.
       void flushUnrecorded();
@@ -180,7 +185,7 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
     let ran = false;
     // Set only once `work` resolved: a failure after it can only be the success write's.
     let resolved = false;
-    const attempt = runOnce(hashedKeyOf(key, dataText), delivery, async () => {
+    const attempt = runOnce(hashedKey, delivery, async () => {
       ran = true;
       await work();
       resolved = true;
@@ -193,14 +198,14 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
         : { status: 'duplicate', first: isDelivery(stored) ? stored : undefined };
     } catch (error) {
       if (resolved && isCompletionFailure(error)) {
-        rememberUnrecorded(id, hashedKeyOf(key, dataText), delivery);
+        rememberUnrecorded(persistenceStore.idOf(hashedKey), delivery);
         // Tried again at once, not waited for: the outage may be ending, and the event's lock lapses soon.
         void flushUnrecorded();
         return { status: 'ranUnrecorded', error: error.cause ?? error };
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
         throw new EventInProgressError(
-          `event ${key.storeHash}/${key.scope}/${key.hash} is being handled by another invocation`,
+          `event ${key.storeHash}/${key.scope}/${key.hash} is held by another invocation`,
           { cause: error },
         );
       }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createIdempotentDedupe } from '../../../shared/dedupe/idempotency.js';
 import { eventKeyOf } from '../../../shared/dedupe/port.js';
+import { DEDUPE_ATTRIBUTES } from '../../../shared/dedupe/table.js';
 import type { DedupeTableClient } from '../../../shared/dedupe/table-client.js';
 import { fakeContext } from '../../helpers/context.js';
 
@@ -25,7 +26,7 @@ const awsError = (name: string, statusCode: number) =>
  * give-up timers, fired only when the test says.
  */
 const container = () => {
-  const errors: { message: string; extra: { error: unknown } }[] = [];
+  const errors: { message: string; extra: object }[] = [];
   const table = {
     next: [] as (() => Promise<unknown>)[],
     otherwise: (): Promise<unknown> => Promise.reject(awsError('InternalServerError', 500)),
@@ -33,8 +34,11 @@ const container = () => {
   const clock = { ms: 0 };
   const calls: string[] = [];
   const timers: { ms: number; fire: () => void }[] = [];
-  const answer = (name: string) => async () => {
+  const puts: Record<string, unknown>[] = [];
+  const answer = (name: string) => async (request: unknown) => {
     calls.push(name);
+    const { Item } = request as { Item?: Record<string, unknown> };
+    if (Item) puts.push(Item);
     return {};
   };
   const client: DedupeTableClient = {
@@ -66,7 +70,7 @@ const container = () => {
   });
   const deadline = 1_000;
   dedupe.useLambdaContext({ ...fakeContext(), getRemainingTimeInMillis: () => deadline - clock.ms });
-  return { dedupe, calls, timers, table, errors };
+  return { dedupe, calls, timers, table, errors, puts };
 };
 
 const delivery = (id: number) => ({ messageId: `m-${id}` });
@@ -126,5 +130,30 @@ describe('Dedupe: late writes of unrecorded completions', () => {
         extra: { error: expect.objectContaining({ name: 'AccessDeniedException' }) },
       },
     ]);
+  });
+
+  it('remembers at most 1,000 unrecorded completions by record id, and logs the oldest it drops', async () => {
+    // Prepare
+    const { dedupe, errors, puts } = container();
+
+    // Act
+    for (let id = 1; id <= 1_001; id += 1)
+      await dedupe.once(eventKey(id), delivery(id), async () => undefined);
+    await settle();
+
+    // Assess
+    expect(puts).toHaveLength(1_001);
+    expect(errors).toEqual([
+      {
+        message: 'unrecorded completion dropped (capacity)',
+        extra: { id: puts[0]?.[DEDUPE_ATTRIBUTES.key] },
+      },
+    ]);
+    expect(puts[0]?.[DEDUPE_ATTRIBUTES.key]).toMatch(/^bigcommerce-event#[\w+/=-]{20,30}$/);
+    // The second event is still known here: its copy is skipped without asking the table.
+    expect(await dedupe.once(eventKey(2), delivery(9), async () => undefined)).toEqual({
+      status: 'duplicate',
+      first: delivery(2),
+    });
   });
 });
