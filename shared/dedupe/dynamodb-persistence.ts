@@ -135,14 +135,14 @@ export class DedupePersistenceLayer extends BasePersistenceLayer {
 
   /**
    * Marks the record `idempotencyKey` ({@link idOf}) completed with `result` (what Powertools' saveSuccess
-   * writes), in one call with the client's own retries only: for work that ran earlier and whose
-   * completion went unrecorded.
+   * writes) until `untilMs` (epoch ms: the window counted from the run, not from this write), in one call
+   * with the client's own retries only: for work that ran earlier and whose completion went unrecorded.
    */
-  async saveLateSuccess(idempotencyKey: string, result: unknown): Promise<void> {
+  async saveLateSuccess(idempotencyKey: string, result: unknown, untilMs: number): Promise<void> {
     const record = new IdempotencyRecord({
       idempotencyKey,
       status: IdempotencyRecordStatus.COMPLETED,
-      expiryTimestamp: Math.round(Date.now() / 1000 + this.expiresAfterSeconds),
+      expiryTimestamp: Math.round(untilMs / 1000),
       responseData: result as IdempotencyRecord['responseData'],
     });
     await (await this.table()).UpdateItem(this.completionOf(record));

@@ -136,7 +136,7 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
         try {
           if (entry.until > now())
             await answerWithin(
-              () => persistenceStore.saveLateSuccess(id, entry.first),
+              () => persistenceStore.saveLateSuccess(id, entry.first, entry.until),
               LATE_WRITE_GIVE_UP_MS,
               1,
               options.completionRetry?.giveUpTimer,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createIdempotentDedupe } from '../../../shared/dedupe/idempotency.js';
 import { eventKeyOf } from '../../../shared/dedupe/port.js';
 import { DEDUPE_ATTRIBUTES } from '../../../shared/dedupe/table.js';
@@ -25,13 +25,14 @@ const awsError = (name: string, statusCode: number) =>
  * `table.next` answers the next UpdateItem calls in turn, `table.otherwise` the rest; `timers` are the
  * give-up timers, fired only when the test says.
  */
-const container = () => {
+const container = (startMs = 0) => {
   const errors: { message: string; extra: object }[] = [];
   const table = {
     next: [] as (() => Promise<unknown>)[],
     otherwise: (): Promise<unknown> => Promise.reject(awsError('InternalServerError', 500)),
   };
-  const clock = { ms: 0 };
+  const clock = { ms: startMs };
+  const updateValues: unknown[] = [];
   const calls: string[] = [];
   const timers: { ms: number; fire: () => void }[] = [];
   const puts: Record<string, unknown>[] = [];
@@ -44,8 +45,9 @@ const container = () => {
   const client: DedupeTableClient = {
     GetItem: answer('GetItem') as DedupeTableClient['GetItem'],
     PutItem: answer('PutItem'),
-    UpdateItem: () => {
+    UpdateItem: (request) => {
       calls.push('UpdateItem');
+      updateValues.push(request.ExpressionAttributeValues);
       return (table.next.shift() ?? table.otherwise)() as ReturnType<DedupeTableClient['UpdateItem']>;
     },
     DeleteItem: answer('DeleteItem'),
@@ -68,9 +70,9 @@ const container = () => {
       marginMs: 500,
     },
   });
-  const deadline = 1_000;
+  const deadline = clock.ms + 1_000;
   dedupe.useLambdaContext({ ...fakeContext(), getRemainingTimeInMillis: () => deadline - clock.ms });
-  return { dedupe, calls, timers, table, errors, puts };
+  return { dedupe, calls, timers, table, errors, puts, clock, updateValues };
 };
 
 const delivery = (id: number) => ({ messageId: `m-${id}` });
@@ -155,5 +157,30 @@ describe('Dedupe: late writes of unrecorded completions', () => {
       status: 'duplicate',
       first: delivery(2),
     });
+  });
+
+  it('writes a late completion to expire with the window counted from its run, not from the late write', async () => {
+    // Prepare: the table's clock and the container's move together; the run's completion is refused.
+    const runAt = Date.UTC(2026, 11, 1, 12);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(runAt);
+      const { dedupe, clock, table, updateValues } = container(runAt);
+      await dedupe.once(eventKey(1), delivery(1), async () => undefined);
+      await settle();
+      const ranUntil = clock.ms;
+      table.otherwise = async () => ({});
+      clock.ms += 30 * 60_000;
+      vi.setSystemTime(clock.ms);
+
+      // Act: a later record writes it, half an hour on.
+      await dedupe.once(eventKey(2), delivery(2), async () => undefined);
+      await settle();
+
+      // Assess: the late write (before the second record's own) expires an hour after the run.
+      expect(updateValues.at(-2)).toMatchObject({ ':expiry': Math.round(ranUntil / 1000) + 3_600 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
