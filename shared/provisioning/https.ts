@@ -112,8 +112,11 @@ export const provisionHttps = async (
     const converged = !left && done.every((item) => item.action === 'unchanged');
     return { storeHash, dryRun, converged, ...checked, entries: done };
   }
-  const verified = await verifyConverged(deps, (quiet) =>
-    provisionHttps({ ...request, dryRun: true }, settings, quiet),
+  const verified = await verifyConverged(
+    deps,
+    (quiet) => provisionHttps({ ...request, dryRun: true }, settings, quiet),
+
+    done,
   );
   return { storeHash, dryRun, ...verified, ...checked, entries: done };
 };

@@ -5,7 +5,7 @@ import { messageOf } from '../errors.js';
 import type { KeyedLogger, LogSink } from '../logger.js';
 import { reconcileBus } from './bus.js';
 import { loggingNamesOf, reconcileBusLogging } from './bus-logging.js';
-import { runStep } from './errors.js';
+import { OutOfTimeError, ProvisionError, runStep } from './errors.js';
 import { httpsDestinationOf, provisionHttps } from './https.js';
 import {
   assertOwnName,
@@ -147,12 +147,18 @@ const atDebug = (base: KeyedLogger): KeyedLogger => {
 export const verifyConverged = async (
   deps: ProvisionDeps,
   plan: (quiet: ProvisionDeps) => Promise<{ entries: Entry[] }>,
+  /** What the run did: a read the deadline stops is thrown as the run's interruption, with these. */
+  done: Entry[],
 ): Promise<Pick<ProvisionResult, 'converged' | 'drift'>> => {
   try {
     const after = await plan({ ...deps, logger: atDebug(deps.logger) });
     const left = after.entries.filter((entry) => entry.action !== 'unchanged');
     return left.length === 0 ? { converged: true } : { converged: false, drift: left };
   } catch (error) {
+    // The deadline is not drift: the run is interrupted (resumable), as if a step of its own had stopped.
+    if (error instanceof ProvisionError && error.cause instanceof OutOfTimeError)
+      throw new ProvisionError(error.step, error.cause, [...done]);
+    if (error instanceof OutOfTimeError) throw error;
     return { converged: false, drift: `the read after the run failed: ${messageOf(error)}` };
   }
 };
@@ -288,8 +294,10 @@ const provisionEventBridge = async (
     const converged = done.every((item) => item.action === 'unchanged');
     return { storeHash, dryRun, converged, ...checked, entries: done };
   }
-  const verified = await verifyConverged(deps, (quiet) =>
-    provisionEventBridge({ ...request, dryRun: true }, settings, quiet),
+  const verified = await verifyConverged(
+    deps,
+    (quiet) => provisionEventBridge({ ...request, dryRun: true }, settings, quiet),
+    done,
   );
   return { storeHash, dryRun, ...verified, ...checked, entries: done };
 };

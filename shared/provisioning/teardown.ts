@@ -159,8 +159,11 @@ export const teardown = async (
     const converged = !left && done.every((item) => item.action === 'unchanged');
     return { storeHash, dryRun, converged, ...checked, entries: done };
   }
-  const verified = await verifyConverged(deps, (quiet) =>
-    teardown({ ...request, dryRun: true }, settings, quiet),
+  const verified = await verifyConverged(
+    deps,
+    (quiet) => teardown({ ...request, dryRun: true }, settings, quiet),
+
+    done,
   );
   return {
     storeHash,

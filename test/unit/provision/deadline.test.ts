@@ -50,6 +50,49 @@ describe('Function: provision, the invocation deadline', () => {
     expect(h.sandbox.state.webhooks).toHaveLength(3);
   });
 
+  it('reports a run whose read-back the deadline stops as interrupted, with what it did, not as drift', async () => {
+    // Prepare: the webhook listing after the run's creations (the verifying read) never answers
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const graphqlFor = h.deps.graphqlFor;
+    let created = false;
+    let verifying = false;
+    h.deps.graphqlFor = async (storeHash) => {
+      const gql = await graphqlFor(storeHash);
+      return {
+        ...gql,
+        request: (document, variables, schema) => {
+          if (document.includes('createEventBridgeWebhook')) created = true;
+          else if (created && document.includes('listWebhooks')) {
+            verifying = true;
+            return new Promise<never>(() => undefined);
+          }
+          return gql.request(document, variables, schema);
+        },
+      };
+    };
+
+    // Act
+    const run = provision(h.request(), { ...settings, deadline: Date.now() + 400 }, h.deps).catch(
+      (caught: unknown) => caught,
+    );
+    await untilTurns(() => verifying);
+    await vi.advanceTimersByTimeAsync(400);
+    const error = await run;
+
+    // Assess
+    expect(error).toBeInstanceOf(ProvisionError);
+    expect((error as ProvisionError).cause).toBeInstanceOf(OutOfTimeError);
+    expect((error as ProvisionError).entries.map((entry) => `${entry.resource} ${entry.action}`)).toEqual([
+      'source created',
+      'bus created',
+      'rule created',
+      'target created',
+      'webhook created',
+      'webhook created',
+      'webhook created',
+    ]);
+  });
+
   it('does not interfere with a run that finishes in time', async () => {
     const result = await provision(h.request(), { ...settings, deadline: Date.now() + 10_000 }, h.deps);
     expect(result.converged).toBe(true);
