@@ -1,5 +1,6 @@
 import { DeleteRuleCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { STORE_TAG } from '../../../shared/provisioning/ownership.js';
 import { provision } from '../../../shared/provisioning/provision.js';
 import { reconcileStore } from '../../../shared/provisioning/reconcile-store.js';
 import { sharedListing } from '../../../shared/provisioning/source-listing.js';
@@ -311,6 +312,27 @@ describe('Scheduled reconcile of one store', () => {
     // Assess
     expect(report.outcome).toBe('uninstalled');
     expect(stores.has(STORE_HASH)).toBe(false);
+  });
+
+  it("records an uninstalled store's teardown that failed for good as the teardown's, and skips it next run", async () => {
+    // Prepare: the app is gone (token refused, webhooks deleted); the bus is tagged for another store
+    const { run, stores, markUninstalled } = await registered();
+    h.sandbox.state.webhooks.length = 0;
+    h.sandbox.faults.add({ status: 401, times: 100 });
+    await h.eventBridge.tag(h.eventBridge.busArn(FULL_SOURCE_NAME) ?? '', { [STORE_TAG]: 'otherstore1' });
+    markUninstalled(STORE_HASH);
+
+    // Act
+    const first = await run();
+    h.resetCalls();
+    const second = await run();
+
+    // Assess
+    expect(first).toMatchObject({ outcome: 'failed', type: 'NotOwnedError', permanent: true });
+    expect(stores.get(STORE_HASH)?.lastRun).toMatchObject({ permanent: true, kind: 'teardown' });
+    expect(second).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('teardown') });
+    expect(h.eventBridge.calls()).toEqual([]);
+    expect(h.eventBridge.resources()).toMatchObject({ buses: 1 });
   });
 
   it('skips an uninstalled store whose teardown failed for good after the mark', async () => {

@@ -57,6 +57,26 @@ describe('Store registry: what the scheduled reconcile reads and writes', () => 
     });
   });
 
+  it("keeps a teardown's failure marked as the teardown's through the table", async () => {
+    // Prepare
+    const { registry, clock } = await tableAt();
+    await registry.record('k7q2m9x4p1', desired(['store/order/*']), clock.now, { outcome: 'converged' });
+
+    // Act
+    await registry.recordRun('k7q2m9x4p1', clock.now + 1, {
+      outcome: 'failed',
+      step: 'ownership',
+      type: 'NotOwnedError',
+      message: 'the bus belongs to store otherstore1',
+      permanent: true,
+      kind: 'teardown',
+    });
+    const store = await registry.get('k7q2m9x4p1');
+
+    // Assess
+    expect(store?.lastRun).toMatchObject({ outcome: 'failed', permanent: true, kind: 'teardown' });
+  });
+
   it('records nothing for a store that is not registered, and gets nothing for it', async () => {
     // Prepare
     const { registry, clock } = await tableAt();
