@@ -1,5 +1,11 @@
 import type { CatalogScope } from '../../shared/bigcommerce/scopes/index.js';
-import { type Dedupe, type Delivery, EventInProgressError, type EventKey } from '../../shared/dedupe/port.js';
+import {
+  type Dedupe,
+  type DedupeOutcome,
+  type Delivery,
+  EventInProgressError,
+  type EventKey,
+} from '../../shared/dedupe/port.js';
 import type { LogSink } from '../../shared/logger.js';
 import type { OutcomeTally } from '../../shared/metrics.js';
 import type { BigCommerceEvent, HandlerContext } from './handlers/types.js';
@@ -52,24 +58,11 @@ export const dispatchOnce = async (
       handlerMs = now() - started;
     }
   };
+  // The outcome is handled after the try: a log line that throws there must not count the record again
+  // as deferred, nor be reported as the store's failure.
+  let outcome: DedupeOutcome;
   try {
-    const outcome = await dedupe.once(key, delivery, handle);
-    if (outcome.status === 'ranUnrecorded') {
-      tally?.count(event.scope, 'completionUnrecorded', handlerMs);
-      log().error(
-        "handler ran, its completion unrecorded: acknowledged; a copy arriving after its lock lapses (this invocation's deadline) would run again",
-        { error: outcome.error },
-      );
-      return 'ran';
-    }
-    tally?.count(event.scope, outcome.status === 'ran' ? 'handled' : 'duplicate', handlerMs);
-    if (outcome.status === 'duplicate') {
-      log().info('duplicate event skipped', {
-        firstMessageId: outcome.first?.messageId,
-        firstEventBridgeId: outcome.first?.eventBridgeId,
-      });
-    }
-    return outcome.status;
+    outcome = await dedupe.once(key, delivery, handle);
   } catch (error) {
     // When the handler did not throw, the table failed before the handler ran or another invocation
     // holds the event: the record is deferred to a later delivery.
@@ -81,6 +74,23 @@ export const dispatchOnce = async (
     }
     throw error;
   }
+  if (outcome.status === 'ranUnrecorded') {
+    tally?.count(event.scope, 'completionUnrecorded', handlerMs);
+    log().error(
+      "handler ran, its completion unrecorded: acknowledged; a copy arriving after its lock lapses (this invocation's deadline) would run again",
+      { error: outcome.error },
+    );
+    return 'ran';
+  }
+  tally?.count(event.scope, outcome.status === 'ran' ? 'handled' : 'duplicate', handlerMs);
+  if (outcome.status === 'duplicate') {
+    log().info('duplicate event skipped', {
+      firstMessageId: outcome.first?.messageId,
+      firstEventBridgeId: outcome.first?.eventBridgeId,
+      firstWebhookId: outcome.first?.webhookId,
+    });
+  }
+  return outcome.status;
 };
 
 /** A thrown value that is not an Error, as a log line can show it (`undefined` and objects included). */

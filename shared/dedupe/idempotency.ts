@@ -146,7 +146,7 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
           // A refusal a retry cannot change (permissions, validation) would recur on each record for the window.
           if (!(error instanceof CompletionNotRecordedError || isTransientTableError(error))) {
             toWrite.delete(id);
-            log.error('late completion refused for good; dropped', { error });
+            log.error('late completion refused; dropped', { error });
           }
           return;
         }

@@ -128,7 +128,7 @@ describe('Dedupe: late writes of unrecorded completions', () => {
     expect(calls.filter((call) => call === 'UpdateItem').length).toBe(updatesBefore + 1);
     expect(errors).toEqual([
       {
-        message: 'late completion refused for good; dropped',
+        message: 'late completion refused; dropped',
         extra: { error: expect.objectContaining({ name: 'AccessDeniedException' }) },
       },
     ]);

@@ -51,8 +51,11 @@ const table = (answers: Partial<Record<keyof DedupeTableClient, () => unknown>> 
 };
 
 /** Dispatches the event to `handle` through `dedupe`, with a fresh tally and logger. */
-const dispatch = async (dedupe: Dedupe, handle: Route['handle']) => {
-  const log = createFakeLogger();
+const dispatch = async (
+  dedupe: Dedupe,
+  handle: Route['handle'],
+  log: Pick<ReturnType<typeof createFakeLogger>, 'logger' | 'lines'> = createFakeLogger(),
+) => {
   const tally = new OutcomeTally();
   const route = { pattern: 'store/order/created', handle } as Route;
   const outcome = await dispatchOnce(
@@ -178,6 +181,39 @@ describe('Dispatch: a completion the dedupe table would not record', () => {
     expect(only(counts)).toEqual({ deferred: 1 });
     expect(log.lines.map((line) => line.message)).toEqual([
       'dedupe store failed; the record will be retried',
+    ]);
+  });
+
+  it('counts a duplicate once, naming every id of the first delivery, even when its log line throws', async () => {
+    // Prepare
+    const first = { messageId: 'm-1', eventBridgeId: 'eb-1', webhookId: 'wh-1' };
+    const duplicate: Dedupe = { once: async () => ({ status: 'duplicate', first }) };
+    const log = createFakeLogger();
+    const info = log.logger.info.bind(log.logger);
+    let infoCalls = 0;
+    const logger = Object.assign(Object.create(log.logger) as typeof log.logger, {
+      info: (message: string, ...extra: Record<string, unknown>[]) => {
+        info(message, ...extra);
+        infoCalls += 1;
+        if (infoCalls === 1) throw new Error('log sink down');
+      },
+    });
+
+    // Act
+    const { outcome, counts } = await dispatch(duplicate, async () => undefined, {
+      logger,
+      lines: log.lines,
+    });
+
+    // Assess
+    expect(outcome).toEqual({ thrown: new Error('log sink down') });
+    expect(only(counts)).toEqual({ duplicate: 1 });
+    expect(log.lines).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        message: 'duplicate event skipped',
+        extra: { firstMessageId: 'm-1', firstEventBridgeId: 'eb-1', firstWebhookId: 'wh-1' },
+      }),
     ]);
   });
 });
