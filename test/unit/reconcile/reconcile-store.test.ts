@@ -173,6 +173,22 @@ describe('Scheduled reconcile of one store', () => {
     expect(stores.has(STORE_HASH)).toBe(false);
   });
 
+  it('tears down a store marked uninstalled whose token still works but lists none of its webhooks', async () => {
+    // Prepare: BigCommerce deleted the app's webhooks; the token has not been revoked (yet)
+    const { run, stores, markUninstalled } = await registered();
+    h.sandbox.state.webhooks.length = 0;
+    markUninstalled(STORE_HASH);
+
+    // Act
+    const report = await run();
+
+    // Assess
+    expect(report.outcome).toBe('uninstalled');
+    expect(h.eventBridge.resources()).toMatchObject({ buses: 0, rules: 0, targets: 0 });
+    expect(h.bigCommerceMutations()).toEqual([]);
+    expect(stores.has(STORE_HASH)).toBe(false);
+  });
+
   it('tears nothing down for a store marked uninstalled whose token still lists its webhooks', async () => {
     // Prepare: a stale mark (a reinstall POST whose registry write failed); the app is still installed
     const { run, stores, markUninstalled } = await registered();
