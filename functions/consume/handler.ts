@@ -1,6 +1,7 @@
 import { storeClientsFromEnv } from '../../shared/bigcommerce/rest/config.js';
 import { createIdempotentDedupe } from '../../shared/dedupe/idempotency.js';
 import { createDedupeTableClient } from '../../shared/dedupe/table-client.js';
+import { keyed, logger } from '../../shared/logger.js';
 import { createConsumerMetrics } from '../../shared/metrics.js';
 import { loadConsumeFunctionConfig } from './config.js';
 import { handlers } from './handlers/registry.js';
@@ -20,6 +21,8 @@ export const handler = createConsumeHandler({
     dynamo: createDedupeTableClient({ endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }),
     tableName: config.DEDUPE_TABLE_NAME,
     windowSeconds: config.DEDUPE_WINDOW_SECONDS,
+    // Its own lines (a late completion refused or dropped) as JSON with the invocation's keys, like the rest.
+    log: keyed(logger),
   }),
   eventSourceNamePrefix: config.EVENT_SOURCE_NAME_PREFIX,
   bigcommerce: storeClientsFromEnv(),
