@@ -10,7 +10,7 @@ import { capture } from '../shared/ops/capture.js';
 import { formatCaptureReport } from '../shared/ops/capture-report.js';
 import { OriginSchema } from '../shared/ops/fixture.js';
 import { queueNamesOf, SERVICE_NAME } from '../shared/ops/queues.js';
-import { usageFailure } from './usage.js';
+import { reportFailure, usageFailure } from './usage.js';
 
 const USAGE = `Usage: npm run capture -- [options]
 
@@ -76,10 +76,7 @@ try {
   console.log(formatCaptureReport(report));
   process.exitCode = report.unreleased.length > 0 ? 1 : 0;
 } catch (error) {
-  console.error(
-    `capture failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-  );
-  process.exitCode = 1;
+  reportFailure('capture', error);
 } finally {
   sqs.destroy();
 }

@@ -13,7 +13,7 @@ import { startMoveTask, waitForMoveTask } from '../shared/ops/move-task.js';
 import { queueNamesOf, SERVICE_NAME } from '../shared/ops/queues.js';
 import { redrive } from '../shared/ops/redrive.js';
 import { createJudge } from '../shared/ops/verdict.js';
-import { usageFailure } from './usage.js';
+import { reportFailure, usageFailure } from './usage.js';
 
 const USAGE = `Usage: npm run redrive -- [options]
 
@@ -107,10 +107,7 @@ try {
     process.exitCode = report.failed.length > 0 ? 1 : 0;
   }
 } catch (error) {
-  console.error(
-    `redrive failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-  );
-  process.exitCode = 1;
+  reportFailure('redrive', error);
 } finally {
   sqs.destroy();
 }
