@@ -12,7 +12,10 @@ const HANDLER = 'functions/consume/handlers/store/category/updated.ts';
 const startChild = (cwd: string) => {
   const lines: string[] = [];
   let ready: { http: string; sandbox: string } | undefined;
-  const child: ChildProcess = spawn(join(cwd, 'node_modules/.bin/tsx'), ['test/helpers/stack-child.ts'], {
+  // One node process with tsx's loader, not the tsx CLI: the CLI is a parent that relays SIGTERM to its child
+  // and SIGKILLs it when the child does not acknowledge within 30 ms (a busy machine), which ended the stack
+  // mid-stop and left serverless writing its bundles into the copy as the test removed it (ENOTEMPTY).
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/stack-child.ts'], {
     cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'ignore'],
