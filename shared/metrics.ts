@@ -158,25 +158,42 @@ export interface ConsumerMetricsOptions {
 }
 
 /**
- * Powertools Metrics that hands its EMF line back instead of writing it, so that an invocation's lines go
+ * Powertools Metrics that hands its EMF document back instead of writing it, so that an invocation's lines go
  * out in one write: a write per line (Powertools' `publishStoredMetrics`) cost more than building it.
  */
 class FamilyMetrics extends Metrics {
-  /** The stored metrics as one EMF line (none when POWERTOOLS_METRICS_DISABLED is set), then cleared. */
-  takeLine(): string | undefined {
+  /** The stored metrics as an EMF document (none when POWERTOOLS_METRICS_DISABLED is set), then cleared. */
+  takeDocument(): Record<string, unknown> | undefined {
     try {
-      return this.isDisabled() ? undefined : JSON.stringify(this.serializeMetrics());
+      return this.isDisabled() ? undefined : (this.serializeMetrics() as Record<string, unknown>);
     } finally {
       this.clearMetrics();
     }
   }
 }
 
+/** The bit of each outcome in a line's shape; bit 8 is the handler durations. */
+const DURATIONS_BIT = 1 << OUTCOMES.length;
+
+/** Which metrics a family's line holds: a bit per non-zero outcome, and one for the handler durations. */
+const shapeOf = (counted: FamilyTally): number => {
+  let shape = counted.handlerCalls > 0 ? DURATIONS_BIT : 0;
+  for (let bit = 0; bit < OUTCOMES.length; bit += 1) {
+    if (counted.counts[OUTCOMES[bit] as RecordOutcome] > 0) shape |= 1 << bit;
+  }
+  return shape;
+};
+
 /**
  * The consumer's metrics: at the end of each invocation, one EMF log line per scope family the batch
  * held (EMF gives a dimension one value per line), with that family's non-zero counts and handler
- * durations. CloudWatch makes the metrics from the log; nothing else is called. One Powertools `Metrics`
- * per family, its family a default dimension, made on the family's first line in the container.
+ * durations. CloudWatch makes the metrics from the log; nothing else is called.
+ *
+ * Powertools builds each line shape (a family and which of its metrics are present) once per container:
+ * its `Metrics` validates the names, units and dimensions and serializes the EMF document. A later line
+ * of the same shape is that document with the new values and timestamp, which are the only fields EMF
+ * lets differ between two lines of one shape: through Powertools each line cost about 5 µs, as much as
+ * the rest of two records' work.
  * @see https://docs.powertools.aws.dev/lambda/typescript/latest/features/metrics/
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
@@ -185,33 +202,65 @@ export const createConsumerMetrics = ({
   defaultDimensions,
   ...options
 }: ConsumerMetricsOptions = {}): ConsumerMetrics => {
-  const byFamily = new Map<string, FamilyMetrics>();
-  const metricsOf = (family: string): FamilyMetrics => {
-    let metrics = byFamily.get(family);
-    if (!metrics) {
-      metrics = new FamilyMetrics({
-        ...options,
-        defaultDimensions: { ...defaultDimensions, [METRIC_DIMENSIONS.scopeFamily]: family },
-      });
-      byFamily.set(family, metrics);
+  /** Per family, its Powertools `Metrics` (its family a default dimension) and its documents by shape. */
+  const byFamily = new Map<
+    string,
+    { metrics: FamilyMetrics; documents: Map<number, Record<string, unknown> | undefined> }
+  >();
+  const familyOf = (family: string) => {
+    let entry = byFamily.get(family);
+    if (!entry) {
+      entry = {
+        metrics: new FamilyMetrics({
+          ...options,
+          defaultDimensions: { ...defaultDimensions, [METRIC_DIMENSIONS.scopeFamily]: family },
+        }),
+        documents: new Map(),
+      };
+      byFamily.set(family, entry);
     }
-    return metrics;
+    return entry;
+  };
+  /** The family's first line of this shape, through Powertools. */
+  const firstDocument = (metrics: FamilyMetrics, counted: FamilyTally) => {
+    for (const outcome of OUTCOMES) {
+      const count = counted.counts[outcome];
+      if (count > 0) metrics.addMetric(RECORD_METRICS[outcome], MetricUnit.Count, count);
+    }
+    if (counted.handlerCalls > 0) {
+      metrics.addMetric(HANDLER_DURATION_METRICS.total, MetricUnit.Milliseconds, counted.handlerMsTotal);
+      metrics.addMetric(HANDLER_DURATION_METRICS.max, MetricUnit.Milliseconds, counted.handlerMsMax);
+    }
+    return metrics.takeDocument();
+  };
+  /** A later line of a shape already built: its document with this invocation's values and time. */
+  const refill = (document: Record<string, unknown>, counted: FamilyTally) => {
+    (document._aws as { Timestamp: number }).Timestamp = Date.now();
+    for (const outcome of OUTCOMES) {
+      const count = counted.counts[outcome];
+      if (count > 0) document[RECORD_METRICS[outcome]] = count;
+    }
+    if (counted.handlerCalls > 0) {
+      document[HANDLER_DURATION_METRICS.total] = counted.handlerMsTotal;
+      document[HANDLER_DURATION_METRICS.max] = counted.handlerMsMax;
+    }
+    return document;
   };
   return {
     publish(tally) {
       let text = '';
       for (const [family, counted] of tally.families) {
-        const metrics = metricsOf(family);
-        for (const outcome of OUTCOMES) {
-          const count = counted.counts[outcome];
-          if (count > 0) metrics.addMetric(RECORD_METRICS[outcome], MetricUnit.Count, count);
+        const { metrics, documents } = familyOf(family);
+        const shape = shapeOf(counted);
+        let document: Record<string, unknown> | undefined;
+        if (documents.has(shape)) {
+          const built = documents.get(shape);
+          document = built && refill(built, counted);
+        } else {
+          document = firstDocument(metrics, counted);
+          documents.set(shape, document);
         }
-        if (counted.handlerCalls > 0) {
-          metrics.addMetric(HANDLER_DURATION_METRICS.total, MetricUnit.Milliseconds, counted.handlerMsTotal);
-          metrics.addMetric(HANDLER_DURATION_METRICS.max, MetricUnit.Milliseconds, counted.handlerMsMax);
-        }
-        const line = metrics.takeLine();
-        if (line !== undefined) text += `${line}\n`;
+        if (document !== undefined) text += `${JSON.stringify(document)}\n`;
       }
       if (text) write(text);
     },

@@ -9,7 +9,9 @@ import {
   METRIC_DIMENSIONS,
   NO_SCOPE_FAMILY,
   OTHER_SCOPE_FAMILY,
+  OutcomeTally,
   RECORD_METRICS,
+  type RecordOutcome,
   scopeFamilyOf,
 } from '../../../shared/metrics.js';
 import { fakeContext } from '../../helpers/context.js';
@@ -104,6 +106,7 @@ const byFamily = (lines: EmfLine[]) =>
 
 afterEach(() => {
   vi.unstubAllEnvs();
+  vi.useRealTimers();
 });
 
 describe('Function: consume, metrics', () => {
@@ -224,6 +227,56 @@ describe('Function: consume, metrics', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(writes).toEqual([]);
+  });
+});
+
+describe('Metrics: lines of a shape already built', () => {
+  it('writes each line as Powertools writes it the first time, values and timestamp its own', () => {
+    // Prepare: a sequence of invocations whose lines repeat shapes (family + metrics present) with other
+    // values; each is compared with the same tally published by a fresh instance (Powertools builds it).
+    vi.useFakeTimers({ now: 1_796_000_000_000, toFake: ['Date'] });
+    const options = {
+      namespace: NAMESPACE,
+      serviceName: 'bigcommerce-webhooks',
+      defaultDimensions: { [METRIC_DIMENSIONS.stage]: 'test' },
+    };
+    const reused: string[] = [];
+    const metrics = createConsumerMetrics({ ...options, write: (text) => reused.push(text) });
+    const invocations: [string | undefined, RecordOutcome, number?][][] = [
+      [
+        ['store/order/created', 'handled', 2],
+        ['store/product/updated', 'rejected'],
+      ],
+      [
+        ['store/order/updated', 'handled', 5],
+        ['store/order/created', 'handled', 1],
+      ],
+      [
+        ['store/order/created', 'handled', 3],
+        ['store/order/created', 'deferred'],
+        [undefined, 'rejected'],
+      ],
+      [
+        ['store/product/updated', 'rejected'],
+        ['store/product/updated', 'rejected'],
+      ],
+      [['store/order/created', 'handled', 9]],
+    ];
+
+    for (const [index, counted] of invocations.entries()) {
+      vi.setSystemTime(1_796_000_000_000 + index * 1000);
+      const tally = new OutcomeTally();
+      for (const [scope, outcome, ms] of counted) tally.count(scope, outcome, ms);
+      const fresh: string[] = [];
+
+      // Act
+      metrics.publish(tally);
+      createConsumerMetrics({ ...options, write: (text) => fresh.push(text) }).publish(tally);
+
+      // Assess: the same text, key order included.
+      expect(reused.at(-1)).toBe(fresh[0]);
+    }
+    expect(reused).toHaveLength(invocations.length);
   });
 });
 
