@@ -1,5 +1,10 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { BigCommercePayloadSchema, describeIssues, storeHashOf } from '../bigcommerce/envelope.js';
+import {
+  type BigCommercePayload,
+  BigCommercePayloadSchema,
+  describeIssues,
+  storeHashOf,
+} from '../bigcommerce/envelope.js';
 import {
   type IngressMessage,
   ingressMessageOf,
@@ -57,7 +62,7 @@ const refused = (statusCode: 400 | 401 | 413 | 503, type: string, message: strin
 });
 
 // ignoreBOM keeps a byte order mark in the text (the default strips it), so the queued body is the bytes
-// that were signed, and JSON.parse refuses it (400) as RFC 8259 lets a parser do.
+// that were signed (JSON.parse refuses it, as RFC 8259 lets a parser do: the consumer rejects it).
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** How much of an unverified `webhook-id` a log line carries: anyone can send one, of any length. */
@@ -73,12 +78,38 @@ const unverifiedKeys = (storeHash: string, webhookId: string | undefined) => ({
 });
 
 /**
+ * Whether a signed body is what the consumer accepts: a BigCommerce payload (JSON, the payload schema)
+ * whose producer is the store of the URL, with the consumer's reason for refusing it when not
+ * (shared/bigcommerce/transport-envelope.ts gives the same reasons).
+ */
+const checkPayload = (
+  rawBody: string,
+  storeHash: string,
+): { payload: BigCommercePayload } | { reason: string; detail: string } => {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch (error) {
+    return { reason: 'malformed-json', detail: messageOf(error) };
+  }
+  const parsed = BigCommercePayloadSchema.safeParse(json);
+  if (!parsed.success) return { reason: 'not-a-bigcommerce-event', detail: describeIssues(parsed.error) };
+  if (storeHashOf(parsed.data) !== storeHash) {
+    return {
+      reason: 'producer-mismatch',
+      detail: `producer ${parsed.data.producer} is not the store of this URL, ${storeHash}`,
+    };
+  }
+  return { payload: parsed.data };
+};
+
+/**
  * The ingress for BigCommerce's HTTPS webhooks: checks the size, the Standard Webhooks signature (against
  * the app's client secret, base64-encoded as BigCommerce's docs do) and its timestamp (the library's
- * tolerance, 5 minutes either way), then that the body is a BigCommerce payload produced by the store of
- * the URL, and sends the body as it came to the queue. 200 only once SQS has the message; 503 when the
- * secret or the queue is out of reach, so BigCommerce delivers it again. No other work: BigCommerce
- * blocklists a slow destination.
+ * tolerance, 5 minutes either way), then sends the body as it came to the queue, with a warning when it is
+ * not a BigCommerce payload produced by the store of the URL (the consumer will reject it into the
+ * dead-letter queue). 200 only once SQS has the message; 503 when the secret or the queue is out of
+ * reach, so BigCommerce delivers it again. No other work: BigCommerce blocklists a slow destination.
  * @see https://developer.bigcommerce.com/docs/integrations/webhooks#signatures (reference §9)
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
@@ -209,32 +240,18 @@ export const createIngress = (deps: IngressDeps) => {
     }
 
     let rawBody: string;
-    let json: unknown;
     try {
       rawBody = strictUtf8.decode(request.body);
-      json = JSON.parse(rawBody);
     } catch (error) {
-      return warn(refused(400, 'NotABigCommercePayload', `the body is not UTF-8 JSON: ${messageOf(error)}`));
+      // Text only: SQS keeps a string body, and other characters than were signed must not be queued.
+      return warn(refused(400, 'NotUtf8', `the body is not UTF-8: ${messageOf(error)}`));
     }
-    const payload = BigCommercePayloadSchema.safeParse(json);
-    if (!payload.success) {
-      return warn(
-        refused(
-          400,
-          'NotABigCommercePayload',
-          `the body is not a BigCommerce webhook payload: ${describeIssues(payload.error)}`,
-        ),
-      );
-    }
-    if (storeHashOf(payload.data) !== storeHash) {
-      return warn(
-        refused(
-          400,
-          'ProducerMismatch',
-          `producer ${payload.data.producer} is not the store of this URL, ${storeHash}`,
-        ),
-      );
-    }
+    // What BigCommerce signed is queued even when it is not the payload we expect: refused, BigCommerce
+    // would deliver it again for 48 hours and then deactivate the webhook (every delivery of its scope, in
+    // every store, if it is our schema that is wrong), and a failure rate over 10% blocklists the domain
+    // for every store of the app. Queued, the consumer rejects it with the same reason into the
+    // dead-letter queue (its alarm fires), from where `npm run redrive` replays it once the schema is fixed.
+    const checked = checkPayload(rawBody, storeHash);
 
     try {
       await deps.send(ingressMessageOf({ rawBody, webhookId: id, storeHash }));
@@ -242,11 +259,18 @@ export const createIngress = (deps: IngressDeps) => {
       deps.logger.error('the queue refused a verified webhook; BigCommerce will deliver it again', {
         storeHash,
         webhookId: id,
-        scope: payload.data.scope,
-        hash: payload.data.hash,
+        ...('payload' in checked
+          ? { scope: checked.payload.scope, hash: checked.payload.hash }
+          : { reason: checked.reason }),
         error: messageOf(error),
       });
       return refused(503, 'ServiceUnavailable', 'the webhook could not be queued; deliver it again later');
+    }
+    if ('reason' in checked) {
+      deps.logger.warn(
+        'queued a signed webhook the consumer will reject; it will reach the dead-letter queue',
+        { ...checked, storeHash, webhookId: id, bytes: request.body.length },
+      );
     }
     return { statusCode: 200, body: { received: id } };
   };

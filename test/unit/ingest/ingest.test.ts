@@ -308,24 +308,25 @@ describe('Function: createIngress', () => {
     expect(response.statusCode).toBe(200);
   });
 
-  it("refuses a signed payload whose producer is not the URL's store with 400", async () => {
+  it("queues a signed payload whose producer is not the URL's store, with a warning, for the consumer to reject", async () => {
     // Prepare
-    const { ingress, sent } = setup();
+    const { ingress, sent, log } = setup();
+    const body = payload({ producer: 'stores/b3n8w2r6t0' });
 
     // Act
-    const response = await ingress(signed(payload({ producer: 'stores/b3n8w2r6t0' })));
+    const response = await ingress(signed(body));
 
-    // Assess
-    expect(response).toEqual({
-      statusCode: 400,
-      body: {
-        error: {
-          type: 'ProducerMismatch',
-          message: `producer stores/b3n8w2r6t0 is not the store of this URL, ${STORE}`,
-        },
-      },
-    });
-    expect(sent).toEqual([]);
+    // Assess: BigCommerce gets its 200 (a refusal would be retried for 48 hours, then deactivate the
+    // webhook); the message carries the URL's store, which the consumer finds is not the producer.
+    expect(response).toEqual({ statusCode: 200, body: { received: 'msg_2kXc9R8d7Qw' } });
+    expect(sent.map((message) => message.MessageBody)).toEqual([body]);
+    expect(sent[0]?.MessageAttributes[INGRESS_ATTRIBUTES.storeHash].StringValue).toBe(STORE);
+    expect(log.at('warn').map((line) => line.extra)).toEqual([
+      expect.objectContaining({
+        reason: 'producer-mismatch',
+        detail: `producer stores/b3n8w2r6t0 is not the store of this URL, ${STORE}`,
+      }),
+    ]);
   });
 
   it('matches the store of the URL without regard to case', async () => {
@@ -341,21 +342,24 @@ describe('Function: createIngress', () => {
   });
 
   it.each([
-    ['not JSON', 'scope=store/order/created', 'not UTF-8 JSON'],
+    ['not JSON', 'scope=store/order/created', 'malformed-json'],
     ['JSON but no payload', '{"hello":"world"}', 'scope:'],
     ['a payload with a bad hash', payload({ hash: 'nope' }), 'hash: expected a 40-character hex SHA-1'],
-  ])('refuses a signed body that is %s with 400, saying what is wrong', async (_name, body, detail) => {
+  ])('queues a signed body that is %s as it came, warning what is wrong', async (_name, body, detail) => {
     // Prepare
-    const { ingress, sent } = setup();
+    const { ingress, sent, log } = setup();
 
     // Act
     const response = await ingress(signed(body));
 
-    // Assess
-    expect(response.statusCode).toBe(400);
-    expect(response.body).toMatchObject({ error: { type: 'NotABigCommercePayload' } });
-    expect(JSON.stringify(response.body)).toContain(detail);
-    expect(sent).toEqual([]);
+    // Assess: the consumer rejects it for the same reason, into the dead-letter queue; nothing is lost.
+    expect(response.statusCode).toBe(200);
+    expect(sent.map((message) => message.MessageBody)).toEqual([body]);
+    const warning = log.at('warn')[0];
+    expect(warning?.message).toBe(
+      'queued a signed webhook the consumer will reject; it will reach the dead-letter queue',
+    );
+    expect(JSON.stringify(warning?.extra)).toContain(detail);
   });
 
   it('refuses a signed body that is not UTF-8 with 400', async () => {
@@ -459,7 +463,7 @@ describe('Function: createIngress', () => {
     statuses.push((await ingress(signed(payload()))).statusCode);
 
     // Assess
-    expect(statuses).toEqual([200, 401, 400, 503]);
+    expect(statuses).toEqual([200, 401, 200, 503]);
     expect(secret).toHaveBeenCalled();
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(log.lines.map((line) => line.level)).toEqual(['warn', 'debug', 'warn', 'error']);
@@ -468,18 +472,18 @@ describe('Function: createIngress', () => {
     expect(logged).not.toContain(Buffer.from(SECRET).toString('base64'));
   });
 
-  it('refuses a signed body that starts with a byte order mark with 400, rather than queue other bytes than were signed', async () => {
+  it('queues a signed body that starts with a byte order mark with the mark, the bytes that were signed', async () => {
     // Prepare
-    const { ingress, sent } = setup();
+    const { ingress, sent, log } = setup();
     const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(payload())]);
 
     // Act
     const response = await ingress(signed(body));
 
-    // Assess
-    expect(response.statusCode).toBe(400);
-    expect(response.body).toMatchObject({ error: { type: 'NotABigCommercePayload' } });
-    expect(sent).toEqual([]);
+    // Assess: JSON.parse refuses the mark, as the consumer will (malformed-json, then the DLQ).
+    expect(response.statusCode).toBe(200);
+    expect(Buffer.from(sent[0]?.MessageBody ?? '', 'utf8')).toEqual(body);
+    expect(log.at('warn')[0]?.extra).toMatchObject({ reason: 'malformed-json' });
   });
 });
 
@@ -546,7 +550,7 @@ describe('Function: createIngress, what it logs of a request anyone could have s
     });
   });
 
-  it('logs a signed payload it refuses at warn level, with the reason', async () => {
+  it('logs a signed payload the consumer will reject at warn level once it is queued, with the reason', async () => {
     // Prepare
     const { ingress, log } = setup();
 
@@ -556,13 +560,29 @@ describe('Function: createIngress, what it logs of a request anyone could have s
     // Assess
     expect(log.at('warn').map((line) => line.extra)).toEqual([
       {
-        statusCode: 400,
-        reason: 'ProducerMismatch',
+        reason: 'producer-mismatch',
         bytes: Buffer.byteLength(payload({ producer: 'stores/b3n8w2r6t0' })),
         detail: `producer stores/b3n8w2r6t0 is not the store of this URL, ${STORE}`,
         storeHash: STORE,
         webhookId: 'msg_abc',
       },
     ]);
+  });
+
+  it('logs a signed payload SQS refused with its reason, and no warning that it was queued', async () => {
+    // Prepare
+    const { ingress, log } = setup({
+      send: async () => {
+        throw new Error('Service Unavailable');
+      },
+    });
+
+    // Act
+    const response = await ingress(signed('{"hello":"world"}'));
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(log.at('warn')).toEqual([]);
+    expect(log.at('error')[0]?.extra).toMatchObject({ reason: 'not-a-bigcommerce-event' });
   });
 });
