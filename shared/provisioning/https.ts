@@ -5,7 +5,7 @@ import { PermanentError } from '../errors.js';
 import { ProvisionError } from './errors.js';
 import { lastSegment, normalizeSourceArn } from './names.js';
 import type { ProvisionRequest, ProvisionResult } from './provision.js';
-import { runOf, storeApiOf, verifyConverged } from './provision.js';
+import { endRun, runOf, storeApiOf } from './provision.js';
 import { findSource } from './source.js';
 import { teardown } from './teardown.js';
 import type { Entry, ProvisionDeps, ProvisionSettings } from './types.js';
@@ -108,15 +108,10 @@ export const provisionHttps = async (
     }
   }
 
-  if (dryRun || done.every((item) => item.action === 'unchanged')) {
-    const converged = !left && done.every((item) => item.action === 'unchanged');
-    return { storeHash, dryRun, converged, ...checked, entries: done };
-  }
-  const verified = await verifyConverged(
+  return endRun(
+    { storeHash, dryRun, ...checked, entries: done },
     deps,
     (quiet) => provisionHttps({ ...request, dryRun: true }, settings, quiet),
-
-    done,
+    left,
   );
-  return { storeHash, dryRun, ...verified, ...checked, entries: done };
 };

@@ -164,6 +164,26 @@ export const verifyConverged = async (
 };
 
 /**
+ * How every run ends (provision on either transport, teardown). A dry run, or a run that changed nothing,
+ * is converged when every entry is unchanged: its reads were the verification (a no-op scheduled reconcile
+ * of a store costs one read of its chain, not two). A run that applied reads the chain again (`plan`: the
+ * same request as a dry run, {@link verifyConverged}). `left`: the run had to leave part of what it was to
+ * remove (teardown's unowned parts, or the old chain of a store switched to HTTPS), so it is not converged.
+ */
+export const endRun = async (
+  run: Omit<ProvisionResult, 'converged' | 'drift'>,
+  deps: ProvisionDeps,
+  plan: (quiet: ProvisionDeps) => Promise<{ entries: Entry[] }>,
+  left = false,
+): Promise<ProvisionResult> => {
+  const { storeHash, dryRun, entries, ...checked } = run;
+  const unchanged = entries.every((item) => item.action === 'unchanged');
+  if (dryRun || unchanged) return { storeHash, dryRun, converged: !left && unchanged, ...checked, entries };
+  const verified = await verifyConverged(deps, plan, entries);
+  return { storeHash, dryRun, ...verified, converged: verified.converged && !left, ...checked, entries };
+};
+
+/**
  * Brings one store's chain to the wanted state (source -> bus -> rule -> target -> webhooks), each step
  * reading first and changing only what differs; with `dryRun` it only reads and returns the plan. A
  * failure is a `ProvisionError` naming the step, with the entries done so far; running again finishes
@@ -288,16 +308,7 @@ const provisionEventBridge = async (
     ),
   );
 
-  // A run that changed nothing read every resource and found it as wanted: those reads are the verification
-  // (a no-op scheduled reconcile of a store costs one read of its chain, not two).
-  if (dryRun || done.every((item) => item.action === 'unchanged')) {
-    const converged = done.every((item) => item.action === 'unchanged');
-    return { storeHash, dryRun, converged, ...checked, entries: done };
-  }
-  const verified = await verifyConverged(
-    deps,
-    (quiet) => provisionEventBridge({ ...request, dryRun: true }, settings, quiet),
-    done,
+  return endRun({ storeHash, dryRun, ...checked, entries: done }, deps, (quiet) =>
+    provisionEventBridge({ ...request, dryRun: true }, settings, quiet),
   );
-  return { storeHash, dryRun, ...verified, ...checked, entries: done };
 };

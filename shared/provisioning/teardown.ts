@@ -6,7 +6,7 @@ import { loggingNamesOf, removeBusLogging } from './bus-logging.js';
 import { httpsDestinationOf } from './https.js';
 import { lastSegment, normalizeSourceArn } from './names.js';
 import { assertOwnName, checkOwnership, ownerTags } from './ownership.js';
-import { ownerOf, ownershipStep, runOf, storeApiOf, verifyConverged } from './provision.js';
+import { endRun, ownerOf, ownershipStep, type ProvisionResult, runOf, storeApiOf } from './provision.js';
 import { removeRule } from './rule.js';
 import { findSource } from './source.js';
 import { removeTarget } from './target.js';
@@ -44,7 +44,7 @@ export const teardown = async (
   request: TeardownRequest,
   settings: ProvisionSettings,
   deps: ProvisionDeps,
-) => {
+): Promise<ProvisionResult> => {
   const { storeHash, dryRun, eventSourceName } = request;
   const done: Entry[] = [];
   const run = runOf(done, deps, storeHash, settings.deadline);
@@ -155,22 +155,10 @@ export const teardown = async (
     ...(source && { name: source.name, arn: source.arn, state: source.state, note: SOURCE_NOTE }),
   });
   // What was left is still there: the chain this request named is not gone.
-  if (dryRun) {
-    const converged = !left && done.every((item) => item.action === 'unchanged');
-    return { storeHash, dryRun, converged, ...checked, entries: done };
-  }
-  const verified = await verifyConverged(
+  return endRun(
+    { storeHash, dryRun, ...checked, entries: done },
     deps,
     (quiet) => teardown({ ...request, dryRun: true }, settings, quiet),
-
-    done,
+    left,
   );
-  return {
-    storeHash,
-    dryRun,
-    ...verified,
-    converged: verified.converged && !left,
-    ...checked,
-    entries: done,
-  };
 };
