@@ -221,8 +221,9 @@ describe('Function: consume, metrics', () => {
       recordLogger: createFakeLogger().logger,
     });
 
-    // Act
+    // Act: twice, so the second line's shape is one already built.
     const response = await handler(sqsEvent([recordFor('store/order/created')]), fakeContext());
+    await handler(sqsEvent([recordFor('store/order/created')]), fakeContext());
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
@@ -261,6 +262,11 @@ describe('Metrics: lines of a shape already built', () => {
         ['store/product/updated', 'rejected'],
       ],
       [['store/order/created', 'handled', 9]],
+      // The same outcomes with and without handler durations (a record deferred after its handler ran, one
+      // deferred before): two shapes.
+      [['store/order/created', 'deferred']],
+      [['store/order/created', 'deferred', 4]],
+      [['store/order/created', 'deferred']],
     ];
 
     for (const [index, counted] of invocations.entries()) {
