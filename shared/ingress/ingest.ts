@@ -1,4 +1,5 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import '../bigcommerce/messages.js';
 import {
   type BigCommercePayload,
   BigCommercePayloadSchema,
@@ -11,6 +12,7 @@ import {
   MAX_WEBHOOK_ID_LENGTH,
   STORE_HASH_PATTERN,
 } from '../bigcommerce/ingress-message.js';
+import type { EnvelopeRejection } from '../bigcommerce/transport-envelope.js';
 import { messageOf } from '../errors.js';
 import type { LogSink } from '../logger.js';
 import { type ClientSecretSource, ClientSecretUnavailableError } from './secret.js';
@@ -65,6 +67,13 @@ const refused = (statusCode: 400 | 401 | 413 | 503, type: string, message: strin
 // that were signed (JSON.parse refuses it, as RFC 8259 lets a parser do: the consumer rejects it).
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/**
+ * A character SQS does not take in a message body: it allows #x9, #xA, #xD, #x20 to #xD7FF, #xE000 to
+ * #xFFFD and #x10000 to #x10FFFF.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+ */
+const NOT_SQS_TEXT = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
 /** How much of an unverified `webhook-id` a log line carries: anyone can send one, of any length. */
 export const UNVERIFIED_ID_LOG_LENGTH = 64;
 
@@ -85,7 +94,7 @@ const unverifiedKeys = (storeHash: string, webhookId: string | undefined) => ({
 const checkPayload = (
   rawBody: string,
   storeHash: string,
-): { payload: BigCommercePayload } | { reason: string; detail: string } => {
+): { payload: BigCommercePayload } | { reason: EnvelopeRejection['reason']; detail: string } => {
   let json: unknown;
   try {
     json = JSON.parse(rawBody);
@@ -245,6 +254,20 @@ export const createIngress = (deps: IngressDeps) => {
     } catch (error) {
       // Text only: SQS keeps a string body, and other characters than were signed must not be queued.
       return warn(refused(400, 'NotUtf8', `the body is not UTF-8: ${messageOf(error)}`));
+    }
+    // SQS refuses a body with other characters than these (InvalidMessageContents) every time: a 503 would
+    // have BigCommerce deliver it again for 48 hours to the same refusal. JSON escapes all of them, so no
+    // BigCommerce payload has one.
+    const unqueueable = NOT_SQS_TEXT.exec(rawBody);
+    if (unqueueable) {
+      const code = unqueueable[0].codePointAt(0) ?? 0;
+      return warn(
+        refused(
+          400,
+          'NotQueueable',
+          `the body holds U+${code.toString(16).toUpperCase().padStart(4, '0')} at character ${unqueueable.index}, which SQS does not take in a message`,
+        ),
+      );
     }
     // What BigCommerce signed is queued even when it is not the payload we expect: refused, BigCommerce
     // would deliver it again for 48 hours and then deactivate the webhook (every delivery of its scope, in

@@ -30,6 +30,8 @@ describe('Bundle: ingest', () => {
       ),
     );
     expect(foreign).toEqual([]);
+    // zod/mini's English messages: without them a payload's issues read a bare "Invalid input".
+    expect(inputs.some((input) => input.endsWith('shared/bigcommerce/messages.ts'))).toBe(true);
     // ~100 KB today (zod/mini, the logger, Parameters, standardwebhooks); the SDK clients come with Lambda.
     expect(bytes).toBeLessThan(150 * 1024);
   });

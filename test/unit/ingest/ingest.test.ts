@@ -1,6 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { toMessageAttributes } from '../../../shared/aws/message-attributes.js';
 import { INGRESS_ATTRIBUTES, type IngressMessage } from '../../../shared/bigcommerce/ingress-message.js';
+import { readEnvelope } from '../../../shared/bigcommerce/transport-envelope.js';
 import { createIngress, type IngressRequest, MAX_BODY_BYTES } from '../../../shared/ingress/ingest.js';
 import { ClientSecretUnavailableError } from '../../../shared/ingress/secret.js';
 import { createFakeLogger } from '../../helpers/fake-logger.js';
@@ -343,7 +345,7 @@ describe('Function: createIngress', () => {
 
   it.each([
     ['not JSON', 'scope=store/order/created', 'malformed-json'],
-    ['JSON but no payload', '{"hello":"world"}', 'scope:'],
+    ['JSON but no payload', '{"hello":"world"}', 'scope: Invalid input: expected string, received undefined'],
     ['a payload with a bad hash', payload({ hash: 'nope' }), 'hash: expected a 40-character hex SHA-1'],
   ])('queues a signed body that is %s as it came, warning what is wrong', async (_name, body, detail) => {
     // Prepare
@@ -374,6 +376,53 @@ describe('Function: createIngress', () => {
     expect(response.statusCode).toBe(400);
     expect(sent).toEqual([]);
   });
+
+  it.each([
+    ['NUL, outside a JSON string', `${payload()}\u0000`, 'U+0000'],
+    ['U+FFFF, inside a JSON string', payload({ store_id: 'x\uffffy' }), 'U+FFFF'],
+  ])(
+    'refuses a signed body with a character SQS does not take (%s) with 400, not a 503 for ever',
+    async (_name, body, code) => {
+      // Prepare
+      const { ingress, sent } = setup();
+
+      // Act
+      const response = await ingress(signed(body));
+
+      // Assess
+      expect(response.statusCode).toBe(400);
+      expect(response.body).toMatchObject({ error: { type: 'NotQueueable' } });
+      expect(JSON.stringify(response.body)).toContain(code);
+      expect(sent).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['not JSON', 'scope=store/order/created'],
+    ['not a payload', '{"hello":"world"}'],
+    ['another producer', payload({ producer: 'stores/b3n8w2r6t0' })],
+  ])(
+    'queues a signed body that is %s as a message the consumer rejects for the reason it warned',
+    async (_name, body) => {
+      // Prepare
+      const { ingress, sent, log } = setup();
+
+      // Act
+      await ingress(signed(body));
+      const message = sent[0];
+      const read = readEnvelope(
+        {
+          body: message?.MessageBody ?? '',
+          messageAttributes: toMessageAttributes(message?.MessageAttributes),
+        },
+        { sourceStoreOf: () => undefined },
+      );
+
+      // Assess
+      expect(read.ok).toBe(false);
+      expect(log.at('warn')[0]?.extra).toMatchObject({ reason: read.ok ? 'none' : read.reason });
+    },
+  );
 
   it('refuses a body over the size cap with 413 before reading the secret', async () => {
     // Prepare
