@@ -3,19 +3,14 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  GetQueueUrlCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalQueues, startQueues } from '../../local/queues.js';
 import { samplePayload } from '../../shared/bigcommerce/samples.js';
 import { capture } from '../../shared/ops/capture.js';
 import { type CapturedFixture, CapturedFixtureSchema } from '../../shared/ops/fixture.js';
 import { queueNamesOf } from '../../shared/ops/queues.js';
+import { receiveAll } from '../helpers/sqs-receive.js';
 
 const run = promisify(execFile);
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -77,16 +72,7 @@ describe('Ops: capture events without consuming them (local-aws-sqs)', () => {
   const send = async (url: string, body: string) =>
     (await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }))).MessageId ?? '';
   /** Everything visible on a queue now, received once (and so hidden from then on). */
-  const receiveAll = async (url: string) => {
-    const all: Message[] = [];
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-      );
-      if (Messages.length === 0) return all;
-      all.push(...Messages);
-    }
-  };
+  const receiveVisible = (url: string) => receiveAll(sqs, url);
   const fixtures = async (): Promise<{ file: string; text: string; fixture: CapturedFixture }[]> => {
     const files = (await readdir(out)).filter((file) => file.endsWith('.json')).sort();
     return Promise.all(
@@ -133,7 +119,7 @@ describe('Ops: capture events without consuming them (local-aws-sqs)', () => {
 
     // Act
     const report = await captureWith();
-    const after = await receiveAll(urls.queue);
+    const after = await receiveVisible(urls.queue);
 
     // Assess
     expect(report.captured).toHaveLength(3);
@@ -211,7 +197,7 @@ describe('Ops: capture events without consuming them (local-aws-sqs)', () => {
     // Assess
     expect(report.captured).toHaveLength(3);
     expect(await fixtures()).toHaveLength(3);
-    expect(await receiveAll(urls.queue)).toHaveLength(7);
+    expect(await receiveVisible(urls.queue)).toHaveLength(7);
   });
 
   it('runs as `npm run capture`, printing a verdict for an accepted event, a schema violation and a non-JSON body', async () => {
@@ -253,7 +239,7 @@ describe('Ops: capture events without consuming them (local-aws-sqs)', () => {
     expect(written.find(({ file }) => file.endsWith('-not-json.json'))?.fixture.message.body).toEqual({
       text: '{"truncated": ',
     });
-    expect(await receiveAll(urls.queue)).toHaveLength(3);
+    expect(await receiveVisible(urls.queue)).toHaveLength(3);
   });
 
   it('reads the DLQ with --from dlq and leaves the queue alone', async () => {
@@ -276,7 +262,7 @@ describe('Ops: capture events without consuming them (local-aws-sqs)', () => {
     expect(written.map(({ fixture }) => [fixture.from, fixture.queueName])).toEqual([
       ['dlq', 'bigcommerce-webhooks-dev-events-dlq'],
     ]);
-    expect(await receiveAll(urls.dlq)).toHaveLength(1);
-    expect(await receiveAll(urls.queue)).toHaveLength(1);
+    expect(await receiveVisible(urls.dlq)).toHaveLength(1);
+    expect(await receiveVisible(urls.queue)).toHaveLength(1);
   });
 });

@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   GetQueueUrlCommand,
-  type Message,
   type MessageAttributeValue,
-  ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -22,6 +20,7 @@ import { queueNamesOf } from '../../shared/ops/queues.js';
 import { redrive } from '../../shared/ops/redrive.js';
 import { createJudge } from '../../shared/ops/verdict.js';
 import { recordFor, STORE_HASH } from '../helpers/records.js';
+import { receiveAll } from '../helpers/sqs-receive.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const PREFIX = 'bigcommerce-webhooks-dev';
@@ -57,22 +56,7 @@ describe('Ops: the operator tools read HTTPS dead letters by their attributes (l
 
   const urlOf = async (name: string) =>
     (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
-  const drain = async (url: string, waitTimeSeconds = 0) => {
-    const all: Message[] = [];
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: url,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: waitTimeSeconds,
-          VisibilityTimeout: 60,
-          MessageAttributeNames: ['All'],
-        }),
-      );
-      if (Messages.length === 0) return all;
-      all.push(...Messages);
-    }
-  };
+  const drain = (url: string, waitTimeSeconds = 0) => receiveAll(sqs, url, waitTimeSeconds);
   const put = (
     url: string,
     message: { MessageBody: string; MessageAttributes?: Record<string, MessageAttributeValue> },

@@ -4,7 +4,6 @@ import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   type Message,
-  ReceiveMessageCommand,
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -17,6 +16,7 @@ import { redrive } from '../../shared/ops/redrive.js';
 import { MALFORMED, UNKNOWN } from '../../shared/ops/scopes.js';
 import { createJudge } from '../../shared/ops/verdict.js';
 import { rawRecord, recordFor } from '../helpers/records.js';
+import { receiveAll } from '../helpers/sqs-receive.js';
 
 const run = promisify(execFile);
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -81,23 +81,7 @@ describe('Ops: redrive the DLQ back to the queue (local-aws-sqs)', () => {
    */
   const expectDepth = (url: string, expected: { visible: number; hidden: number }) =>
     vi.waitFor(async () => expect(await depth(url)).toEqual(expected));
-  /** Receives every message of `url`; `waitTimeSeconds` lets a long poll wait for messages still arriving. */
-  const drain = async (url: string, waitTimeSeconds = 0) => {
-    const all: Message[] = [];
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: url,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: waitTimeSeconds,
-          VisibilityTimeout: 60,
-          MessageAttributeNames: ['All'],
-        }),
-      );
-      if (Messages.length === 0) return all;
-      all.push(...Messages);
-    }
-  };
+  const drain = (url: string, waitTimeSeconds = 0) => receiveAll(sqs, url, waitTimeSeconds);
   const seqOf = (messages: Message[]) =>
     messages.map((message) => Number(message.MessageAttributes?.seq?.StringValue)).sort((a, b) => a - b);
 
