@@ -43,6 +43,9 @@ export const isEventBridgeWebhookOf =
 const NO_INGRESS =
   'the HTTPS transport needs the ingress URL: set INGRESS_BASE_URL (serverless.yml sets it from the HTTP API; `--param ingressBaseUrl=...` overrides it)';
 
+/** An entry of the old EventBridge chain's AWS side: its webhooks are this run's to switch, not the teardown's. */
+const isAwsEntry = (entry: Entry) => entry.resource !== 'webhook';
+
 /**
  * A store on the HTTPS transport: one active `createHttpsWebhook` webhook per wanted scope to the ingress,
  * no event source, bus, rule or target. A store switching from EventBridge keeps its EventBridge webhooks
@@ -90,7 +93,7 @@ export const provisionHttps = async (
   const source = await run.step('source', () =>
     findSource(deps.eventBridge, request.eventSourceName, undefined, deps.listSources),
   );
-  let left = false;
+  let left: Entry[] | string = [];
   if (source?.state === 'ACTIVE') {
     try {
       const removed = await teardown(
@@ -98,8 +101,9 @@ export const provisionHttps = async (
         settings,
         deps,
       );
-      done.push(...removed.entries.filter((entry) => entry.resource !== 'webhook'));
-      left = !dryRun && !removed.converged;
+      done.push(...removed.entries.filter(isAwsEntry));
+      // What it left in place, or what it still plans (a dry run): either way the old chain is not gone.
+      if (!removed.converged) left = removed.drift ?? removed.entries.filter(isAwsEntry);
     } catch (error) {
       if (error instanceof ProvisionError) {
         throw new ProvisionError(error.step, error.cause, [...done, ...error.entries]);

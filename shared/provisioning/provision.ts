@@ -44,11 +44,15 @@ export interface ProvisionResult {
   dryRun: boolean;
   /**
    * True when the chain is in the wanted state: a plan with nothing to do, or, after a run that applied, a
-   * read of every resource afterwards that found nothing left to do.
+   * read of every resource afterwards that found nothing left to do. Never true while a teardown (of its
+   * own, or of an HTTPS store's old chain) left a part it could not prove the store's.
    */
   converged: boolean;
   entries: Entry[];
-  /** When a run applied but the read afterwards still found work: what it found, or why it could not read. */
+  /**
+   * When a run that was not a dry run is not converged: what the read afterwards still found (or why it
+   * could not read), else what a teardown left in place.
+   */
   drift?: Entry[] | string;
   /** Whether the documents sent were checked against the store's own schema (see preflight.ts). */
   preflight: Preflight['preflight'];
@@ -167,20 +171,34 @@ export const verifyConverged = async (
  * How every run ends (provision on either transport, teardown). A dry run, or a run that changed nothing,
  * is converged when every entry is unchanged: its reads were the verification (a no-op scheduled reconcile
  * of a store costs one read of its chain, not two). A run that applied reads the chain again (`plan`: the
- * same request as a dry run, {@link verifyConverged}). `left`: the run had to leave part of what it was to
- * remove (teardown's unowned parts, or the old chain of a store switched to HTTPS), so it is not converged.
+ * same request as a dry run, {@link verifyConverged}). `left`: what the run had to leave of what it was to
+ * remove (teardown's unowned parts, or what such a teardown left of a store switched to HTTPS; a text when
+ * it could not tell): the run is not converged, and unless the read afterwards found other drift, this is
+ * its drift (a dry run has none).
  */
 export const endRun = async (
   run: Omit<ProvisionResult, 'converged' | 'drift'>,
   deps: ProvisionDeps,
   plan: (quiet: ProvisionDeps) => Promise<{ entries: Entry[] }>,
-  left = false,
+  left: Entry[] | string = [],
 ): Promise<ProvisionResult> => {
   const { storeHash, dryRun, entries, ...checked } = run;
   const unchanged = entries.every((item) => item.action === 'unchanged');
-  if (dryRun || unchanged) return { storeHash, dryRun, converged: !left && unchanged, ...checked, entries };
+  const clear = left.length === 0;
+  const leftDrift = dryRun || clear ? {} : { drift: left };
+  if (dryRun || unchanged) {
+    return { storeHash, dryRun, converged: clear && unchanged, ...leftDrift, ...checked, entries };
+  }
   const verified = await verifyConverged(deps, plan, entries);
-  return { storeHash, dryRun, ...verified, converged: verified.converged && !left, ...checked, entries };
+  return {
+    storeHash,
+    dryRun,
+    ...leftDrift,
+    ...verified,
+    converged: verified.converged && clear,
+    ...checked,
+    entries,
+  };
 };
 
 /**

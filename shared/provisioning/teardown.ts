@@ -111,26 +111,17 @@ export const teardown = async (
     queueArn: settings.queueArn,
     deadLetterQueueArn: settings.deadLetterQueueArn,
   };
+  /** What this teardown leaves in place (reported as the run's drift: the chain is not gone). */
+  const leftInPlace: Entry[] = [];
   if (left) {
     const { targetId: id, queueArn: arn, deadLetterQueueArn: deadLetterArn } = target;
     const note = LEFT_NOTE;
-    run.record('target')({
-      resource: 'target',
-      action: 'unchanged',
-      id,
-      rule: rule.name,
-      arn,
-      deadLetterArn,
-      note,
-    });
-    run.record('rule')({
-      resource: 'rule',
-      action: 'unchanged',
-      name: rule.name,
-      eventBusName: rule.eventBusName,
-      note,
-    });
-    run.record('bus')({ resource: 'bus', action: 'unchanged', name: rule.eventBusName, note });
+    leftInPlace.push(
+      { resource: 'target', action: 'unchanged', id, rule: rule.name, arn, deadLetterArn, note },
+      { resource: 'rule', action: 'unchanged', name: rule.name, eventBusName: rule.eventBusName, note },
+      { resource: 'bus', action: 'unchanged', name: rule.eventBusName, note },
+    );
+    for (const entry of leftInPlace) run.record(entry.resource as 'target' | 'rule' | 'bus')(entry);
   } else {
     await run.apply('target', () => removeTarget({ ...target, dryRun }, eventBridge));
     const wait = deps.sleep ? { sleep: deps.sleep } : {};
@@ -159,6 +150,6 @@ export const teardown = async (
     { storeHash, dryRun, ...checked, entries: done },
     deps,
     (quiet) => teardown({ ...request, dryRun: true }, settings, quiet),
-    left,
+    leftInPlace,
   );
 };

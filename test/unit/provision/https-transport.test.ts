@@ -280,6 +280,29 @@ describe('Function: provision (HTTPS transport)', () => {
     expect(moments.at(-1)?.bus).toBe(false);
   });
 
+  it("switches to HTTPS but reports not converged, the part left as drift, when the old chain is not provably the store's", async () => {
+    // Prepare: a custom-named EventBridge chain without its ownership tags (a legacy chain)
+    const custom = 'my-legacy-chain';
+    await provision(h.request({ eventSourceName: custom }), settings, h.deps);
+    const fullName = FULL_SOURCE_NAME.replace(/[^/]+$/, custom);
+    h.eventBridge.untagChain(fullName);
+
+    // Act: the switch deletes the EventBridge webhooks, after which nothing shows the chain to be the store's
+    const result = await provision(https({ eventSourceName: custom }), settings, h.deps);
+
+    // Assess: every scope on HTTPS, the old bus left in place and named, and not converged
+    expect(httpsHooks().map((hook) => hook.scope)).toEqual(SCOPES);
+    expect(h.eventBridge.busArn(fullName)).toBeDefined();
+    expect(result.converged).toBe(false);
+    expect(
+      Array.isArray(result.drift) && result.drift.map((entry) => [entry.resource, entry.action]),
+    ).toEqual([
+      ['target', 'unchanged'],
+      ['rule', 'unchanged'],
+      ['bus', 'unchanged'],
+    ]);
+  });
+
   it('switches HTTPS -> EventBridge: the chain and its webhooks first, then the HTTPS webhooks go', async () => {
     // Prepare
     await provision(https(), settings, h.deps);

@@ -139,6 +139,11 @@ describe('Function: provision (ownership of the chain)', () => {
     ]);
     expect(h.eventBridge.busArn(CUSTOM_FULL_NAME)).toBeDefined();
     expect(h.eventBridge.mutations()).toEqual([]);
+    // Not gone, so not converged; what is left is the drift.
+    expect(torn.converged).toBe(false);
+    expect(torn.drift).toEqual(
+      torn.entries.filter((e) => e.resource !== 'source' && e.resource !== 'webhook'),
+    );
   });
 
   it('tags an adopted chain before deleting the webhooks that prove it, so a teardown stopped half way finishes', async () => {
