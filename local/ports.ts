@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { HOST } from './stack-config.js';
 
 /** True when something accepts connections on `port`. */
@@ -33,4 +33,31 @@ export const assertPortsFree = async (ports: Record<string, number>) => {
       `ports already in use: ${taken.join(', ')}. Is another \`npm start\` or \`npm run demo\` running?`,
     );
   }
+};
+
+/** A port free on the stack's host right now (the OS picks it; nothing holds it after). */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+
+/**
+ * `count` different ports free right now, for a server that cannot be told to pick one itself (serverless
+ * offline). Different: the OS may hand the same free port to two calls in a row, and serverless offline on
+ * one port for both answers the Lambda API's invocations with its HTTP API. Pick them after this process's
+ * other servers listen: a port freed here may be the next one the OS gives a `listen(0)`.
+ */
+export const freePorts = async (count: number): Promise<number[]> => {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return ports;
 };

@@ -85,16 +85,31 @@ export const startServerlessOffline = async (options: {
       cwd: options.cwd,
     },
   );
+  // Ready once it says it listens on both ports: an open port alone could be another process's, one that
+  // took a port meant for it (serverless then exits with EADDRINUSE).
+  const awaited = new Set([
+    `listening on http://${HOST}:${options.lambdaPort}`,
+    `Server ready: http://${HOST}:${options.httpPort}`,
+  ]);
+  let announced: () => void = () => undefined;
+  const listening = new Promise<void>((resolve) => {
+    announced = resolve;
+  });
   let buffer = '';
   const forward = (chunk: Buffer) => {
     buffer += chunk.toString('utf8');
     const lines = buffer.split('\n');
     buffer = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) options.output(line);
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      for (const text of awaited) if (line.includes(text)) awaited.delete(text);
+      if (awaited.size === 0) announced();
+      options.output(line);
+    }
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const stop = async () => {
     if (child.exitCode === null && child.pid) {
@@ -104,7 +119,7 @@ export const startServerlessOffline = async (options: {
         // Already gone.
       }
       const killer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5000);
-      await exited;
+      await exitedPromise;
       clearTimeout(killer);
     }
     if (child.pid) await groupGone(child.pid);
@@ -113,6 +128,20 @@ export const startServerlessOffline = async (options: {
     const exited = () => child.exitCode !== null || child.signalCode !== null;
     await waitForPort(options.httpPort, 120_000, exited);
     await waitForPort(options.lambdaPort, 30_000, exited);
+    // It says so before the ports open, so a short wait is only for the last lines to arrive.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      listening,
+      exitedPromise.then(() => {
+        throw new Error('serverless offline exited before it listened on its ports');
+      }),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`serverless offline did not say it listens: ${[...awaited].join('; ')}`)),
+          10_000,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
   } catch (error) {
     await stop();
     throw error;

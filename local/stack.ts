@@ -12,7 +12,7 @@ import {
 } from './event-source-mapping.js';
 import { type EventBridgeEmulator, startEventBridgeEmulator } from './eventbridge/index.js';
 import type { Behaviour } from './eventbridge/state.js';
-import { assertPortsFree } from './ports.js';
+import { assertPortsFree, freePorts } from './ports.js';
 import { type LocalQueues, startQueues } from './queues.js';
 import { partnerEventPublisher } from './sandbox/fire.js';
 import { configureHttpsDelivery, SANDBOX_CLIENT_SECRET } from './sandbox/https-delivery.js';
@@ -97,6 +97,54 @@ export interface Stack {
 }
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** Attempts at starting serverless offline on ports picked here, when one was taken before it listened. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * serverless offline on the stack's ports: the given ones, or, for 0, two picked now that the stack's other
+ * servers listen (so none of them can hold one). A picked port another process takes in the seconds
+ * serverless needs to bundle makes it exit with EADDRINUSE: it is started again on new ones.
+ */
+const startOffline = async (
+  options: StackOptions,
+  env: Record<string, string>,
+  output: NonNullable<StackOptions['output']>,
+): Promise<ServerlessOffline> => {
+  const picked = options.ports?.http === 0 || options.ports?.lambda === 0;
+  for (let attempt = 1; ; attempt += 1) {
+    const [freeHttp = 0, freeLambda = 0] = picked ? await freePorts(2) : [];
+    const httpPort = options.ports?.http === 0 ? freeHttp : (options.ports?.http ?? PORTS.http);
+    const lambdaPort = options.ports?.lambda === 0 ? freeLambda : (options.ports?.lambda ?? PORTS.lambda);
+    let portTaken = false;
+    try {
+      return await startServerlessOffline({
+        httpPort,
+        lambdaPort,
+        env,
+        // serverless offline names no account (its function ARNs are placeholders): the stack's account
+        // stands in for the one CloudFormation gives provision's AWS_ACCOUNT_ID on deploy.
+        // and serverless offline's own URL for the API's (provision's INGRESS_BASE_URL: HTTPS webhooks).
+        params: {
+          awsAccountId: ACCOUNT_ID,
+          ingressBaseUrl: `http://127.0.0.1:${httpPort}`,
+          ...options.serverlessParams,
+        },
+        output: (line) => {
+          if (line.includes('EADDRINUSE')) portTaken = true;
+          output('functions', line);
+        },
+        cwd: options.serverlessCwd,
+      });
+    } catch (error) {
+      if (!picked || !portTaken || attempt >= PORT_ATTEMPTS) throw error;
+      output(
+        'stack',
+        `serverless offline: a port picked for it was taken (attempt ${attempt}); picking others`,
+      );
+    }
+  }
+};
 
 /**
  * Starts the offline stack: local SQS queues (serverless.yml's names and redrive policy), DynamoDB for
@@ -190,21 +238,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     let offline: ServerlessOffline | undefined;
     let invoke: InvokeBatch;
     if (options.consume === 'serverless-offline') {
-      offline = await startServerlessOffline({
-        httpPort: port('http', PORTS.http),
-        lambdaPort: port('lambda', PORTS.lambda),
-        env,
-        // serverless offline names no account (its function ARNs are placeholders): the stack's account
-        // stands in for the one CloudFormation gives provision's AWS_ACCOUNT_ID on deploy.
-        // and serverless offline's own URL for the API's (provision's INGRESS_BASE_URL: HTTPS webhooks).
-        params: {
-          awsAccountId: ACCOUNT_ID,
-          ingressBaseUrl: `http://127.0.0.1:${port('http', PORTS.http)}`,
-          ...options.serverlessParams,
-        },
-        output: (line) => output('functions', line),
-        cwd: options.serverlessCwd,
-      });
+      offline = await startOffline(options, env, output);
       stops.push(offline.stop);
       invoke = lambdaInvoker(offline.lambdaUrl, CONSUME_FUNCTION);
     } else {

@@ -5,11 +5,9 @@
  * SIGTERM.
  */
 import { startStack } from '../../local/stack.js';
-import { twoFreePorts } from './free-port.js';
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
-const [http, lambda] = await twoFreePorts();
 const stack = await startStack({
   consume: 'serverless-offline',
   ports: {
@@ -17,8 +15,8 @@ const stack = await startStack({
     eventBridge: 0,
     sandbox: 0,
     dynamodb: 0,
-    http,
-    lambda,
+    http: 0,
+    lambda: 0,
   },
   output: (part, line) => {
     if (part === 'functions') print({ line });

@@ -8,7 +8,6 @@ import {
 } from '../../local/sandbox/https-delivery.js';
 import { SANDBOX_TOKEN } from '../../local/sandbox/stores.js';
 import { SANDBOX_STORE, type Stack, startStack } from '../../local/stack.js';
-import { twoFreePorts } from '../helpers/free-port.js';
 import { until } from '../helpers/until.js';
 import { copyWorkTree, type WorkTreeCopy } from '../helpers/work-tree-copy.js';
 
@@ -22,10 +21,9 @@ const output: string[] = [];
 // One stack for the file: serverless offline takes ~10 s to bundle and start. Each test fires its own event.
 beforeAll(async () => {
   tree = copyWorkTree('ingress-offline');
-  const [http, lambda] = await twoFreePorts();
   stack = await startStack({
     consume: 'serverless-offline',
-    ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0, http, lambda },
+    ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0, http: 0, lambda: 0 },
     serverlessCwd: tree.dir,
     onBatch: (report) => batches.push(report),
     output: (_part, line) => output.push(line),

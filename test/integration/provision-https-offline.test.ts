@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchReport } from '../../local/event-source-mapping.js';
 import { SANDBOX_STORE, type Stack, startStack } from '../../local/stack.js';
-import { twoFreePorts } from '../helpers/free-port.js';
 import { until } from '../helpers/until.js';
 import { copyWorkTree, type WorkTreeCopy } from '../helpers/work-tree-copy.js';
 
@@ -26,14 +25,13 @@ const batches: BatchReport[] = [];
 // One stack for the file: serverless offline takes ~10 s to bundle and start.
 beforeAll(async () => {
   tree = copyWorkTree('provision-https-offline');
-  let lambdaPort: number;
-  [httpPort, lambdaPort] = await twoFreePorts();
   stack = await startStack({
     consume: 'serverless-offline',
-    ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0, http: httpPort, lambda: lambdaPort },
+    ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0, http: 0, lambda: 0 },
     serverlessCwd: tree.dir,
     onBatch: (report) => batches.push(report),
   });
+  httpPort = Number(new URL(stack.offline?.httpUrl ?? '').port);
 }, 180_000);
 
 afterAll(async () => {

@@ -6,7 +6,6 @@ import { SANDBOX_STORE_HASHES } from '../../local/sandbox/stores.js';
 import { type Stack, startStack } from '../../local/stack.js';
 import { ACCOUNT_ID, REGION, SERVICE, STAGE } from '../../local/stack-config.js';
 import { defaultEventSourceName } from '../../shared/provisioning/names.js';
-import { twoFreePorts } from '../helpers/free-port.js';
 import { until } from '../helpers/until.js';
 import { copyWorkTree, type WorkTreeCopy } from '../helpers/work-tree-copy.js';
 
@@ -77,18 +76,17 @@ describe('Offline stack: provisioning never touches what is not its own (serverl
   const NONE = { buses: 0, rules: 0, targets: 0, webhooks: 0 };
 
   beforeAll(async () => {
-    let lambdaPort: number;
-    [httpPort, lambdaPort] = await twoFreePorts();
     // serverless offline in a copy of the tree: another file's `serverless package` would replace its bundles.
     tree = copyWorkTree('provision-safety');
     stack = await startStack({
       consume: 'serverless-offline',
       serverlessCwd: tree.dir,
-      ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0, http: httpPort, lambda: lambdaPort },
+      ports: { sqs: 0, eventBridge: 0, sandbox: 0, dynamodb: 0, http: 0, lambda: 0 },
       // A short wait for a source BigCommerce names but EventBridge does not list.
       functionEnv: { EVENT_SOURCE_WAIT_MS: '1000' },
       onBatch: (report) => batches.push(report),
     });
+    httpPort = Number(new URL(stack.offline?.httpUrl ?? '').port);
     partner = new EventBridgeClient({
       endpoint: stack.env.AWS_ENDPOINT_URL_EVENTBRIDGE,
       region: REGION,

@@ -18,7 +18,12 @@ const startChild = (cwd: string) => {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/stack-child.ts'], {
     cwd,
     detached: true,
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Its last words, for the failure message when it exits before it is ready.
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors = (errors + chunk.toString('utf8')).slice(-4000);
   });
   let buffer = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -37,7 +42,13 @@ const startChild = (cwd: string) => {
     if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
     await exited;
   };
-  return { lines, ready: () => ready, exited: () => child.exitCode !== null, stop };
+  return {
+    lines,
+    ready: () => ready,
+    exited: () => child.exitCode !== null,
+    why: () => `exit code ${child.exitCode}, stderr: ${errors.trim() || '(none)'}`,
+    stop,
+  };
 };
 
 describe('Offline stack: reload on save', () => {
@@ -49,7 +60,7 @@ describe('Offline stack: reload on save', () => {
     try {
       await until(() => stack.ready() !== undefined || stack.exited(), 90_000);
       const urls = stack.ready();
-      if (!urls) throw new Error('the offline stack did not start');
+      if (!urls) throw new Error(`the offline stack did not start: ${stack.why()}`);
       const provisioned = await fetch(`${urls.http}/provision`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
