@@ -6,9 +6,10 @@ import {
   storeLine,
 } from '../../../shared/provisioning/reconcile-report.js';
 import type { StoreReport } from '../../../shared/provisioning/reconcile-store.js';
+import type { Entry } from '../../../shared/provisioning/types.js';
 
-const webhook = { resource: 'webhook', action: 'created', scope: 'store/order/created' } as const;
-const rule = { resource: 'rule', action: 'updated', name: 'r', eventBusName: 'b' } as const;
+const webhook: Entry = { resource: 'webhook', action: 'created', scope: 'store/order/created', wanted: true };
+const rule: Entry = { resource: 'rule', action: 'updated', name: 'r', eventBusName: 'b' };
 
 const counts = (stores: StoreReport[]): ReconcileReport['counts'] => {
   const all = {
