@@ -1,4 +1,9 @@
-import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  type Message,
+  ReceiveMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchReport } from '../../local/event-source-mapping.js';
@@ -149,5 +154,50 @@ describe('Offline stack: a store on the HTTPS transport, end to end (serverless 
       ),
     ).toEqual([expect.objectContaining({ firstMessageId: expect.any(String), transport: 'https' })]);
     expect(left).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+  }, 120_000);
+
+  it('answers 200 to a signed payload naming another store, which the consumer rejects into the DLQ as it came', async () => {
+    // Prepare: a payload BigCommerce signed for another store, posted to this store's URL
+    const body = JSON.stringify({
+      scope: SCOPE,
+      store_id: '1025646',
+      data: { type: 'order', id: 6201 },
+      hash: 'a3f9ea420af83450d7ef9f78b08c8af25b221363',
+      created_at: Math.floor(Date.now() / 1000),
+      producer: 'stores/b3n8w2r6t0',
+    });
+    const ingress = `http://127.0.0.1:${httpPort}/webhooks/${STORE}`;
+
+    // Act
+    const posted = await fetch(ingress, { method: 'POST', headers: signed('msg_other_store', body), body });
+    const { QueueUrl } = await stack.sqs.send(new GetQueueUrlCommand({ QueueName: stack.queues.dlqName }));
+    const dead: Message[] = [];
+    await until(async () => {
+      const { Messages = [] } = await stack.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      dead.push(...Messages);
+      return dead.some((message) => message.Body === body);
+    }, 60_000);
+
+    // Assess: BigCommerce got its 200; nothing ran; the body reached the DLQ unchanged, with its attributes
+    expect(posted.status).toBe(200);
+    const letter = dead.find((message) => message.Body === body);
+    expect(letter?.MessageAttributes?.['webhook-id']?.StringValue).toBe('msg_other_store');
+    expect(letter?.MessageAttributes?.['store-hash']?.StringValue).toBe(STORE);
+    expect(
+      logLines().filter(
+        (line) =>
+          line.message?.toString().startsWith('record rejected') && line.reason === 'producer-mismatch',
+      ).length,
+    ).toBeGreaterThan(0);
+    expect(logLines().filter((line) => line.message === 'order created' && line.orderId === 6201)).toEqual(
+      [],
+    );
   }, 120_000);
 });
