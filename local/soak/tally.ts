@@ -44,8 +44,11 @@ export interface SoakFigures {
   altered: number;
   eventsPerSecond: number;
   latencyMs: { p50: number; p95: number; p99: number };
-  /** Ids (`data.id`) of the first few events lost, doubled or unexpected, to look them up in the logs. */
-  examples: { lost: number[]; doubled: number[]; unexpected: number[] };
+  /**
+   * Ids (`data.id`) of the first few events lost, doubled or unexpected, to look them up in the logs, and
+   * the first few DLQ bodies that are none of the fired events (cut to 300 characters).
+   */
+  examples: { lost: number[]; doubled: number[]; unexpected: number[]; strangers: string[] };
 }
 
 /** The value at percentile `p` (nearest rank) of ascending `sorted`; 0 when empty. */
@@ -100,13 +103,13 @@ export const tally = (
   const dead = new Map<string, number>();
   const undeliverable = new Map<string, number>();
   let altered = 0;
-  let strangers = 0;
+  const strangers: string[] = [];
   for (const body of dlqBodies) {
     const message = parseLogLine(body) as { id?: string; detail?: { hash?: string } } | undefined;
     const detail = message?.detail;
     const entry = detail?.hash ? byHash.get(detail.hash) : undefined;
     if (!entry || !detail?.hash) {
-      strangers += 1;
+      strangers.push(body.slice(0, 300));
       continue;
     }
     const counts = message?.id && targetDeadLettered.has(message.id) ? undeliverable : dead;
@@ -155,7 +158,7 @@ export const tally = (
     doubled: doubled.length,
     dlq: dead.size,
     targetDlq: undeliverable.size,
-    unexpected: unexpected.length + strangers,
+    unexpected: unexpected.length + strangers.length,
     altered,
     eventsPerSecond: seconds > 0 ? Math.round((handled / seconds) * 10) / 10 : 0,
     latencyMs: {
@@ -163,7 +166,12 @@ export const tally = (
       p95: percentile(latencies, 95),
       p99: percentile(latencies, 99),
     },
-    examples: { lost: lost.slice(0, 10), doubled: doubled.slice(0, 10), unexpected: unexpected.slice(0, 10) },
+    examples: {
+      lost: lost.slice(0, 10),
+      doubled: doubled.slice(0, 10),
+      unexpected: unexpected.slice(0, 10),
+      strangers: strangers.slice(0, 3),
+    },
   };
 };
 

@@ -13,8 +13,10 @@ import { runSoak } from '../../local/soak/run.js';
 
 describe('Soak: a short one', () => {
   it('loses nothing, runs no handler twice, and dead-letters exactly the schema violations, with duplicates, failing handlers, failing deliveries and killed invocations', async () => {
-    // Act
+    // Act: the functions' lines kept, for a failure's message
+    const lines: string[] = [];
     const result = await runSoak({
+      functionLine: (line) => lines.push(line),
       events: 200,
       duplicates: 0.2,
       seed: 11,
@@ -34,7 +36,14 @@ describe('Soak: a short one', () => {
     expect(result.drained).toBe(true);
     expect(figures.fired).toBe(200);
     expect(figures.firedCopies).toBeGreaterThan(220);
-    expect(figures).toMatchObject({ lost: 0, doubled: 0, unexpected: 0, altered: 0 });
+    // On failure: which events, what failed whole, the faults, and the functions' first error lines.
+    const why = JSON.stringify({
+      examples: figures.examples,
+      failedInvocations: result.failedInvocations,
+      faults: result.faults,
+      errors: lines.filter((line) => line.includes('"level":"ERROR"')).slice(0, 20),
+    });
+    expect(figures, why).toMatchObject({ lost: 0, doubled: 0, unexpected: 0, altered: 0 });
     expect(figures.dlq).toBeGreaterThan(0);
     expect(figures.handled + figures.acknowledgedNoHandler + figures.dlq).toBe(200);
     expect(result.faults.handlerFailures).toMatchObject({ eventsFaulted: expect.any(Number) });
