@@ -36,6 +36,12 @@ export interface DynamoFaults {
    * its invocation runs into the function's timeout with the record in flight.
    */
   stallLocks(times: number): void;
+  /**
+   * The next lock put of one of the records `ids` (dedupe record ids: `recordIdOf` of
+   * shared/dedupe/idempotency.ts) stalls as {@link stallLocks}'s do: the invocation that runs one of those
+   * records, not whichever puts a lock next. Returns a function that disarms it if it has not stalled yet.
+   */
+  stallLockOf(ids: ReadonlySet<string>): () => void;
   counts(): DynamoFaultCounts;
   close(): Promise<void>;
 }
@@ -80,6 +86,8 @@ export const startDynamoFaults = async (options: {
   const held = new Set<ServerResponse>();
   let outageUntil = Number.NEGATIVE_INFINITY;
   let stallsArmed = 0;
+  /** Stalls armed for given records, each consumed by the first lock put of one of its ids. */
+  const targeted = new Set<ReadonlySet<string>>();
   /** Record ids whose lock was stalled once: a later put of the same event is let through. */
   const stalledIds = new Set<string>();
 
@@ -124,14 +132,16 @@ export const startDynamoFaults = async (options: {
         return;
       }
       const id = call.Item?.[A.key]?.S ?? '';
-      const stall =
+      const lockPut =
         onDedupe &&
         operation === 'PutItem' &&
         call.Item?.[A.status]?.S === IdempotencyRecordStatus.INPROGRESS &&
-        stallsArmed > 0 &&
         !stalledIds.has(id);
+      const target = lockPut ? [...targeted].find((ids) => ids.has(id)) : undefined;
+      const stall = lockPut && (target !== undefined || stallsArmed > 0);
       if (stall) {
-        stallsArmed -= 1;
+        if (target) targeted.delete(target);
+        else stallsArmed -= 1;
         stalledIds.add(id);
         counts.stalledLocks += 1;
         held.add(res);
@@ -160,6 +170,13 @@ export const startDynamoFaults = async (options: {
     inOutage: () => now() < outageUntil,
     stallLocks: (times) => {
       stallsArmed += times;
+    },
+    stallLockOf: (ids) => {
+      const armed = new Set(ids);
+      targeted.add(armed);
+      return () => {
+        targeted.delete(armed);
+      };
     },
     counts: () => ({ ...counts, refused: { ...counts.refused } }),
     close: async () => {

@@ -3,6 +3,9 @@
  * what each one did, for the figures' `faults` row.
  */
 import type { SQSRecord } from 'aws-lambda';
+import { readEnvelope } from '../../shared/bigcommerce/transport-envelope.js';
+import { recordIdOf } from '../../shared/dedupe/idempotency.js';
+import { eventKeyOf } from '../../shared/dedupe/port.js';
 import type { DynamoFaults } from '../dynamo-faults.js';
 import type { BatchReport } from '../event-source-mapping.js';
 import type { DeliveryRecord } from '../eventbridge/delivery.js';
@@ -138,14 +141,18 @@ export const deliverySummary = (records: DeliveryRecord[]) => ({
 });
 
 /**
- * Arms, with probability `share`, a crash of the invocation about to start: its next lock put on the
- * dedupe table is written and never answered, so the invocation runs into the function's timeout with
- * that record in flight and the batch's other records done, and serverless offline terminates the worker
- * thread running it. The stall takes the next lock put of any invocation (five run at once), so the share
- * of invocations killed is about `share`; the figures count the kills themselves. An invocation holding a
- * record that was in a killed one before is spared: a killed batch comes back whole, and killing it again
- * and again (each kill costs every record a receive, on top of failing handlers') would dead-letter it after
- * the queue's 5 receives, as AWS would, which is the fault's doing, not a loss the soak should count.
+ * Arms, with probability `share`, a crash of the invocation about to start: the next lock put of one of its
+ * records on the dedupe table is written and never answered, so the invocation runs into the function's
+ * timeout with that record in flight and the batch's other records done, and serverless offline terminates
+ * the worker thread running it. The stall is aimed at this invocation's records (their dedupe record ids),
+ * not at whichever of the five running invocations puts a lock next, so the share of invocations killed is
+ * about `share`; the figures count the kills themselves. An invocation holding a record that was in a
+ * killed one before is spared: a killed batch comes back whole, and killing it again and again (each kill
+ * costs every record a receive, on top of failing handlers') would dead-letter it after the queue's 5
+ * receives, as AWS would, which is the fault's doing, not a loss the soak should count. (Aimed at whichever
+ * invocation put a lock next, as it was before, a stall could land on such a batch: a shuffled full test
+ * run once saw ten events of one batch dead-lettered so.) Returns a function that disarms a stall not yet
+ * taken (a batch none of whose records puts a lock), or `undefined` when nothing was armed.
  *
  * Why this kill: serverless offline 14.8.2 runs each Node handler in a worker thread (its default; not
  * `--useInProcess`, not Docker), one per concurrent invocation, and at the function's timeout it races the
@@ -158,16 +165,22 @@ export const deliverySummary = (records: DeliveryRecord[]) => ({
  * the dedupe; at the deadline every other record of the batch has long finished and been recorded.
  */
 export const armCrash = (
-  dynamo: Pick<DynamoFaults, 'stallLocks'>,
+  dynamo: Pick<DynamoFaults, 'stallLockOf'>,
   share: number,
   random: () => number,
-  records: readonly Pick<SQSRecord, 'messageId'>[] = [],
+  records: readonly Pick<SQSRecord, 'messageId' | 'body' | 'messageAttributes'>[],
   killedBefore: ReadonlySet<string> = new Set(),
-): boolean => {
-  if (records.some((record) => killedBefore.has(record.messageId))) return false;
-  if (random() >= share) return false;
-  dynamo.stallLocks(1);
-  return true;
+): (() => void) | undefined => {
+  if (records.some((record) => killedBefore.has(record.messageId))) return undefined;
+  if (random() >= share) return undefined;
+  const ids = new Set(records.flatMap((record) => lockIdOf(record) ?? []));
+  return ids.size > 0 ? dynamo.stallLockOf(ids) : undefined;
+};
+
+/** The dedupe record id the consumer locks for `record` (as it reads it), or none for one it rejects. */
+const lockIdOf = (record: Pick<SQSRecord, 'body' | 'messageAttributes'>): string | undefined => {
+  const read = readEnvelope(record, { sourceStoreOf: () => undefined });
+  return read.ok ? recordIdOf(eventKeyOf(read.envelope.payload, read.envelope.storeHash)) : undefined;
 };
 
 /** serverless offline's answer for an invocation it ended at the function's timeout (and the Lambda API's). */

@@ -270,26 +270,36 @@ export const runSoak = async (options: SoakOptions): Promise<SoakResult> => {
   const crashes = killedInvocations();
   const crashRandom = seededRandom((options.seed ?? 1) + 3);
   let crashesArmed = 0;
+  /** Each batch's armed stall, by its first record's message id, disarmed when the batch ends. */
+  const disarms = new Map<string, () => void>();
   const service = copyService('soak');
   let stack: Stack;
   try {
     stack = await startStack({
       onBatch: (report) => {
         crashes.onBatch(report);
+        // A stall none of the batch's records took (none put a lock) is not left for another batch.
+        const first = report.records[0]?.messageId;
+        if (first !== undefined) {
+          disarms.get(first)?.();
+          disarms.delete(first);
+        }
         if (!report.error || report.received === 0) return;
         failedInvocations.count += 1;
         failedInvocations.first ??= report.error.slice(0, 300);
       },
       onInvoke: (records) => {
         if (!faultOptions.crashRate || !stack.dynamoFaults) return;
-        const armed = armCrash(
+        const disarm = armCrash(
           stack.dynamoFaults,
           faultOptions.crashRate,
           crashRandom,
           records,
           crashes.killed.records,
         );
-        crashesArmed += armed ? 1 : 0;
+        const first = records[0]?.messageId;
+        if (disarm && first !== undefined) disarms.set(first, disarm);
+        crashesArmed += disarm ? 1 : 0;
       },
       consume: 'serverless-offline',
       ports: options.ports,

@@ -84,6 +84,20 @@ const COMPLETION_FAILURE_MESSAGE = 'Failed to update success record to idempoten
 const isCompletionFailure = (error: unknown): error is IdempotencyPersistenceLayerError =>
   error instanceof IdempotencyPersistenceLayerError && error.message === COMPLETION_FAILURE_MESSAGE;
 
+/** What every dedupe record id starts with (Powertools' `keyPrefix`), unless the options name another. */
+const KEY_PREFIX = 'bigcommerce-event';
+
+/**
+ * The id of `key`'s record in the dedupe table (its `id`) as {@link createIdempotentDedupe} writes it with
+ * the default prefix, worked out by the same persistence layer, for a tool that picks records out of the
+ * table's traffic (the soak's injected stalls).
+ */
+export const recordIdOf = (key: EventKey): string => {
+  const layer = new DedupePersistenceLayer(() => Promise.reject(new Error('recordIdOf reads no table')), '');
+  layer.configure({ config: new IdempotencyConfig({}), keyPrefix: KEY_PREFIX });
+  return layer.idOf(hashedKeyOf(key));
+};
+
 /**
  * Implements {@link Dedupe} with Powertools idempotency on a DynamoDB table ({@link DedupePersistenceLayer}): a conditional put marks the
  * event in progress (the lock, which expires with the invocation that holds it), success marks it
@@ -163,7 +177,7 @@ export const createIdempotentDedupe = (options: IdempotentDedupeOptions): Idempo
       await work();
       return delivery;
     },
-    { persistenceStore, config, keyPrefix: options.keyPrefix ?? 'bigcommerce-event' },
+    { persistenceStore, config, keyPrefix: options.keyPrefix ?? KEY_PREFIX },
   );
   const inFlight = new Map<string, Promise<unknown>>();
 

@@ -13,6 +13,7 @@ import {
   createIdempotentDedupe,
   type HashedEventKey,
   hashedKeyOf,
+  recordIdOf,
 } from '../../../shared/dedupe/idempotency.js';
 import { type Delivery, type EventKey, eventKeyOf } from '../../../shared/dedupe/port.js';
 import { createDedupeTableClient, type DedupeTableClient } from '../../../shared/dedupe/table-client.js';
@@ -323,6 +324,7 @@ describe('Dedupe on DynamoDB (dynalite): duplicates of one event', () => {
 
     // Assess
     expect(Item?.status?.S).toBe('COMPLETED');
+    expect(recordIdOf(key)).toBe(id);
   });
   it("shares its records with Powertools' own DynamoDB layer both ways, so moving between them forgets nothing", async () => {
     // Prepare

@@ -119,6 +119,25 @@ describe('Offline stack: the dedupe table fault proxy', () => {
     expect(proxy.counts()).toMatchObject({ stalledLocks: 1, stalledCallersGone: 1 });
   });
 
+  it("stalls the lock put of an aimed-at record only, lets other records' locks pass, and stalls nothing once disarmed", async () => {
+    // Prepare
+    const client = await (await start())();
+    const [other, aimed, later] = [nextId(), nextId(), nextId()];
+    const disarm = proxy.stallLockOf(new Set([aimed]));
+    proxy.stallLockOf(new Set(['never-put']))();
+
+    // Act
+    await client.PutItem({ TableName: dedupeTable, Item: lockItem(other) });
+    void client.PutItem({ TableName: dedupeTable, Item: lockItem(aimed) }).catch(() => undefined);
+    await until(async () => (await storedStatus(dedupeTable, { id: { S: aimed } })) === 'INPROGRESS');
+    disarm();
+    const afterDisarm = await client.PutItem({ TableName: dedupeTable, Item: lockItem(later) });
+
+    // Assess: one stall, the aimed-at record's; the disarmed one took nothing
+    expect(proxy.counts()).toMatchObject({ stalledLocks: 1 });
+    expect(afterDisarm).toBeDefined();
+  });
+
   it('stalls only lock puts on the dedupe table: completions and other tables pass', async () => {
     // Prepare
     const client = await (await start())();

@@ -11,28 +11,70 @@ import {
   killedInvocations,
   undeliverableRow,
 } from '../../../local/soak/faults.js';
+import { readEnvelope } from '../../../shared/bigcommerce/transport-envelope.js';
+import { recordIdOf } from '../../../shared/dedupe/idempotency.js';
+import { eventKeyOf } from '../../../shared/dedupe/port.js';
+import { rawRecord, recordFor } from '../../helpers/records.js';
 
-const record = (messageId: string) => ({ messageId }) as SQSRecord;
+/** A valid EventBridge record of the sandbox store, with `messageId`. */
+const record = (messageId: string) => ({ ...recordFor('store/order/created'), messageId }) as SQSRecord;
+
+/** A fake fault proxy keeping each stall's target ids and whether it was disarmed. */
+const stallRecorder = () => {
+  const stalls: { ids: string[]; disarmed: boolean }[] = [];
+  return {
+    stalls,
+    dynamo: {
+      stallLockOf: (ids: ReadonlySet<string>) => {
+        const stall = { ids: [...ids], disarmed: false };
+        stalls.push(stall);
+        return () => {
+          stall.disarmed = true;
+        };
+      },
+    },
+  };
+};
 
 describe('Soak: the crash and outage faults', () => {
-  it('arms one stalled lock per invocation picked, and none for the others', () => {
+  it("arms, for each invocation picked, a stall aimed at its own records' locks, and none for the others", () => {
     // Prepare
-    const stalls: number[] = [];
-    const dynamo = { stallLocks: (times: number) => void stalls.push(times) };
+    const { stalls, dynamo } = stallRecorder();
     const draws = [0.05, 0.5, 0.19, 0.2];
+    const batch = [record('m1'), record('m2')];
 
     // Act
-    const armed = draws.map((draw) => armCrash(dynamo, 0.2, () => draw));
+    const armed = draws.map((draw) => armCrash(dynamo, 0.2, () => draw, batch));
+
+    // Assess: the dedupe record ids the consumer locks for those two records
+    expect(armed.map((disarm) => disarm !== undefined)).toEqual([true, false, true, false]);
+    const ids = batch.map((one) => {
+      const read = readEnvelope(one, { sourceStoreOf: () => undefined });
+      if (!read.ok) throw new Error('the sample record should be an event');
+      return recordIdOf(eventKeyOf(read.envelope.payload, read.envelope.storeHash));
+    });
+    expect(stalls.map((stall) => stall.ids)).toEqual([ids, ids]);
+    armed[0]?.();
+    expect(stalls.map((stall) => stall.disarmed)).toEqual([true, false]);
+  });
+
+  it('arms nothing for a batch none of whose records the consumer would lock (it rejects them first)', () => {
+    // Prepare
+    const { stalls, dynamo } = stallRecorder();
+
+    // Act
+    const armed = armCrash(dynamo, 1, () => 0, [
+      { ...rawRecord('{"truncated":'), messageId: 'm1' } as SQSRecord,
+    ]);
 
     // Assess
-    expect(armed).toEqual([true, false, true, false]);
-    expect(stalls).toEqual([1, 1]);
+    expect(armed).toBeUndefined();
+    expect(stalls).toEqual([]);
   });
 
   it('spares an invocation holding a record that was in a killed one, so a batch is not killed into the DLQ', () => {
     // Prepare
-    const stalls: number[] = [];
-    const dynamo = { stallLocks: (times: number) => void stalls.push(times) };
+    const { stalls, dynamo } = stallRecorder();
     const killedBefore = new Set(['a']);
 
     // Act
@@ -40,8 +82,8 @@ describe('Soak: the crash and outage faults', () => {
     const fresh = armCrash(dynamo, 1, () => 0, [record('b'), record('c')], killedBefore);
 
     // Assess
-    expect([again, fresh]).toEqual([false, true]);
-    expect(stalls).toEqual([1]);
+    expect([again, fresh].map((disarm) => disarm !== undefined)).toEqual([false, true]);
+    expect(stalls).toHaveLength(1);
   });
 
   it('counts as killed only the invocations serverless offline ended at their timeout, and their records once each', () => {
