@@ -172,15 +172,39 @@ class FamilyMetrics extends Metrics {
   }
 }
 
-/** A line shape's bit for the handler durations, after one bit per outcome. */
-const DURATIONS_BIT = 1 << OUTCOMES.length;
-
-/** Which metrics a family's line holds: a bit per non-zero outcome, and one for the handler durations. */
-const shapeOf = (counted: FamilyTally): number => {
-  let shape = counted.handlerCalls > 0 ? DURATIONS_BIT : 0;
+/**
+ * Calls `visit` with each metric a family's line holds, in its order: the non-zero counts, then, when a
+ * handler ran, the handler durations. `bit` is the metric's bit in the line's shape: one per outcome, one
+ * (after them) for both durations. The one place that says what a line holds, for its shape, its first
+ * build through Powertools and its later refills alike.
+ */
+const eachMetric = (
+  counted: FamilyTally,
+  visit: (
+    bit: number,
+    name: string,
+    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+    value: number,
+  ) => void,
+) => {
   for (let bit = 0; bit < OUTCOMES.length; bit += 1) {
-    if (counted.counts[OUTCOMES[bit] as RecordOutcome] > 0) shape |= 1 << bit;
+    const outcome = OUTCOMES[bit] as RecordOutcome;
+    const count = counted.counts[outcome];
+    if (count > 0) visit(bit, RECORD_METRICS[outcome], MetricUnit.Count, count);
   }
+  if (counted.handlerCalls > 0) {
+    const bit = OUTCOMES.length;
+    visit(bit, HANDLER_DURATION_METRICS.total, MetricUnit.Milliseconds, counted.handlerMsTotal);
+    visit(bit, HANDLER_DURATION_METRICS.max, MetricUnit.Milliseconds, counted.handlerMsMax);
+  }
+};
+
+/** Which metrics a family's line holds, as a bit set ({@link eachMetric}'s bits). */
+const shapeOf = (counted: FamilyTally): number => {
+  let shape = 0;
+  eachMetric(counted, (bit) => {
+    shape |= 1 << bit;
+  });
   return shape;
 };
 
@@ -223,27 +247,15 @@ export const createConsumerMetrics = ({
   };
   /** The family's first line of this shape, through Powertools. */
   const firstDocument = (metrics: FamilyMetrics, counted: FamilyTally) => {
-    for (const outcome of OUTCOMES) {
-      const count = counted.counts[outcome];
-      if (count > 0) metrics.addMetric(RECORD_METRICS[outcome], MetricUnit.Count, count);
-    }
-    if (counted.handlerCalls > 0) {
-      metrics.addMetric(HANDLER_DURATION_METRICS.total, MetricUnit.Milliseconds, counted.handlerMsTotal);
-      metrics.addMetric(HANDLER_DURATION_METRICS.max, MetricUnit.Milliseconds, counted.handlerMsMax);
-    }
+    eachMetric(counted, (_bit, name, unit, value) => metrics.addMetric(name, unit, value));
     return metrics.takeDocument();
   };
   /** A later line of a shape already built: its document with this invocation's values and time. */
   const refill = (document: Record<string, unknown>, counted: FamilyTally) => {
     (document._aws as { Timestamp: number }).Timestamp = Date.now();
-    for (const outcome of OUTCOMES) {
-      const count = counted.counts[outcome];
-      if (count > 0) document[RECORD_METRICS[outcome]] = count;
-    }
-    if (counted.handlerCalls > 0) {
-      document[HANDLER_DURATION_METRICS.total] = counted.handlerMsTotal;
-      document[HANDLER_DURATION_METRICS.max] = counted.handlerMsMax;
-    }
+    eachMetric(counted, (_bit, name, _unit, value) => {
+      document[name] = value;
+    });
     return document;
   };
   return {

@@ -101,9 +101,10 @@ export const provisionHttps = async (
         settings,
         deps,
       );
-      done.push(...removed.entries.filter(isAwsEntry));
+      const oldChain = removed.entries.filter(isAwsEntry);
+      done.push(...oldChain);
       // What it left in place, or what it still plans (a dry run): either way the old chain is not gone.
-      if (!removed.converged) left = removed.drift ?? removed.entries.filter(isAwsEntry);
+      if (!removed.converged) left = removed.drift ?? oldChain;
     } catch (error) {
       if (error instanceof ProvisionError) {
         throw new ProvisionError(error.step, error.cause, [...done, ...error.entries]);

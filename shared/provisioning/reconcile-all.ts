@@ -39,7 +39,8 @@ export interface ReconcileAllDeps {
 
 const DEFAULT_PAGE_SIZE = 100;
 
-const zeroCounts = (): ReconcileCounts => ({
+/** A run's counts before any store: every outcome at 0. */
+export const zeroCounts = (): ReconcileCounts => ({
   converged: 0,
   repaired: 0,
   drifted: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReconcileReport } from '../../../shared/provisioning/reconcile-all.js';
+import { type ReconcileReport, zeroCounts } from '../../../shared/provisioning/reconcile-all.js';
 import {
   everyStoreConverged,
   formatReport,
@@ -12,15 +12,7 @@ const webhook: Entry = { resource: 'webhook', action: 'created', scope: 'store/o
 const rule: Entry = { resource: 'rule', action: 'updated', name: 'r', eventBusName: 'b' };
 
 const counts = (stores: StoreReport[]): ReconcileReport['counts'] => {
-  const all = {
-    converged: 0,
-    repaired: 0,
-    drifted: 0,
-    failed: 0,
-    uninstalled: 0,
-    skipped: 0,
-    interrupted: 0,
-  };
+  const all = zeroCounts();
   for (const store of stores) all[store.outcome] += 1;
   return all;
 };
